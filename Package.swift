@@ -1,0 +1,51 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "kvplan",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kvplan", targets: ["kvplan"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // C shim over Debian's libcmark (pkg-config `libcmark`).
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        // Markdown → HTML through libcmark; owns every cmark pointer.
+        .target(name: "KVMarkdown", dependencies: ["CCmark"]),
+        // The closed-form estimator: pure functions, no I/O.
+        .target(name: "KVEstimator"),
+        // The only code that reads YAML: study files, inline entries and the built-in catalog.
+        .target(
+            name: "KVLoader",
+            dependencies: ["KVEstimator", .product(name: "Yams", package: "Yams")],
+            resources: [
+                .embedInCode("Resources/models.yaml"),
+                .embedInCode("Resources/hardware.yaml"),
+                .embedInCode("Resources/compression.yaml"),
+            ]
+        ),
+        // Everything kvplan writes: JSON, CSV, tables, Markdown, HTML and SVG.
+        .target(name: "KVReport", dependencies: ["KVEstimator", "KVMarkdown"]),
+        // The command line: wires the stages together.
+        .executableTarget(
+            name: "kvplan",
+            dependencies: [
+                "KVEstimator", "KVLoader", "KVReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KVMarkdownTests", dependencies: ["KVMarkdown"]),
+        .testTarget(name: "KVEstimatorTests", dependencies: ["KVEstimator"]),
+        .testTarget(name: "KVLoaderTests", dependencies: ["KVLoader", "KVEstimator"]),
+        .testTarget(name: "KVReportTests", dependencies: ["KVReport", "KVEstimator"]),
+        .testTarget(name: "KVPlanCLITests", dependencies: ["kvplan"]),
+    ]
+)

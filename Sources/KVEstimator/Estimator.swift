@@ -1,0 +1,267 @@
+/// The closed-form estimator of the four long-context costs for one scenario (Fu 2024,
+/// "Challenges in Deploying Long-Context Transformers", arXiv 2405.08944; SPEC §3).
+///
+/// `init` validates the scenario and precomputes every constant; the methods are arithmetic on
+/// `Double`s and never allocate, so millions of estimates per second are possible.
+public struct Estimator: Sendable {
+    public let scenario: Scenario
+    public let parameters: ParameterCounts
+    public internal(set) var kvCache: KVCacheLayout
+
+    /// Tensor-parallel degree g.
+    public let gpus: Double
+    /// Aggregate rates over g GPUs, with efficiency factors applied in calibrated mode.
+    public let matmulFLOPsPerSecond: Double
+    public let attentionFLOPsPerSecond: Double
+    public let memoryBytesPerSecond: Double
+    public let linkBytesPerSecond: Double
+    /// `W = total_params · bw`.
+    public let weightsBytes: Double
+    /// `available = g·(HBM − reserve) − W`: HBM left for KV caches (negative when weights do not fit).
+    public let availableKVBytes: Double
+    /// FLOPs per (query, key) pair of one attention layer: `4·H·dh` (QKᵀ and PV, 2·dh each), or
+    /// `2·H·(dqk + dv)` for MLA (SPEC §3).
+    public let attentionFLOPsPerPair: Double
+    let weightBytesPerParam: Double
+    let logitFLOPsPerToken: Double
+
+    public init(_ scenario: Scenario) throws(EstimatorInputError) {
+        try scenario.validate()
+        self.scenario = scenario
+        let model = scenario.model, hardware = scenario.hardware, workload = scenario.workload
+        parameters = ParameterCounts(model: model)
+        kvCache = KVCacheLayout(model: model, compression: scenario.compression, kvPrecision: workload.kvPrecision)
+
+        let g = Double(hardware.gpus)
+        let efficiency = scenario.mode == .calibrated ? hardware.efficiency : .peak
+        let peak = hardware.flopsPerSecond.rate(for: workload.weightPrecision)
+        gpus = g
+        matmulFLOPsPerSecond = g * peak * efficiency.matmul
+        attentionFLOPsPerSecond = g * hardware.flopsPerSecond.bf16 * efficiency.attention
+        memoryBytesPerSecond = g * hardware.hbmBytesPerSecond * efficiency.memory
+        linkBytesPerSecond = g * hardware.hostLink.bytesPerSecond * efficiency.link
+
+        weightBytesPerParam = workload.weightPrecision.bytes
+        weightsBytes = parameters.total * weightBytesPerParam
+        availableKVBytes = g * (hardware.hbmBytes - workload.reserveBytes) - weightsBytes
+
+        let h = Double(model.heads)
+        if let mla = model.mla {
+            attentionFLOPsPerPair = 2 * h * Double(mla.qkHeadDim + mla.vHeadDim)
+        } else {
+            attentionFLOPsPerPair = 4 * h * Double(model.headDim)
+        }
+        logitFLOPsPerToken = 2 * parameters.logitParams
+    }
+
+    /// Whether the weights fit in the HBM of g GPUs at all.
+    public var weightsFit: Bool { availableKVBytes > 0 }
+
+    // MARK: Challenge 2: concurrency (HBM capacity)
+
+    /// `KV(n)`: bytes of one session's KV cache at n tokens.
+    @inline(__always) public func kvBytes(tokens n: Double) -> Double { kvCache.bytes(tokens: n) }
+
+    /// `concurrency(n) = ⌊available / KV(n)⌋`, 0 when one session does not fit (SPEC §3.1).
+    public func concurrency(tokens n: Double) -> Int {
+        guard availableKVBytes > 0 else { return 0 }
+        let sessions = (availableKVBytes / kvBytes(tokens: n)).rounded(.down)
+        return sessions >= Double(Int.max) ? Int.max : Int(sessions)
+    }
+
+    /// Sessions the host memory parks: `⌊g·host_mem / KV(n)⌋`, nil when host memory is unknown.
+    public func hostSessions(tokens n: Double) -> Int? {
+        guard let host = scenario.hardware.hostMemoryBytes else { return nil }
+        return Int((gpus * host / kvBytes(tokens: n)).rounded(.down))
+    }
+
+    // MARK: Challenge 1: prefill (FLOP/s)
+
+    /// Linear-layer FLOPs of a prefill of n tokens: `2·active_nonembedding·n + 2·d·V` (logits for
+    /// the last token only; Kaplan et al. 2020's 2N FLOPs per token).
+    @inline(__always) public func prefillLinearFLOPs(tokens n: Double) -> Double {
+        2 * parameters.activeNonEmbedding * n + logitFLOPsPerToken
+    }
+
+    /// Attention FLOPs of a causal prefill of n tokens: `a·pairs` per layer with pairs `n²/2`
+    /// (global), `n·W − W(W−1)/2` beyond a window W, and `n²/2` within each chunk of C (SPEC §3.2).
+    @inline(__always) public func prefillAttentionFLOPs(tokens n: Double) -> Double {
+        let layout = kvCache
+        var pairs = layout.globalLayers * n * n / 2
+        if layout.localLayers > 0 {
+            let w = layout.window
+            pairs += layout.localLayers * (n <= w ? n * n / 2 : n * w - w * (w - 1) / 2)
+        }
+        if layout.chunkedLayers > 0 {
+            let c = layout.chunk
+            let full = (n / c).rounded(.down), rest = n - full * c
+            pairs += layout.chunkedLayers * (full * c * c / 2 + rest * rest / 2)
+        }
+        return attentionFLOPsPerPair * pairs
+    }
+
+    public func prefillFLOPs(tokens n: Double) -> Double {
+        prefillLinearFLOPs(tokens: n) + prefillAttentionFLOPs(tokens: n)
+    }
+
+    /// `t_prefill = max(linear/(g·peak·e_matmul) + attention/(g·peak·e_attention), W/(g·hbm_bw·e_mem))`.
+    public func prefillTime(tokens n: Double) -> PhaseTime {
+        let compute = prefillLinearFLOPs(tokens: n) / matmulFLOPsPerSecond
+            + prefillAttentionFLOPs(tokens: n) / attentionFLOPsPerSecond
+        let memory = (weightsBytes + kvBytes(tokens: n)) / memoryBytesPerSecond
+        return PhaseTime(compute: compute, memory: memory, link: 0)
+    }
+
+    // MARK: Challenge 3: decode (HBM bandwidth)
+
+    /// Weight bytes one decode step of b sessions reads (`W_read`; MoE: the experts they activate).
+    @inline(__always) public func weightsReadBytes(batch b: Double) -> Double {
+        parameters.readPerDecodeStep(batch: b) * weightBytesPerParam
+    }
+
+    /// Linear-layer FLOPs of one decode step: `2·active_nonembedding·b + 2·d·V·b`.
+    @inline(__always) public func decodeLinearFLOPs(batch b: Double) -> Double {
+        (2 * parameters.activeNonEmbedding + logitFLOPsPerToken) * b
+    }
+
+    /// Attention FLOPs of one decode step for one session holding c tokens: `a·c_eff` per layer.
+    @inline(__always) public func decodeAttentionFLOPs(context c: Double) -> Double {
+        let layout = kvCache
+        var tokens = layout.globalLayers * layout.attendedTokens(c, cap: .infinity)
+        if layout.localLayers > 0 { tokens += layout.localLayers * layout.attendedTokens(c, cap: layout.window) }
+        if layout.chunkedLayers > 0 { tokens += layout.chunkedLayers * layout.attendedTokens(c, cap: layout.chunk) }
+        return attentionFLOPsPerPair * tokens
+    }
+
+    /// One decode step for b sessions each holding c tokens (SPEC §3.3 and §3.4's offload regime):
+    /// bytes `W_read + b·KV(c)` from HBM, the part of `b·KV(c)` beyond the free HBM streamed over the
+    /// host link (FlexGen-style overlap, Sheng et al. 2023), FLOPs
+    /// `2·active_nonembedding·b + 2·d·V·b + Σ a·c_eff·b`; the step takes the largest of the three.
+    @inline(__always) public func decodeStepTime(batch b: Double, context c: Double) -> PhaseTime {
+        let kv = b * kvBytes(tokens: c)
+        let resident = min(kv, max(0, availableKVBytes))
+        let memory = (weightsReadBytes(batch: b) + resident) / memoryBytesPerSecond
+        let link = (kv - resident) / linkBytesPerSecond
+        let compute = decodeLinearFLOPs(batch: b) / matmulFLOPsPerSecond
+            + decodeAttentionFLOPs(context: c) * b / attentionFLOPsPerSecond
+        return PhaseTime(compute: compute, memory: memory, link: link)
+    }
+
+    /// `T_decode = Σ_{j=0}^{m−1} t_step(n + j)`, in closed form: between the KV layout's breakpoints
+    /// (and the point where the batch's KV outgrows HBM) every term of the step is linear in c, so
+    /// the sum of their maximum splits at the terms' crossings into arithmetic series.
+    public func decodeTime(batch b: Double, prompt n: Int, outputTokens m: Int) -> Double {
+        var total = 0.0
+        var start = Double(n)
+        let end = Double(n) + Double(m)  // sum over integer c in [n, n + m)
+        while start < end {
+            // The integer run [start, stop) lies inside one linear piece of KV(c).
+            var pieceEnd = kvCache.nextBreakpoint(after: start)
+            let kv0 = b * kvBytes(tokens: start), kv1 = b * kvBytes(tokens: start + 1)
+            let capacity = max(0, availableKVBytes)
+            if kv0 <= capacity, kv1 > kv0 {
+                // Where the batch's KV starts to spill to host memory.
+                let spill = start + (capacity - kv0) / (kv1 - kv0)
+                if spill > start, spill < pieceEnd { pieceEnd = spill }
+            }
+            let stop = min(end, pieceEnd.rounded(.down) + 1)
+            total += sumOfMaximum(batch: b, from: start, to: stop)
+            start = stop
+        }
+        return total
+    }
+
+    /// Σ_{c=from}^{to−1} max(memory(c), link(c), compute(c)) where each term is linear on the run.
+    func sumOfMaximum(batch b: Double, from: Double, to: Double) -> Double {
+        let last = to - 1
+        let first = decodeStepTime(batch: b, context: from)
+        if last <= from { return first.seconds }
+        let final = decodeStepTime(batch: b, context: last)
+        let memory = Line(from, first.memory, last, final.memory)
+        let link = Line(from, first.link, last, final.link)
+        let compute = Line(from, first.compute, last, final.compute)
+        // Where two terms cross inside the run, the maximum changes line.
+        var cuts = (
+            memory.crossing(link, within: from, last),
+            memory.crossing(compute, within: from, last),
+            link.crossing(compute, within: from, last)
+        )
+        if cuts.0 > cuts.1 { swap(&cuts.0, &cuts.1) }
+        if cuts.1 > cuts.2 { swap(&cuts.1, &cuts.2) }
+        if cuts.0 > cuts.1 { swap(&cuts.0, &cuts.1) }
+
+        var total = 0.0, lower = from
+        func sumRun(through cut: Double) {
+            guard cut.isFinite else { return }
+            let upper = min(to, cut.rounded(.down) + 1)
+            guard upper > lower else { return }
+            let mid = (lower + upper - 1) / 2
+            var top = memory
+            if link.value(mid) > top.value(mid) { top = link }
+            if compute.value(mid) > top.value(mid) { top = compute }
+            total += top.sum(from: lower, to: upper)
+            lower = upper
+        }
+        sumRun(through: cuts.0)
+        sumRun(through: cuts.1)
+        sumRun(through: cuts.2)
+        sumRun(through: last)
+        return total
+    }
+
+    // MARK: Challenge 4: context switching (host link)
+
+    /// `t_switch(n) = (KV_out(n) + KV_in(n)) / (g·link_bw·e_link)` over a half-duplex link (the
+    /// paper's "(user 1's KV cache + user 2's KV cache) / PCIe bandwidth"), `max` of the two full duplex.
+    public func contextSwitchSeconds(tokens n: Double) -> Double {
+        let kv = kvBytes(tokens: n)
+        let moved = scenario.hardware.hostLink.duplex == .half ? 2 * kv : kv
+        return moved / linkBytesPerSecond
+    }
+}
+
+/// The time of a phase as its three candidate bounds; the phase takes the largest.
+public struct PhaseTime: Sendable, Equatable {
+    public var compute: Double
+    public var memory: Double
+    public var link: Double
+
+    public var seconds: Double { max(compute, memory, link) }
+
+    /// Which resource bounds the phase.
+    public var bound: Bound {
+        if link > compute, link > memory { return .link }
+        return compute >= memory ? .compute : .memory
+    }
+}
+
+public enum Bound: String, Sendable, Equatable {
+    case compute, memory, link
+}
+
+/// `y = intercept + slope·x`, through two points.
+struct Line {
+    var intercept: Double
+    var slope: Double
+
+    init(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) {
+        slope = (y1 - y0) / (x1 - x0)
+        intercept = y0 - slope * x0
+    }
+
+    @inline(__always) func value(_ x: Double) -> Double { intercept + slope * x }
+
+    /// The x where two lines meet, if strictly inside (lower, upper); +∞ otherwise.
+    func crossing(_ other: Line, within lower: Double, _ upper: Double) -> Double {
+        let dslope = slope - other.slope
+        guard dslope != 0 else { return .infinity }
+        let x = (other.intercept - intercept) / dslope
+        return x > lower && x < upper ? x : .infinity
+    }
+
+    /// Σ_{x=from}^{to−1} (intercept + slope·x), an arithmetic series.
+    func sum(from: Double, to: Double) -> Double {
+        let count = to - from
+        return count * intercept + slope * (from + to - 1) * count / 2
+    }
+}

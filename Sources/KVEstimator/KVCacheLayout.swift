@@ -1,0 +1,132 @@
+/// How one session's KV cache grows with its token count c, after compression: every figure the
+/// decode loop needs, precomputed so that `bytes(tokens:)` is arithmetic only.
+///
+/// Per attention layer a token stores `2·Hkv·dh` elements (full attention) or `r + dr` (MLA,
+/// DeepSeek-V2 §2.1.2); a window layer holds at most W tokens, a chunked layer at most C; a
+/// state-space layer holds a constant `expand·d·(d_state + d_conv)` elements per session.
+/// Compression then applies per layer (SPEC §3): kept tokens `min(x, max(budget, keep·x))`,
+/// retrieval heads `r·k + (1 − r)·min(k, window)`, the first `residual` tokens at full precision and
+/// the rest at `(bits + 32/group)/8` bytes per element, rank × `kv_rank`, and stored layers
+/// `⌈layers/s⌉` (CLA) or `layers·kv_layers`.
+public struct KVCacheLayout: Sendable, Equatable {
+    /// Layers that store KV, by kind (after cross-layer sharing).
+    public var storedGlobalLayers: Double
+    public var storedLocalLayers: Double
+    public var storedChunkedLayers: Double
+    /// Layers that attend, by kind (sharing does not remove attention compute).
+    public var globalLayers: Double
+    public var localLayers: Double
+    public var chunkedLayers: Double
+    /// KV elements one token adds to one layer (× `kv_rank`).
+    public var elementsPerTokenPerLayer: Double
+    public var fullBytesPerElement: Double
+    public var compressedBytesPerElement: Double
+    public var residualTokens: Double
+    public var window: Double
+    public var chunk: Double
+    public var tokenKeep: Double
+    public var tokenBudget: Double
+    public var retrievalFraction: Double
+    public var streamingWindow: Double
+    /// Constant state of the state-space layers, bytes per session.
+    public var stateBytes: Double
+    /// A further reduction of every byte, for "how much smaller must the KV be" questions.
+    public var scale: Double = 1
+
+    init(model: Model, compression: Compression, kvPrecision: Precision) {
+        let counts = model.layerCounts
+        func stored(_ layers: Int) -> Double {
+            var count = Double(layers)
+            if let share = compression.layerShare { count = (count / Double(share)).rounded(.up) }
+            if let fraction = compression.kvLayers { count *= fraction }
+            return count
+        }
+        storedGlobalLayers = stored(counts.global)
+        storedLocalLayers = stored(counts.local)
+        storedChunkedLayers = stored(counts.chunked)
+        globalLayers = Double(counts.global)
+        localLayers = Double(counts.local)
+        chunkedLayers = Double(counts.chunked)
+
+        let perLayer = model.mla.map { Double($0.kvLoraRank + $0.qkRopeHeadDim) } ?? Double(2 * model.kvHeads * model.headDim)
+        elementsPerTokenPerLayer = perLayer * (compression.kvRank ?? 1)
+        fullBytesPerElement = kvPrecision.bytes
+        if let bits = compression.kvBits {
+            let groupOverheadBits = compression.groupSize.map { 32 / Double($0) } ?? 0
+            compressedBytesPerElement = (bits + groupOverheadBits) / 8
+            residualTokens = Double(compression.residualTokens ?? 0)
+        } else {
+            compressedBytesPerElement = fullBytesPerElement
+            residualTokens = 0
+        }
+        window = Double(model.attention.slidingWindow ?? Int.max)
+        chunk = Double(model.attention.chunkSize ?? Int.max)
+        tokenKeep = compression.tokenKeep ?? (compression.tokenBudget == nil ? 1 : 0)
+        tokenBudget = Double(compression.tokenBudget ?? 0)
+        retrievalFraction = compression.retrievalHeads ?? 1
+        streamingWindow = Double(compression.streamingWindow ?? Int.max)
+        if let ssm = model.ssm {
+            let perLayer = Double(ssm.expand * model.hidden * (ssm.dState + ssm.dConv))
+            stateBytes = Double(counts.stateSpace) * perLayer * kvPrecision.bytes
+        } else {
+            stateBytes = 0
+        }
+    }
+
+    /// Tokens kept by token eviction out of x: `min(x, max(budget, keep·x))`.
+    @inline(__always) func keptTokens(_ x: Double) -> Double {
+        min(x, max(tokenBudget, tokenKeep * x))
+    }
+
+    /// Token-equivalents held per head after retrieval heads: `r·k + (1 − r)·min(k, window)`.
+    @inline(__always) func headTokens(_ k: Double) -> Double {
+        retrievalFraction * k + (1 - retrievalFraction) * min(k, streamingWindow)
+    }
+
+    /// Tokens a layer attends to (and stores) when the session holds c tokens, given the layer's cap.
+    @inline(__always) func attendedTokens(_ c: Double, cap: Double) -> Double {
+        headTokens(keptTokens(min(c, cap)))
+    }
+
+    /// Bytes of one layer's KV for t token-equivalents: residual tokens at full precision.
+    @inline(__always) func layerBytes(_ t: Double) -> Double {
+        let full = min(t, residualTokens)
+        return elementsPerTokenPerLayer * (full * fullBytesPerElement + (t - full) * compressedBytesPerElement)
+    }
+
+    /// `KV(c)`: bytes of one session's cache at c tokens.
+    @inline(__always) public func bytes(tokens c: Double) -> Double {
+        var total = stateBytes
+        if storedGlobalLayers > 0 { total += storedGlobalLayers * layerBytes(attendedTokens(c, cap: .infinity)) }
+        if storedLocalLayers > 0 { total += storedLocalLayers * layerBytes(attendedTokens(c, cap: window)) }
+        if storedChunkedLayers > 0 { total += storedChunkedLayers * layerBytes(attendedTokens(c, cap: chunk)) }
+        return total * scale
+    }
+
+    /// The smallest token count above `c` where `bytes(tokens:)` or the attended token counts may
+    /// change slope. Between two such points both are linear in c, which is what lets the decode
+    /// time be summed in closed form.
+    func nextBreakpoint(after c: Double) -> Double {
+        var next = Double.infinity
+        @inline(__always) func consider(_ point: Double) {
+            if point > c, point < next, point.isFinite { next = point }
+        }
+        // Kinks of min(c, cap) and of the kept tokens, as functions of c.
+        consider(window)
+        consider(chunk)
+        consider(tokenBudget)
+        if tokenKeep > 0 { consider(tokenBudget / tokenKeep) }
+        // Kinks of the head tokens (at kept k = window) and of the residual (head tokens t = R),
+        // mapped back through k = x and k = keep·x.
+        @inline(__always) func considerKept(_ k: Double) {
+            consider(k)
+            if tokenKeep > 0 { consider(k / tokenKeep) }
+        }
+        considerKept(streamingWindow)
+        considerKept(residualTokens)
+        if retrievalFraction < 1 {
+            considerKept((residualTokens - (1 - retrievalFraction) * streamingWindow) / retrievalFraction)
+        }
+        return next
+    }
+}

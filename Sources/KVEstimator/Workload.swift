@@ -1,0 +1,79 @@
+/// Storage precision of weights or KV elements.
+public enum Precision: String, Sendable, Equatable, CaseIterable {
+    case fp32, bf16, fp16, fp8, int8, int4, fp4
+
+    public var bytes: Double {
+        switch self {
+        case .fp32: 4
+        case .bf16, .fp16: 2
+        case .fp8, .int8: 1
+        case .int4, .fp4: 0.5
+        }
+    }
+}
+
+/// What the GPU serves: output length, users, batching limit, precisions and a memory reserve.
+public struct Workload: Sendable, Equatable {
+    /// Tokens generated per session (m); the paper's "one screen" is 250.
+    public var outputTokens: Int
+    /// Concurrent users U competing for the GPU.
+    public var users: Int
+    /// Largest decode batch the server runs; nil = unlimited.
+    public var maxBatch: Int?
+    public var weightPrecision: Precision
+    public var kvPrecision: Precision
+    /// HBM held back per GPU for the runtime and activations (0 in peak mode).
+    public var reserveBytes: Double
+
+    public init(
+        outputTokens: Int = 250, users: Int = 1, maxBatch: Int? = nil, weightPrecision: Precision = .bf16,
+        kvPrecision: Precision = .bf16, reserveBytes: Double = 0
+    ) {
+        self.outputTokens = outputTokens
+        self.users = users
+        self.maxBatch = maxBatch
+        self.weightPrecision = weightPrecision
+        self.kvPrecision = kvPrecision
+        self.reserveBytes = reserveBytes
+    }
+
+    public func validate() throws(EstimatorInputError) {
+        try Check.positive(outputTokens, "workload.output_tokens")
+        try Check.positive(users, "workload.users")
+        if let maxBatch { try Check.positive(maxBatch, "workload.max_batch") }
+        try Check.nonNegative(reserveBytes, "workload.reserve")
+    }
+}
+
+/// Peak ignores efficiency factors; calibrated applies them (SPEC §3).
+public enum Mode: String, Sendable, Equatable, CaseIterable {
+    case peak, calibrated
+}
+
+/// One model on one hardware configuration with one compression under one workload.
+/// (A context length turns a scenario into one estimate.)
+public struct Scenario: Sendable, Equatable {
+    public var model: Model
+    public var hardware: Hardware
+    public var compression: Compression
+    public var workload: Workload
+    public var mode: Mode
+
+    public init(model: Model, hardware: Hardware, compression: Compression = .none, workload: Workload = Workload(), mode: Mode = .peak) {
+        self.model = model
+        self.hardware = hardware
+        self.compression = compression
+        self.workload = workload
+        self.mode = mode
+    }
+
+    public func validate() throws(EstimatorInputError) {
+        try model.validate()
+        try hardware.validate()
+        try compression.validate()
+        try workload.validate()
+        guard workload.reserveBytes < hardware.hbmBytes else {
+            throw EstimatorInputError(field: "workload.reserve", "the reserve is larger than the GPU's HBM")
+        }
+    }
+}

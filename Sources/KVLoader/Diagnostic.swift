@@ -1,0 +1,99 @@
+/// A place in a study or catalog file, 1-based like compilers print it.
+public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// One problem found in an input file, located and explained in a sentence a user can act on.
+public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Severity: String, Sendable { case error, warning }
+
+    public var severity: Severity
+    public var location: SourceLocation
+    public var message: String
+    /// The offending source line, for the caret snippet.
+    public var sourceLine: String?
+
+    public init(_ severity: Severity, at location: SourceLocation, _ message: String, sourceLine: String? = nil) {
+        self.severity = severity
+        self.location = location
+        self.message = message
+        self.sourceLine = sourceLine
+    }
+
+    /// `path:line:column: error: message`, compiler-style.
+    public var description: String { "\(location): \(severity.rawValue): \(message)" }
+
+    /// The description plus the source line and a caret under the column.
+    public var rendered: String {
+        guard let sourceLine, !sourceLine.isEmpty else { return description }
+        let shown = String(sourceLine.prefix(200))
+        let indent = String(shown.unicodeScalars.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " })
+        return "\(description)\n\(shown)\n\(indent)^"
+    }
+}
+
+/// Collects every diagnostic of a load, so that one run reports all the mistakes in a file.
+public final class DiagnosticLog {
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init() {}
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    public var errorCount: Int { diagnostics.count { $0.severity == .error } }
+    public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
+
+    func append(_ diagnostic: Diagnostic) {
+        // The same mistake reached twice (e.g. through a preset) is reported once.
+        if !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }
+    }
+
+    public func merge(_ other: DiagnosticLog) {
+        for diagnostic in other.diagnostics { append(diagnostic) }
+    }
+}
+
+/// "did you mean …?" for a misspelt key, preset, unit or chart kind: the closest candidate by
+/// edit distance, if it is close enough to be a plausible typo.
+func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
+    let lowered = word.lowercased()
+    var best: (name: String, distance: Int)?
+    for candidate in candidates {
+        let distance = editDistance(lowered, candidate.lowercased())
+        if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
+    }
+    guard let best else { return nil }
+    let limit = max(2, lowered.count / 3)
+    return best.distance <= limit ? best.name : nil
+}
+
+/// " (did you mean `x`?)" or "".
+func didYouMean(_ word: String, among candidates: some Sequence<String>) -> String {
+    suggestion(for: word, among: candidates).map { " (did you mean `\($0)`?)" } ?? ""
+}
+
+/// Levenshtein distance.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

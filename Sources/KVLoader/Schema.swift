@@ -1,0 +1,135 @@
+/// One key a study or catalog map accepts. The loader checks keys against these tables and the
+/// README's study-format reference is generated from them (`kvplan schema`), so the two cannot drift.
+public struct KeySpec: Sendable {
+    public var name: String
+    public var type: String
+    public var defaultValue: String
+    public var doc: String
+
+    init(_ name: String, _ type: String, _ defaultValue: String = "—", _ doc: String) {
+        self.name = name
+        self.type = type
+        self.defaultValue = defaultValue
+        self.doc = doc
+    }
+}
+
+/// A map's keys, with the title of its section in the reference.
+public struct MapSchema: Sendable {
+    public var title: String
+    public var keys: [KeySpec]
+
+    public var names: [String] { keys.map(\.name) }
+}
+
+public enum Schema {
+    public static let model = MapSchema(title: "model (entries of `models`)", keys: [
+        KeySpec("name", "string", "the preset's", "Identifier that measurements and cells refer to."),
+        KeySpec("preset", "catalog model", "—", "Start from a catalog model and override the keys given."),
+        KeySpec("label", "string", "name", "Display name in reports."),
+        KeySpec("layers", "integer", "required", "Transformer layers L. Overriding it on a preset drops a declared `params`."),
+        KeySpec("hidden", "integer", "required", "Hidden size d."),
+        KeySpec("heads", "integer", "required", "Query heads H."),
+        KeySpec("kv_heads", "integer", "required (MLA: heads)", "KV heads Hkv; must divide `heads`."),
+        KeySpec("head_dim", "integer", "required (MLA: nope + rope)", "Head dimension dh (never derived from hidden/heads)."),
+        KeySpec("ffn", "integer", "required", "FFN width of dense layers (gated MLP: 3 matrices)."),
+        KeySpec("vocab", "integer", "required", "Vocabulary V."),
+        KeySpec("tied_embeddings", "bool", "false", "LM head shares the embedding table."),
+        KeySpec("max_context", "tokens", "required", "Advertised maximum context (exact integer, e.g. 200_000)."),
+        KeySpec("params", "number", "computed", "Declared total parameters, overriding the computed count."),
+        KeySpec("active_params", "number", "computed", "Declared active parameters per token (MoE)."),
+        KeySpec("moe", "map", "—", "Mixture of experts: `experts, active, shared, expert_ffn, dense_layers, every`."),
+        KeySpec("mla", "map", "—", "Multi-head latent attention: `q_lora_rank, kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim`."),
+        KeySpec("ssm", "map", "—", "State-space (Mamba) layers: `d_state, d_conv, expand`."),
+        KeySpec("attention", "map", "all global", "`sliding_window, chunk_size, layer_pattern` (letters G, L, C, S repeated over layers)."),
+        KeySpec("source", "string", "\"\"", "Where the figures come from (config.json URL)."),
+        KeySpec("notes", "string", "\"\"", "Anything a reader should know."),
+    ])
+
+    public static let moe = MapSchema(title: "model.moe", keys: [
+        KeySpec("experts", "integer", "required", "Routed experts E per MoE layer."),
+        KeySpec("active", "integer", "required", "Routed experts k a token activates."),
+        KeySpec("shared", "integer", "0", "Shared experts S every token passes through."),
+        KeySpec("expert_ffn", "integer", "required", "FFN width of one expert."),
+        KeySpec("dense_layers", "integer", "0", "Leading dense layers."),
+        KeySpec("every", "integer", "1", "After them, every `every`-th layer is MoE."),
+    ])
+
+    public static let mla = MapSchema(title: "model.mla", keys: [
+        KeySpec("q_lora_rank", "integer", "0 (none)", "Low-rank query projection."),
+        KeySpec("kv_lora_rank", "integer", "required", "Latent KV rank r."),
+        KeySpec("qk_nope_head_dim", "integer", "required", "Non-RoPE part of the query/key head."),
+        KeySpec("qk_rope_head_dim", "integer", "required", "RoPE part dr, cached beside the latent."),
+        KeySpec("v_head_dim", "integer", "required", "Value head dimension."),
+    ])
+
+    public static let ssm = MapSchema(title: "model.ssm", keys: [
+        KeySpec("d_state", "integer", "required", "SSM state size."),
+        KeySpec("d_conv", "integer", "required", "Convolution width."),
+        KeySpec("expand", "integer", "required", "Inner dimension = expand · hidden."),
+    ])
+
+    public static let attention = MapSchema(title: "model.attention", keys: [
+        KeySpec("sliding_window", "tokens", "—", "Window W of `L` layers."),
+        KeySpec("chunk_size", "tokens", "—", "Chunk C of `C` layers (Llama-4)."),
+        KeySpec("layer_pattern", "string", "G (L with only a window)", "Layer kinds repeated cyclically: G global, L local, C chunked, S state-space."),
+    ])
+
+    public static let hardware = MapSchema(title: "hardware (entries of `hardware`)", keys: [
+        KeySpec("name", "string", "the preset's (+ `-xG` for G GPUs)", "Identifier that measurements refer to."),
+        KeySpec("preset", "catalog hardware", "—", "Start from a catalog GPU and override the keys given."),
+        KeySpec("label", "string", "name", "Display name in reports."),
+        KeySpec("gpus", "integer", "1", "Tensor-parallel degree g."),
+        KeySpec("hbm", "bytes", "required", "HBM capacity per GPU (`80 GiB`)."),
+        KeySpec("hbm_bandwidth", "bandwidth", "required", "HBM bandwidth per GPU (`2039 GB/s`)."),
+        KeySpec("flops", "FLOP/s or map", "required", "Dense bf16 peak, or `{bf16, fp8, int8, fp4}`."),
+        KeySpec("host_link", "link", "required", "`pcie-gen4-x16`, `pcie-gen5-x16`, `nvlink-c2c`, a bandwidth per direction, or `{name, bandwidth}`."),
+        KeySpec("duplex", "half | full", "half", "Half duplex adds swap-out and swap-in times (the paper's convention)."),
+        KeySpec("host_memory", "bytes", "—", "Host memory that parks swapped sessions."),
+        KeySpec("interconnect", "bandwidth", "—", "GPU–GPU bandwidth."),
+        KeySpec("network", "bandwidth", "—", "Network bandwidth per GPU (`400 Gb/s`)."),
+        KeySpec("price_per_hour", "number", "—", "Price of one GPU-hour; costs are in GPU-seconds without it."),
+        KeySpec("efficiency", "map", "1 each", "`{matmul, attention, memory, link}` fractions of peak, applied in calibrated mode."),
+        KeySpec("source", "string", "\"\"", "Datasheet the figures come from."),
+        KeySpec("notes", "string", "\"\"", "Anything a reader should know."),
+    ])
+
+    public static let flops = MapSchema(title: "hardware.flops", keys: [
+        KeySpec("bf16", "FLOP/s", "required", "Dense bf16 tensor-core peak."),
+        KeySpec("fp8", "FLOP/s", "—", "Dense fp8 peak (used for fp8 weights)."),
+        KeySpec("int8", "FLOP/s", "—", "Dense int8 peak (used for int8 weights)."),
+        KeySpec("fp4", "FLOP/s", "—", "Dense fp4 peak (used for fp4 weights)."),
+    ])
+
+    public static let hostLink = MapSchema(title: "hardware.host_link", keys: [
+        KeySpec("name", "string", "\"host link\"", "What the link is."),
+        KeySpec("bandwidth", "bandwidth", "required", "Per direction."),
+    ])
+
+    public static let efficiency = MapSchema(title: "hardware.efficiency", keys: [
+        KeySpec("matmul", "fraction", "1", "Of peak FLOP/s, for linear layers."),
+        KeySpec("attention", "fraction", "1", "Of peak FLOP/s, for attention."),
+        KeySpec("memory", "fraction", "1", "Of HBM bandwidth."),
+        KeySpec("link", "fraction", "1", "Of host-link bandwidth."),
+    ])
+
+    public static let compression = MapSchema(title: "compression (entries of `compression`)", keys: [
+        KeySpec("name", "string", "the preset's", "Identifier; `a+b` in a list combines presets on different axes."),
+        KeySpec("preset", "catalog compression", "—", "Start from a catalog preset and override the keys given."),
+        KeySpec("label", "string", "name", "Display name in reports."),
+        KeySpec("axis", "string", "\"\"", "layer, head, token or hidden."),
+        KeySpec("layer_share", "integer", "—", "s adjacent layers share one KV (CLA)."),
+        KeySpec("kv_layers", "fraction", "—", "Fraction of layers that keep KV."),
+        KeySpec("retrieval_heads", "fraction", "—", "Heads that keep full KV; the rest keep `streaming_window` tokens."),
+        KeySpec("streaming_window", "tokens", "—", "Tokens the streaming heads keep."),
+        KeySpec("token_keep", "fraction", "—", "Kept tokens = min(n, max(budget, keep·n))."),
+        KeySpec("token_budget", "tokens", "—", "Token budget (SnapKV, StreamingLLM)."),
+        KeySpec("recent_window", "tokens", "—", "Recent tokens always kept (part of the budget)."),
+        KeySpec("kv_bits", "number", "—", "Bits per KV element."),
+        KeySpec("group_size", "integer", "—", "Quantization group: an fp16 scale and zero add 32/group bits per element."),
+        KeySpec("residual_tokens", "integer", "—", "Most recent tokens kept at full precision (KIVI)."),
+        KeySpec("kv_rank", "fraction", "—", "Fraction of the KV rank kept (low rank)."),
+        KeySpec("citation", "string", "\"\"", "The paper the technique comes from."),
+        KeySpec("notes", "string", "\"\"", "Reported accuracy caveats."),
+    ])
+}

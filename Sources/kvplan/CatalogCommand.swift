@@ -1,0 +1,36 @@
+import ArgumentParser
+import KVEstimator
+import KVLoader
+import KVReport
+
+struct CatalogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog",
+        abstract: "List the built-in models, hardware and compression presets, with their sources."
+    )
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case models, hardware, compression
+    }
+
+    @Argument(help: "models, hardware or compression (all three when omitted).")
+    var kind: Kind?
+
+    @Flag(help: "One JSON object per entry, one per line.")
+    var json = false
+
+    func run() throws {
+        let catalog = try builtInCatalog()
+        let kinds = kind.map { [$0] } ?? Kind.allCases
+        for (index, kind) in kinds.enumerated() {
+            switch (kind, json) {
+            case (.models, true): catalog.models.forEach { print(CatalogRecord.model($0).text) }
+            case (.hardware, true): catalog.hardware.forEach { print(CatalogRecord.hardware($0).text) }
+            case (.compression, true): catalog.compressions.forEach { print(CatalogRecord.compression($0).text) }
+            case (_, false):
+                if index > 0 { print("") }
+                print(CatalogRecord.table(kind.rawValue, (catalog.models, catalog.hardware, catalog.compressions)))
+            }
+        }
+    }
+}
