@@ -1,0 +1,178 @@
+import KVEstimator
+
+/// A study file, loaded and resolved: what the user asked to compare (SPEC §4). Built by
+/// `StudyLoader`; consumed by the estimator (through `scenarios`) and the renderer.
+public struct Study: Sendable {
+    /// The path the study was read from, as given.
+    public var path: String
+    /// The file's exact text (its SHA-256 goes into the report's provenance footer).
+    public var text: String
+    public var title: String
+    /// Optional Markdown prose under the title (`description:`), rendered in safe mode unless `allowHTML`.
+    public var description: String?
+    public var models: [Model]
+    public var hardware: [Hardware]
+    public var compressions: [Compression]
+    /// Context lengths in tokens, ascending, without duplicates.
+    public var contexts: [Int]
+    public var workload: Workload
+    public var baseline: Baseline
+    public var mode: StudyMode
+    public var units: SizeUnits
+    public var allowHTML: Bool
+    public var measurements: [Measurement]
+    /// The notebook; empty means the default layout.
+    public var cells: [Cell]
+
+    public init(
+        path: String, text: String, title: String, description: String? = nil, models: [Model], hardware: [Hardware],
+        compressions: [Compression] = [.none], contexts: [Int], workload: Workload = Workload(),
+        baseline: Baseline = Baseline(), mode: StudyMode = .peak, units: SizeUnits = .decimal, allowHTML: Bool = false,
+        measurements: [Measurement] = [], cells: [Cell] = []
+    ) {
+        self.path = path
+        self.text = text
+        self.title = title
+        self.description = description
+        self.models = models
+        self.hardware = hardware
+        self.compressions = compressions
+        self.contexts = contexts
+        self.workload = workload
+        self.baseline = baseline
+        self.mode = mode
+        self.units = units
+        self.allowHTML = allowHTML
+        self.measurements = measurements
+        self.cells = cells
+    }
+
+    /// Every model × hardware × compression combination, in that nesting order (models outermost,
+    /// as listed in the file); each is evaluated at every context in `contexts`.
+    public func scenarios(mode: Mode) -> [Scenario] {
+        var result: [Scenario] = []
+        for model in models {
+            for hardware in hardware {
+                for compression in compressions {
+                    result.append(Scenario(model: model, hardware: hardware, compression: compression, workload: workload, mode: mode))
+                }
+            }
+        }
+        return result
+    }
+
+    /// The estimator modes the study's `mode` asks for (`both` = peak then calibrated).
+    public var modes: [Mode] {
+        switch mode {
+        case .peak: [.peak]
+        case .calibrated: [.calibrated]
+        case .both: [.peak, .calibrated]
+        }
+    }
+
+    /// Number of (scenario, context) points the study evaluates.
+    public var pointCount: Int { models.count * hardware.count * compressions.count * contexts.count * modes.count }
+}
+
+/// What relative costs are measured against: `{context: 4K, compression: none}` by default.
+public struct Baseline: Sendable, Equatable {
+    public var context: Int
+    public var compression: Compression
+
+    public init(context: Int = 4096, compression: Compression = .none) {
+        self.context = context
+        self.compression = compression
+    }
+}
+
+public enum StudyMode: String, Sendable, Equatable, CaseIterable {
+    case peak, calibrated, both
+}
+
+public enum SizeUnits: String, Sendable, Equatable, CaseIterable {
+    case decimal, binary
+}
+
+/// One measured latency (a row of `model,hardware,phase,batch,context,seconds`).
+public struct Measurement: Sendable, Equatable {
+    public enum Phase: String, Sendable, Equatable, CaseIterable {
+        case prefill
+        case decodeStep = "decode_step"
+        case contextSwitch = "context_switch"
+    }
+
+    /// Names of the study's model and hardware entries.
+    public var model: String
+    public var hardware: String
+    public var phase: Phase
+    public var batch: Int
+    public var context: Int
+    public var seconds: Double
+    /// Where the row was written (CSV line or YAML item), for diagnostics.
+    public var location: SourceLocation
+
+    public init(model: String, hardware: String, phase: Phase, batch: Int, context: Int, seconds: Double, location: SourceLocation) {
+        self.model = model
+        self.hardware = hardware
+        self.phase = phase
+        self.batch = batch
+        self.context = context
+        self.seconds = seconds
+        self.location = location
+    }
+}
+
+/// One notebook cell of a study.
+public enum Cell: Sendable, Equatable {
+    /// User prose (Markdown; safe mode unless `allow_html`).
+    case markdown(String)
+    case chart(ChartCell)
+    case table(TableCell)
+}
+
+/// What a chart cell shows: `kind` (concurrency | prefill | decode | switching | memory |
+/// roofline | cost | sharing | measured), over `x` (context by default) with one series per
+/// `series` (model | hardware | compression; the default picks the dimension with most entries),
+/// on a `scale` (log by default for context).
+public struct ChartCell: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+        case concurrency, prefill, decode, switching, memory, roofline, cost, sharing, measured
+    }
+
+    public enum Dimension: String, Sendable, Equatable, CaseIterable {
+        case context, model, hardware, compression
+    }
+
+    public enum Scale: String, Sendable, Equatable, CaseIterable {
+        case log, linear
+    }
+
+    public var kind: Kind
+    public var x: Dimension
+    public var series: Dimension?
+    public var scale: Scale
+    public var title: String?
+
+    public init(kind: Kind, x: Dimension = .context, series: Dimension? = nil, scale: Scale = .log, title: String? = nil) {
+        self.kind = kind
+        self.x = x
+        self.series = series
+        self.scale = scale
+        self.title = title
+    }
+}
+
+/// What a table cell shows: the figures of one challenge (or `setup`, `appendix`, `measured`).
+public struct TableCell: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+        case setup, concurrency, prefill, decode, switching, cost, sharing, measured, appendix
+    }
+
+    public var kind: Kind
+    public var title: String?
+
+    public init(kind: Kind, title: String? = nil) {
+        self.kind = kind
+        self.title = title
+    }
+}
