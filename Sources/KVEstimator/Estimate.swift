@@ -33,7 +33,8 @@ public struct Estimate: Sendable, Equatable {
     /// `cost(n) / cost(baseline)` in GPU-seconds per session; nil without a baseline.
     public var relativeCost: Double?
 
-    /// Roofline: FLOPs per byte of each phase against the ridge point `peak / hbm_bw`.
+    /// Roofline: FLOPs per byte of each phase against the ridge point `peak / hbm_bw` (prefill:
+    /// per byte of weights read, as in `t_prefill`'s memory floor; decode: per byte of the step).
     public var prefillIntensity: Double
     public var decodeIntensity: Double
     public var ridgePoint: Double
@@ -91,7 +92,7 @@ extension Estimator {
             contextSwitchSeconds: contextSwitchSeconds(tokens: tokens),
             session: session,
             relativeCost: baselineGPUSeconds.map { session.gpuSeconds / $0 },
-            prefillIntensity: (linear + attention) / (weightsBytes + kv),
+            prefillIntensity: (linear + attention) / weightsBytes,
             decodeIntensity: stepFLOPs / stepBytes,
             ridgePoint: matmulFLOPsPerSecond / memoryBytesPerSecond
         )

@@ -108,8 +108,7 @@ public struct Estimator: Sendable {
     public func prefillTime(tokens n: Double) -> PhaseTime {
         let compute = prefillLinearFLOPs(tokens: n) / matmulFLOPsPerSecond
             + prefillAttentionFLOPs(tokens: n) / attentionFLOPsPerSecond
-        let memory = (weightsBytes + kvBytes(tokens: n)) / memoryBytesPerSecond
-        return PhaseTime(compute: compute, memory: memory, link: 0)
+        return PhaseTime(compute: compute, memory: weightsBytes / memoryBytesPerSecond, link: 0)
     }
 
     // MARK: Challenge 3: decode (HBM bandwidth)

@@ -48,7 +48,7 @@ extension Estimator {
 
         traces.append(FormulaTrace(
             "Prefill", "max((2·N_active·n + 2·d·V)/(g·FLOP/s) + attention/(g·FLOP/s), W/(g·HBM_bw))",
-            "max(\(sig(e.prefillLinearFLOPs)) / \(sig(matmulFLOPsPerSecond)) + \(sig(e.prefillAttentionFLOPs)) / \(sig(attentionFLOPsPerSecond)), \(sig(weightsBytes + e.kvBytes)) / \(sig(memoryBytesPerSecond)))",
+            "max(\(sig(e.prefillLinearFLOPs)) / \(sig(matmulFLOPsPerSecond)) + \(sig(e.prefillAttentionFLOPs)) / \(sig(attentionFLOPsPerSecond)), \(sig(weightsBytes)) / \(sig(memoryBytesPerSecond)))",
             "\(sig(e.prefill.seconds)) s (\(e.prefill.bound.rawValue)-bound)"))
 
         traces.append(FormulaTrace(
