@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // C shim over Debian's libcmark (pkg-config `libcmark`).
@@ -33,7 +34,26 @@ let package = Package(
             ]
         ),
         // Everything kvplan writes: JSON, CSV, tables, Markdown, HTML and SVG.
-        .target(name: "KVReport", dependencies: ["KVEstimator", "KVMarkdown"]),
+        .target(
+            name: "KVReport",
+            dependencies: [
+                "KVEstimator", "KVLoader", "KVMarkdown", "KVTemplates",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // The default Mustache templates and stylesheet (templates/), embedded in the binary.
+        .target(
+            name: "KVTemplates",
+            path: "templates",
+            exclude: ["README.md"],
+            resources: [
+                .embedInCode("report.mustache"),
+                .embedInCode("page.mustache"),
+                .embedInCode("index.mustache"),
+                .embedInCode("methodology.mustache"),
+                .embedInCode("style.css"),
+            ]
+        ),
         // The command line: wires the stages together.
         .executableTarget(
             name: "kvplan",
@@ -45,7 +65,7 @@ let package = Package(
         .testTarget(name: "KVMarkdownTests", dependencies: ["KVMarkdown"]),
         .testTarget(name: "KVEstimatorTests", dependencies: ["KVEstimator"]),
         .testTarget(name: "KVLoaderTests", dependencies: ["KVLoader", "KVEstimator"]),
-        .testTarget(name: "KVReportTests", dependencies: ["KVReport", "KVEstimator"]),
+        .testTarget(name: "KVReportTests", dependencies: ["KVReport", "KVEstimator", "KVLoader", "KVTemplates"]),
         .testTarget(name: "KVPlanCLITests", dependencies: ["kvplan"]),
     ]
 )

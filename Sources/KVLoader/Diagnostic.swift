@@ -60,6 +60,19 @@ public final class DiagnosticLog {
     public func merge(_ other: DiagnosticLog) {
         for diagnostic in other.diagnostics { append(diagnostic) }
     }
+
+    /// Orders the diagnostics as a reader meets them: by file (in the order the files were
+    /// first mentioned), then line, then column; ties keep the order they were found in.
+    func sortByLocation() {
+        var fileOrder: [String: Int] = [:]
+        for diagnostic in diagnostics where fileOrder[diagnostic.location.file] == nil {
+            fileOrder[diagnostic.location.file] = fileOrder.count
+        }
+        diagnostics = diagnostics.enumerated().sorted { a, b in
+            let left = a.element.location, right = b.element.location
+            return (fileOrder[left.file]!, left.line, left.column, a.offset) < (fileOrder[right.file]!, right.line, right.column, b.offset)
+        }.map(\.element)
+    }
 }
 
 /// "did you mean …?" for a misspelt key, preset, unit or chart kind: the closest candidate by

@@ -1,3 +1,5 @@
+import KVEstimator
+
 /// One key a study or catalog map accepts. The loader checks keys against these tables and the
 /// README's study-format reference is generated from them (`kvplan schema`), so the two cannot drift.
 public struct KeySpec: Sendable {
@@ -23,6 +25,78 @@ public struct MapSchema: Sendable {
 }
 
 public enum Schema {
+    // MARK: Study files
+
+    public static let study = MapSchema(title: "study (the top level of a `*.study.yaml` file)", keys: [
+        KeySpec("title", "string", "required", "The report's title."),
+        KeySpec("description", "Markdown", "—", "Prose under the title; raw HTML is dropped unless `allow_html`."),
+        KeySpec("models", "list of models", "required", "Catalog names, presets with overrides (`{preset: yi-34b-200k, layers: 24, name: yi-34b-24-layers}`) or inline definitions; names must be unique."),
+        KeySpec("hardware", "list of hardware", "required", "Catalog names, presets with overrides (`{preset: h100-sxm, gpus: 8}`) or inline definitions; names must be unique."),
+        KeySpec("compression", "list of compressions", "[none]", "Preset names, `a+b` combinations of presets on different axes, presets with overrides or inline definitions."),
+        KeySpec("contexts", "list of tokens, or range", "required", "Context lengths (`[4K, 50_000, 1M]`) or a range `{from, to, steps, scale}`; sorted ascending, duplicates dropped."),
+        KeySpec("workload", "map", "all defaults", "Output length, users, batching, precisions, reserve and the mixed-workload keys."),
+        KeySpec("baseline", "map", "{context: 4K, compression: none}", "What relative costs are measured against."),
+        KeySpec("mode", "peak | calibrated | both", "peak", "Datasheet peaks, the hardware's `efficiency` factors, or both side by side."),
+        KeySpec("units", "decimal | binary", "decimal", "Report sizes in GB (1e9) or GiB (2^30)."),
+        KeySpec("allow_html", "bool", "false", "Let raw HTML in `description` and markdown cells through to the report."),
+        KeySpec("allow_beyond_max", "bool", "false", "A context beyond a model's `max_context` is a warning (the estimate runs and reports mark the point); `true` says it is intended and silences the warning."),
+        KeySpec("measurements", "CSV path, or list of rows", "—", "Measured latencies: a CSV file (relative to the study) with the header `model,hardware,phase,batch,context,seconds`, or inline rows with those keys."),
+        KeySpec("cells", "list of cells", "the default layout", "The notebook: `markdown`, `chart` and `table` cells in order."),
+    ])
+
+    public static let contextRange = MapSchema(title: "contexts (as a range)", keys: [
+        KeySpec("from", "tokens", "required", "First context length."),
+        KeySpec("to", "tokens", "required", "Last context length (at least `from`)."),
+        KeySpec("steps", "integer", "required", "Points including both ends (at most 1,000,000), rounded to whole tokens."),
+        KeySpec("scale", "log | linear", "log", "Spacing of the points."),
+    ])
+
+    public static let workload = MapSchema(title: "workload", keys: [
+        KeySpec("output_tokens", "integer", "250", "Tokens generated per session (m)."),
+        KeySpec("users", "integer", "1", "Concurrent users U competing for the GPU."),
+        KeySpec("max_batch", "integer", "unlimited", "Largest decode batch the server runs."),
+        KeySpec("precision", "map", "{weights: bf16, kv: bf16}", "Storage precision of weights and KV elements."),
+        KeySpec("reserve", "bytes", "0", "HBM held back per GPU for the runtime and activations."),
+        KeySpec("short_context", "tokens", "—", "Mixed workload: context of the short sessions sharing the GPU."),
+        KeySpec("long_fraction", "fraction", "—", "Mixed workload: fraction p of arriving sessions that are long."),
+        KeySpec("arrival_rate", "number", "—", "Mixed workload: sessions arriving per second (λ)."),
+        KeySpec("chunk", "tokens", "—", "Mixed workload: prompt tokens per chunked-prefill iteration."),
+        KeySpec("kv_block", "tokens", "—", "Paged KV: tokens per cache block (B)."),
+    ])
+
+    public static let precision = MapSchema(title: "workload.precision", keys: [
+        KeySpec("weights", "precision", "bf16", "One of \(precisionNames)."),
+        KeySpec("kv", "precision", "bf16", "One of \(precisionNames); a compression's `kv_bits` replaces it."),
+    ])
+
+    public static let baseline = MapSchema(title: "baseline", keys: [
+        KeySpec("context", "tokens", "4K", "Context of the reference session."),
+        KeySpec("compression", "compression", "none", "A compression of the study (by name), a preset or an `a+b` combination."),
+    ])
+
+    public static let measurement = MapSchema(title: "measurements (one row)", keys: [
+        KeySpec("model", "string", "required", "Name of one of the study's models."),
+        KeySpec("hardware", "string", "required", "Name of one of the study's hardware entries."),
+        KeySpec("phase", "prefill | decode_step | context_switch", "required", "What was timed."),
+        KeySpec("batch", "integer", "required", "Sessions in the batch."),
+        KeySpec("context", "tokens", "required", "Tokens per session."),
+        KeySpec("seconds", "number", "required", "Measured wall time."),
+    ])
+
+    public static let cell = MapSchema(title: "cells (one cell)", keys: [
+        KeySpec("markdown", "Markdown", "—", "A prose cell."),
+        KeySpec("chart", "chart kind", "—", "A chart cell: \(ChartCell.Kind.allCases.map(\.rawValue).joined(separator: ", "))."),
+        KeySpec("table", "table kind", "—", "A table cell: \(TableCell.Kind.allCases.map(\.rawValue).joined(separator: ", "))."),
+        KeySpec("x", "dimension", "context", "Chart x axis: \(ChartCell.Dimension.allCases.map(\.rawValue).joined(separator: ", "))."),
+        KeySpec("series", "dimension", "the listed dimension with most entries", "One line or bar group per model, hardware or compression."),
+        KeySpec("scale", "log | linear", "log", "Chart x scale."),
+        KeySpec("title", "string", "generated", "Caption of a chart or table cell."),
+    ])
+
+    static var precisionNames: String { Precision.allCases.map(\.rawValue).joined(separator: ", ") }
+
+    // MARK: Entries
+
     public static let model = MapSchema(title: "model (entries of `models`)", keys: [
         KeySpec("name", "string", "the preset's", "Identifier that measurements and cells refer to."),
         KeySpec("preset", "catalog model", "—", "Start from a catalog model and override the keys given."),

@@ -20,6 +20,12 @@ public struct Study: Sendable {
     public var mode: StudyMode
     public var units: SizeUnits
     public var allowHTML: Bool
+    /// Contexts beyond a model's `max_context` are intended (`allow_beyond_max: true`): the loader
+    /// does not warn about them. Reports mark those points either way.
+    public var allowBeyondMax: Bool
+    /// The mixed-workload keys of `workload` (`short_context`, `long_fraction`, `arrival_rate`,
+    /// `chunk`, `kv_block`); nil when the study gives none.
+    public var mix: WorkloadMix?
     public var measurements: [Measurement]
     /// The notebook; empty means the default layout.
     public var cells: [Cell]
@@ -28,7 +34,7 @@ public struct Study: Sendable {
         path: String, text: String, title: String, description: String? = nil, models: [Model], hardware: [Hardware],
         compressions: [Compression] = [.none], contexts: [Int], workload: Workload = Workload(),
         baseline: Baseline = Baseline(), mode: StudyMode = .peak, units: SizeUnits = .decimal, allowHTML: Bool = false,
-        measurements: [Measurement] = [], cells: [Cell] = []
+        measurements: [Measurement] = [], cells: [Cell] = [], allowBeyondMax: Bool = false, mix: WorkloadMix? = nil
     ) {
         self.path = path
         self.text = text
@@ -43,12 +49,15 @@ public struct Study: Sendable {
         self.mode = mode
         self.units = units
         self.allowHTML = allowHTML
+        self.allowBeyondMax = allowBeyondMax
+        self.mix = mix
         self.measurements = measurements
         self.cells = cells
     }
 
     /// Every model × hardware × compression combination, in that nesting order (models outermost,
-    /// as listed in the file); each is evaluated at every context in `contexts`.
+    /// each list in file order); each is evaluated at every context in `contexts`, ascending. With
+    /// `mode: both` the whole sweep runs once per mode, peak first.
     public func scenarios(mode: Mode) -> [Scenario] {
         var result: [Scenario] = []
         for model in models {

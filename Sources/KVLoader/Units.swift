@@ -104,6 +104,19 @@ public enum Units {
     }
 }
 
+extension Units {
+    /// A whole number as a study file may write it, `_` between thousands: `200_000`.
+    public static func written(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped += "_" }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "-" : "") + grouped
+    }
+}
+
 extension String {
     var trimmingSpaces: String {
         var result = Substring(self)

@@ -7,35 +7,76 @@ final class YAMLSource {
     let lines: [Substring]
     let log: DiagnosticLog
 
+    /// Key positions (line, column) of duplicate keys already reported; readers skip them.
+    private(set) var duplicateKeys: Set<[Int]> = []
+
     init(path: String, text: String, log: DiagnosticLog) {
         self.path = path
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift, so split on every line break libyaml counts.
+        self.lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
         self.log = log
     }
 
-    /// The root node, or nil after logging a located syntax error.
+    /// The root node, or nil after logging a located syntax error. A duplicate key (which Yams
+    /// rejects for the whole file) is reported where it repeats, then renamed in a copy of the
+    /// text and skipped by `MapReader`, so the rest of the file is still checked.
     func compose(_ text: String) -> Node? {
-        do {
-            guard let root = try Yams.compose(yaml: text) else {
-                error(at: location(line: 1, column: 1), "the file is empty")
+        var text = text
+        while true {
+            do {
+                guard let root = try Yams.compose(yaml: text) else {
+                    error(at: location(line: 1, column: 1), "the file is empty")
+                    return nil
+                }
+                return root
+            } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
+                let key = duplicates.first ?? ""
+                let first = context.mark
+                guard duplicateKeys.count < 100, let repeated = DuplicateKey.repetition(of: key, after: first, in: text) else {
+                    error(at: location(line: first.line, column: first.column), "duplicate key `\(key)`: each key may appear once in a map")
+                    return nil
+                }
+                error(at: location(line: repeated.line, column: repeated.column),
+                      "duplicate key `\(key)` (first at line \(first.line)): each key may appear once in a map")
+                duplicateKeys.insert([repeated.line, repeated.column])
+                text = DuplicateKey.renaming(at: repeated, in: text, count: duplicateKeys.count)
+            } catch let yaml as YamlError {
+                reportSyntax(yaml, text)
+                return nil
+            } catch {
+                self.error(at: location(line: 1, column: 1), "YAML: \(error)")
                 return nil
             }
-            return root
-        } catch let yaml as YamlError {
-            switch yaml {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-                 .composer(_, let problem, let mark, _):
-                error(at: location(line: mark.line, column: mark.column), "YAML syntax: \(problem)")
-            case .reader(let problem, _, _, _):
-                error(at: location(line: 1, column: 1), "not readable as UTF-8 YAML: \(problem)")
-            default:
-                error(at: location(line: 1, column: 1), "YAML: \(yaml)")
-            }
-            return nil
-        } catch {
-            self.error(at: location(line: 1, column: 1), "YAML: \(error)")
-            return nil
         }
+    }
+
+    private func reportSyntax(_ yaml: YamlError, _ text: String) {
+        switch yaml {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+             .composer(_, let problem, let mark, _):
+            error(at: location(line: mark.line, column: mark.column), "YAML syntax: \(problem)")
+        case .reader(let problem, let offset, _, _):
+            error(at: offset.map { location(ofByte: $0, in: text) } ?? location(line: 1, column: 1),
+                  "not readable as YAML text: \(problem)")
+        default:
+            error(at: location(line: 1, column: 1), "YAML: \(yaml)")
+        }
+    }
+
+    /// The line and column (in characters, like libyaml's marks) of a UTF-8 byte offset.
+    func location(ofByte offset: Int, in text: String) -> SourceLocation {
+        var line = 1, column = 1, bytes = 0
+        for scalar in text.unicodeScalars {
+            bytes += UTF8.width(scalar)
+            if bytes > offset { break }
+            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return location(line: line, column: column)
+    }
+
+    func isDuplicate(_ key: Node) -> Bool {
+        guard let mark = key.mark else { return false }
+        return duplicateKeys.contains([mark.line, mark.column])
     }
 
     func location(line: Int, column: Int) -> SourceLocation {
@@ -99,6 +140,7 @@ struct MapReader {
         self.source = source
         var entries: [(key: String, keyNode: Node, value: Node)] = []
         for (key, value) in mapping {
+            if source.isDuplicate(key) { continue }
             guard let name = key.scalarText else {
                 source.error(at: key, "a key must be a plain word, found \(key.kindName)")
                 continue
@@ -194,6 +236,16 @@ struct MapReader {
     }
 
     func bytes(_ key: String) -> Double? { positive(key, quantity(key, Units.bytes)) }
+
+    /// A size that may be zero (`reserve`).
+    func bytes(_ key: String, allowZero: Bool) -> Double? {
+        guard allowZero, let value = quantity(key, Units.bytes) else { return allowZero ? nil : bytes(key) }
+        guard value >= 0 else {
+            source.error(at: self.value(key)!, "`\(key)` must be zero or more, got \(format(value))")
+            return nil
+        }
+        return value
+    }
     func bandwidth(_ key: String) -> Double? { positive(key, quantity(key, Units.bandwidth)) }
     func flops(_ key: String) -> Double? { positive(key, quantity(key, Units.flops)) }
 
@@ -231,14 +283,7 @@ struct MapReader {
     }
 
     func describe(_ error: Units.ParseError, key: String, text: String) -> String {
-        switch error {
-        case .notANumber: "`\(key)` expects \(typeName(key)), found `\(text)`"
-        case .notFinite: "`\(key)` must be a finite number, found `\(text)`"
-        case .notWhole: "`\(key)` must be a whole number, found `\(text)`"
-        case .tooLarge: "`\(key)` is too large: `\(text)`"
-        case .unknownUnit(let unit, let suggestion):
-            "unknown unit `\(unit)` in `\(key)`" + (suggestion.map { " (did you mean `\($0)`?)" } ?? "")
-        }
+        KVLoader.describe(error, what: "`\(key)`", expected: typeName(key), text: text)
     }
 
     func typeName(_ key: String) -> String {
@@ -264,8 +309,75 @@ struct MapReader {
     }
 }
 
+/// Why `text` is not the value `what` expects (`expected`: "an integer", "a token count …").
+func describe(_ error: Units.ParseError, what: String, expected: String, text: String) -> String {
+    switch error {
+    case .notANumber: "\(what) expects \(expected), found `\(text)`"
+    case .notFinite: "\(what) must be a finite number, found `\(text)`"
+    case .notWhole: "\(what) must be a whole number, found `\(text)`"
+    case .tooLarge: "\(what) is too large: `\(text)`"
+    case .unknownUnit(let unit, let suggestion):
+        "unknown unit `\(unit)` in \(what)" + (suggestion.map { " (did you mean `\($0)`?)" } ?? "")
+    }
+}
+
 /// A number as a user wrote it: integers without a fraction, others compactly.
 func format(_ value: Double) -> String {
     if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
     return "\(value)"
+}
+
+/// Where a key that Yams rejected as a duplicate repeats. Yams reports only the first
+/// occurrence; users need to see the second one, and the file's other mistakes too.
+enum DuplicateKey {
+    /// 1-based line and column (in characters) of the repeated key, and its length as written.
+    struct Position: Equatable {
+        var line: Int
+        var column: Int
+        var length: Int
+    }
+
+    /// The repetition of `key` in the same map as its first occurrence at `first`: later on the
+    /// same line (flow maps), or on a later line at the same indentation before the map ends.
+    static func repetition(of key: String, after first: Mark, in text: String) -> Position? {
+        let lines = scalarLines(text)
+        let row = first.line - 1, column = first.column - 1
+        guard lines.indices.contains(row), column >= 0 else { return nil }
+        let spellings = [key, "\"\(key)\"", "'\(key)'"].map { Array($0.unicodeScalars) }
+        func keyLength(_ line: [Unicode.Scalar], at index: Int) -> Int? {
+            guard index == 0 || " \t,{?-".unicodeScalars.contains(line[index - 1]) else { return nil }
+            for spelling in spellings where line.count >= index + spelling.count && Array(line[index..<(index + spelling.count)]) == spelling {
+                var next = index + spelling.count
+                while next < line.count, line[next] == " " || line[next] == "\t" { next += 1 }
+                if next < line.count, line[next] == ":" { return spelling.count }
+            }
+            return nil
+        }
+        let firstLine = lines[row]
+        for index in stride(from: column + 1, to: firstLine.count, by: 1) {
+            if let length = keyLength(firstLine, at: index) { return Position(line: first.line, column: index + 1, length: length) }
+        }
+        for (offset, line) in lines[(row + 1)...].enumerated() {
+            guard let indent = line.firstIndex(where: { $0 != " " && $0 != "\t" }), line[indent] != "#" else { continue }
+            if indent < column { return nil }
+            if indent == column, let length = keyLength(line, at: indent) {
+                return Position(line: first.line + 1 + offset, column: indent + 1, length: length)
+            }
+        }
+        return nil
+    }
+
+    /// `text` with the key at `position` renamed to a unique placeholder, keeping every other
+    /// line and column where it was.
+    static func renaming(at position: Position, in text: String, count: Int) -> String {
+        var lines = scalarLines(text)
+        let start = position.column - 1
+        lines[position.line - 1].replaceSubrange(start..<(start + position.length), with: "kvplan-duplicate-key-\(count)".unicodeScalars)
+        return lines.map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n")
+    }
+
+    private static func scalarLines(_ text: String) -> [[Unicode.Scalar]] {
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+            .map { Array($0.unicodeScalars) }
+    }
 }

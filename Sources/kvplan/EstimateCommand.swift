@@ -6,32 +6,36 @@ import KVReport
 struct EstimateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "estimate",
-        abstract: "Estimate the four long-context costs of a model on a GPU at given context lengths."
+        abstract: "Estimate the four long-context costs of a model on a GPU at given context lengths.",
+        discussion: "Name one model, hardware and contexts with the options, or give a study file with --study."
     )
 
+    @Option(help: "A study file: estimate its whole sweep (instead of --model, --hardware and --context).")
+    var study: String?
+
     @Option(help: "Catalog model (see `kvplan catalog models`).")
-    var model: String
+    var model: String?
 
     @Option(help: "Catalog hardware (see `kvplan catalog hardware`).")
-    var hardware: String
+    var hardware: String?
 
     @Option(help: "Tensor-parallel degree: GPUs serving one model replica.")
     var gpus: Int?
 
-    @Option(help: "Compression preset, or presets joined by `+` (`kivi-2bit+h2o-20`).")
-    var compression: String = "none"
+    @Option(help: "Compression preset, or presets joined by `+` (`kivi-2bit+h2o-20`). (default: none)")
+    var compression: String?
 
     @Option(parsing: .upToNextOption, help: "Context lengths: 4096, 4K, 128K, 1M, 50_000.")
-    var context: [String]
+    var context: [String] = []
 
-    @Option(help: "Tokens generated per session.")
-    var outputTokens: Int = 250
+    @Option(help: "Tokens generated per session. (default: 250)")
+    var outputTokens: Int?
 
-    @Option(help: "Concurrent users competing for the GPU.")
-    var users: Int = 1
+    @Option(help: "Concurrent users competing for the GPU. (default: 1)")
+    var users: Int?
 
-    @Option(help: "peak (datasheet figures) or calibrated (apply the hardware's efficiency factors).")
-    var mode: String = "peak"
+    @Option(help: "peak (datasheet figures) or calibrated (apply the hardware's efficiency factors). (default: peak)")
+    var mode: String?
 
     @Flag(help: "One JSON object per scenario, one per line.")
     var json = false
@@ -40,48 +44,89 @@ struct EstimateCommand: ParsableCommand {
     var explain = false
 
     func validate() throws {
+        if study != nil {
+            let given = [("--model", model != nil), ("--hardware", hardware != nil), ("--context", !context.isEmpty),
+                         ("--gpus", gpus != nil), ("--compression", compression != nil), ("--output-tokens", outputTokens != nil),
+                         ("--users", users != nil), ("--mode", mode != nil)].filter(\.1).map(\.0)
+            guard given.isEmpty else {
+                throw ValidationError("--study takes the whole setup from the study file; drop \(given.joined(separator: ", "))")
+            }
+            return
+        }
+        guard model != nil, hardware != nil else { throw ValidationError("give --model and --hardware, or --study FILE") }
         guard !context.isEmpty else { throw ValidationError("give at least one --context") }
-        guard Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be peak or calibrated") }
+        guard mode.map({ Mode(rawValue: $0) != nil }) ?? true else { throw ValidationError("--mode must be peak or calibrated") }
     }
 
     func run() throws {
         try reportingInputErrors {
             let catalog = try builtInCatalog()
-            var hardwareEntry = try catalog.resolveHardware(hardware)
-            if let gpus { hardwareEntry.gpus = gpus }
-            let workload = Workload(outputTokens: outputTokens, users: users)
-            let scenario = Scenario(
-                model: try catalog.resolveModel(model), hardware: hardwareEntry,
-                compression: try catalog.resolveCompression(compression), workload: workload,
-                mode: Mode(rawValue: mode) ?? .peak)
-            let contexts = try context.map { text in
-                do { return try Units.tokens(text) } catch {
-                    throw InputFailure(message: "--context: `\(text)` is not a token count (try 4096, 4K, 128K, 1M or 50_000)")
-                }
+            let sweeps = try study.map { try studySweeps($0, catalog: catalog) } ?? [try optionSweep(catalog)]
+            for (index, sweep) in sweeps.enumerated() {
+                if !json, index > 0 { print("") }
+                try write(sweep)
             }
-            for value in contexts where value < 1 {
-                throw InputFailure(message: "--context: \(value) is not a positive token count")
-            }
-            let estimator = try Estimator(scenario)
-            var baselineScenario = scenario
-            baselineScenario.compression = .none
-            let baseline = try Estimator(baselineScenario).sessionCost(tokens: 4096).gpuSeconds
-            let estimates = contexts.map { estimator.estimate(context: $0, baselineGPUSeconds: baseline) }
+        }
+    }
 
-            if json {
-                for estimate in estimates {
-                    let needed = estimator.compressionNeeded(tokens: estimate.context, targetGPUSeconds: baseline)
-                    print(JSONValue.object(EstimateRecord.fields(scenario, estimate, compressionNeeded: needed)).text)
-                }
-            } else {
-                print(EstimateTable.text(scenario, estimates))
+    /// One scenario at some contexts, with the baseline its relative cost is measured against.
+    struct Sweep {
+        var scenario: Scenario
+        var contexts: [Int]
+        var baseline: Baseline
+        var format: Format
+    }
+
+    private func optionSweep(_ catalog: Catalog) throws -> Sweep {
+        var hardwareEntry = try catalog.resolveHardware(hardware ?? "")
+        if let gpus { hardwareEntry.gpus = gpus }
+        let workload = Workload(outputTokens: outputTokens ?? 250, users: users ?? 1)
+        let scenario = Scenario(
+            model: try catalog.resolveModel(model ?? ""), hardware: hardwareEntry,
+            compression: try catalog.resolveCompression(compression ?? "none"), workload: workload,
+            mode: mode.flatMap(Mode.init(rawValue:)) ?? .peak)
+        let contexts = try context.map { text in
+            do { return try Units.tokens(text) } catch {
+                throw InputFailure(message: "--context: `\(text)` is not a token count (try 4096, 4K, 128K, 1M or 50_000)")
             }
-            if explain {
-                for value in contexts {
-                    print("\nFormulas at \(Format.tokens(value)) tokens:")
-                    for trace in estimator.traces(context: value) {
-                        print("  \(trace.quantity): \(trace.formula)\n    = \(trace.substituted)\n    = \(trace.result)")
-                    }
+        }
+        for value in contexts where value < 1 {
+            throw InputFailure(message: "--context: \(value) is not a positive token count")
+        }
+        return Sweep(scenario: scenario, contexts: contexts, baseline: Baseline(), format: Format())
+    }
+
+    /// Every scenario of a study, in the study's order; diagnostics go to stderr, errors exit 1.
+    private func studySweeps(_ path: String, catalog: Catalog) throws -> [Sweep] {
+        let (loaded, log) = StudyLoader(catalog: catalog).load(path: path)
+        log.diagnostics.forEach { printError($0.rendered) }
+        guard let loaded else { throw ExitCode(1) }
+        let format = Format(sizeUnits: loaded.units == .binary ? .binary : .decimal)
+        return loaded.modes.flatMap { mode in
+            loaded.scenarios(mode: mode).map { Sweep(scenario: $0, contexts: loaded.contexts, baseline: loaded.baseline, format: format) }
+        }
+    }
+
+    private func write(_ sweep: Sweep) throws {
+        let estimator = try Estimator(sweep.scenario)
+        var baselineScenario = sweep.scenario
+        baselineScenario.compression = sweep.baseline.compression
+        let baseline = try Estimator(baselineScenario).sessionCost(tokens: sweep.baseline.context).gpuSeconds
+        let estimates = sweep.contexts.map { estimator.estimate(context: $0, baselineGPUSeconds: baseline) }
+
+        if json {
+            for estimate in estimates {
+                let needed = estimator.compressionNeeded(tokens: estimate.context, targetGPUSeconds: baseline)
+                print(JSONValue.object(EstimateRecord.fields(sweep.scenario, estimate, compressionNeeded: needed)).text)
+            }
+        } else {
+            print(EstimateTable.text(sweep.scenario, estimates, format: sweep.format))
+        }
+        if explain {
+            for value in sweep.contexts {
+                print("\nFormulas at \(Format.tokens(value)) tokens:")
+                for trace in estimator.traces(context: value) {
+                    print("  \(trace.quantity): \(trace.formula)\n    = \(trace.substituted)\n    = \(trace.result)")
                 }
             }
         }

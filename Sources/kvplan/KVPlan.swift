@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KVEstimator
 import KVLoader
+import KVReport
 
 @main
 struct KVPlan: ParsableCommand {
@@ -11,7 +12,7 @@ struct KVPlan: ParsableCommand {
         commandName: "kvplan",
         abstract: "What context length costs on your hardware, and which KV-cache technique buys it back.",
         version: version,
-        subcommands: [EstimateCommand.self, CatalogCommand.self]
+        subcommands: [RenderCommand.self, EstimateCommand.self, CatalogCommand.self, CheckCommand.self, SchemaCommand.self]
     )
 }
 
@@ -31,6 +32,12 @@ extension ParsableCommand {
             throw ExitCode(1)
         } catch let failure as LookupFailure {
             printError("error: \(failure.message)")
+            throw ExitCode(1)
+        } catch let failure as OutputDirectory.Refusal {
+            printError("error: \(failure.description)")
+            throw ExitCode(1)
+        } catch let failure as ReportTemplates.LoadError {
+            printError("error: \(failure.description)")
             throw ExitCode(1)
         } catch let failure as EstimatorInputError {
             printError("error: \(failure.field): \(failure.message)")

@@ -1,0 +1,69 @@
+import Yams
+
+extension StudyReader {
+    /// `cells`: the notebook, in order. Each cell is a map with exactly one of `markdown`,
+    /// `chart` or `table`; a chart may add `x`, `series`, `scale` and `title`, a table `title`.
+    func cells(_ study: MapReader, hasMeasurements: Bool) -> [Cell]? {
+        guard let node = study.value("cells") else { return nil }
+        guard case .sequence(let items) = node else {
+            source.error(at: node, "`cells` expects a list of cells (`- markdown: …`, `- chart: …`, `- table: …`), found \(node.kindName)")
+            return nil
+        }
+        let cells = items.compactMap { cell($0, hasMeasurements: hasMeasurements) }
+        return cells.count == items.count ? cells : nil
+    }
+
+    private func cell(_ node: Node, hasMeasurements: Bool) -> Cell? {
+        guard let map = MapReader(node, schema: Schema.cell, source: source, what: "a cell") else { return nil }
+        let kinds = map.entries.filter { ["markdown", "chart", "table"].contains($0.key) }
+        guard let kind = kinds.first else {
+            source.error(at: node, "a cell needs one of `markdown`, `chart` or `table`")
+            return nil
+        }
+        for extra in kinds.dropFirst() {
+            source.error(at: extra.keyNode, "a cell holds one thing: this one is already a `\(kind.key)` cell, so `\(extra.key)` belongs in a cell of its own")
+        }
+        let allowed: Set<String> = switch kind.key {
+        case "chart": ["chart", "x", "series", "scale", "title"]
+        case "table": ["table", "title"]
+        default: ["markdown"]
+        }
+        for entry in map.entries where !allowed.contains(entry.key) && !kinds.contains(where: { $0.key == entry.key }) {
+            source.error(at: entry.keyNode, "`\(entry.key)` does not apply to a \(kind.key) cell"
+                + (kind.key == "markdown" && entry.key == "title" ? " (write a heading in the prose)" : ""))
+        }
+        guard kinds.count == 1, map.entries.allSatisfy({ allowed.contains($0.key) }) else { return nil }
+
+        switch kind.key {
+        case "chart":
+            let chartKind = map.choice("chart", ChartCell.Kind.allCases.map(\.rawValue)).flatMap(ChartCell.Kind.init(rawValue:))
+            let dimensions = ChartCell.Dimension.allCases.map(\.rawValue)
+            let x = map.choice("x", dimensions).flatMap(ChartCell.Dimension.init(rawValue:))
+            let series = map.choice("series", dimensions).flatMap(ChartCell.Dimension.init(rawValue:))
+            let scale = map.choice("scale", ChartCell.Scale.allCases.map(\.rawValue)).flatMap(ChartCell.Scale.init(rawValue:))
+            let title = map.string("title")
+            if let series, series == (x ?? .context) {
+                source.error(at: map.value("series")!, "`series` is the same dimension as `x` (`\(series.rawValue)`): pick another")
+                return nil
+            }
+            guard let chartKind, map.has("x") == (x != nil), map.has("series") == (series != nil),
+                  map.has("scale") == (scale != nil), map.has("title") == (title != nil) else { return nil }
+            guard chartKind != .measured || hasMeasurements else {
+                source.error(at: map.value("chart")!, "a `measured` chart needs the study's `measurements`")
+                return nil
+            }
+            return .chart(ChartCell(kind: chartKind, x: x ?? .context, series: series, scale: scale ?? .log, title: title))
+        case "table":
+            let tableKind = map.choice("table", TableCell.Kind.allCases.map(\.rawValue)).flatMap(TableCell.Kind.init(rawValue:))
+            let title = map.string("title")
+            guard let tableKind, map.has("title") == (title != nil) else { return nil }
+            guard tableKind != .measured || hasMeasurements else {
+                source.error(at: map.value("table")!, "a `measured` table needs the study's `measurements`")
+                return nil
+            }
+            return .table(TableCell(kind: tableKind, title: title))
+        default:
+            return map.string("markdown").map(Cell.markdown)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import KVEstimator
+import Yams
+
+/// Reads one study's composed YAML into a `Study`: each section against its schema, each
+/// problem logged at its own line and column, and reading goes on after a problem so that one
+/// run reports every mistake. Sections live in `Study*.swift`, `Measurements*.swift` and
+/// `Cells*.swift` beside this file.
+struct StudyReader {
+    let source: YAMLSource
+    let catalog: Catalog
+
+    /// Most (scenario, context, mode) points one study may evaluate.
+    static let pointLimit = 1_000_000
+
+    var entries: EntryReader { EntryReader(source: source, catalog: catalog) }
+
+    func study(_ root: Node, text: String) -> Study? {
+        guard let map = MapReader(root, schema: Schema.study, source: source, what: "the study") else { return nil }
+        let errorsBefore = source.log.errorCount
+        for key in ["title", "models", "hardware", "contexts"] where !map.has(key) { map.missing(key, "the study") }
+
+        let title = map.string("title")
+        let description = map.string("description")
+        let models = entryList("models", in: map, kind: "model", read: entries.model)
+        let hardware = entryList("hardware", in: map, kind: "hardware", read: entries.hardware)
+        let compressions = map.has("compression")
+            ? entryList("compression", in: map, kind: "compression", read: entries.compression)
+            : EntryList(entries: [.none], complete: true)
+        let contexts = contexts(map)
+        let workload = workload(map)
+        let baseline = baseline(map, compressions: compressions)
+        let mode = map.choice("mode", StudyMode.allCases.map(\.rawValue)).flatMap(StudyMode.init(rawValue:))
+        let units = map.choice("units", SizeUnits.allCases.map(\.rawValue)).flatMap(SizeUnits.init(rawValue:))
+        let allowHTML = map.bool("allow_html"), allowBeyondMax = map.bool("allow_beyond_max")
+        let measurements = measurements(map, models: models, hardware: hardware)
+        let cells = cells(map, hasMeasurements: map.has("measurements"))
+
+        guard let title, let models, let hardware, let compressions, let contexts, let workload,
+              source.log.errorCount == errorsBefore
+        else { return nil }
+        let study = Study(
+            path: source.path, text: text, title: title, description: description, models: models.entries,
+            hardware: hardware.entries, compressions: compressions.entries, contexts: contexts.tokens,
+            workload: workload.workload, baseline: baseline ?? Baseline(), mode: mode ?? .peak, units: units ?? .decimal,
+            allowHTML: allowHTML ?? false, measurements: measurements ?? [], cells: cells ?? [],
+            allowBeyondMax: allowBeyondMax ?? false, mix: workload.mix)
+        checkFits(study, map)
+        checkSweepSize(study, contexts)
+        if !study.allowBeyondMax { warnBeyondMaxContext(study, contexts) }
+        return study
+    }
+
+    // MARK: Entries
+
+    /// A list of models, hardware or compressions, as far as it could be read.
+    struct EntryList<Entry: CatalogEntry> {
+        var entries: [Entry]
+        /// Every item was read, so a name missing from `entries` really is unknown.
+        var complete: Bool
+        var names: [String] { entries.map(\.name) }
+    }
+
+    /// The entries of `key`: catalog names, presets with overrides or inline definitions, each
+    /// name once (a duplicate is an error at the second, since measurements and cells refer to
+    /// entries by name).
+    func entryList<Entry: CatalogEntry>(_ key: String, in map: MapReader, kind: String, read: (Node) -> Entry?) -> EntryList<Entry>? {
+        guard let node = map.value(key) else { return nil }
+        guard case .sequence(let items) = node else {
+            source.error(at: node, "`\(key)` expects a list of \(kind) entries (catalog names, `{preset: …}` maps or inline definitions), found \(node.kindName)"
+                + (node.scalarText.map { "; write `[\($0)]` for one" } ?? ""))
+            return nil
+        }
+        guard !items.isEmpty else {
+            source.error(at: node, "`\(key)` is empty: the sweep needs at least one \(kind)" + (key == "compression" ? " (leave the key out for no compression)" : ""))
+            return nil
+        }
+        var list = EntryList<Entry>(entries: [], complete: true)
+        var firstLine: [String: Int] = [:]
+        for item in items {
+            guard let entry = read(item) else { list.complete = false; continue }
+            if let line = firstLine[entry.name] {
+                source.error(at: item, "duplicate \(kind) `\(entry.name)` (also at line \(line)): give one of them a distinct `name`")
+                continue
+            }
+            firstLine[entry.name] = source.location(of: item).line
+            list.entries.append(entry)
+        }
+        return list
+    }
+
+    // MARK: Baseline
+
+    /// `{context, compression}`; the compression is one of the study's own (by name), a catalog
+    /// preset, an `a+b` combination, or an inline definition.
+    func baseline(_ study: MapReader, compressions: EntryList<Compression>?) -> Baseline? {
+        guard let map = study.map("baseline", Schema.baseline) else { return nil }
+        var baseline = Baseline()
+        if let context = map.tokens("context") { baseline.context = context }
+        if let node = map.value("compression") {
+            if let name = node.scalarText, let own = compressions?.entries.first(where: { $0.name == name }) {
+                baseline.compression = own
+            } else if let compression = entries.compression(node) {
+                baseline.compression = compression
+            }
+        }
+        return baseline
+    }
+
+    // MARK: Whole-study checks
+
+    /// The workload's reserve must leave room in every GPU's HBM (the estimator's own check,
+    /// run here so that it points at the `reserve` line).
+    private func checkFits(_ study: Study, _ map: MapReader) {
+        guard let model = study.models.first, let compression = study.compressions.first else { return }
+        for hardware in study.hardware {
+            do {
+                try Scenario(model: model, hardware: hardware, compression: compression, workload: study.workload).validate()
+            } catch {
+                source.error(at: map.location(ofPath: error.field), "\(error.field): \(error.message) (hardware `\(hardware.name)`)")
+            }
+        }
+    }
+
+    /// A sweep over `pointLimit` points is a mistake more often than a plan; say how to narrow it.
+    private func checkSweepSize(_ study: Study, _ contexts: ContextSweep) {
+        guard study.pointCount > Self.pointLimit else { return }
+        let factors = [
+            "\(study.models.count) models", "\(study.hardware.count) hardware", "\(study.compressions.count) compressions",
+            "\(Units.written(study.contexts.count)) contexts", "\(study.modes.count) mode\(study.modes.count == 1 ? "" : "s")",
+        ]
+        source.error(at: contexts.node, "the sweep has \(Units.written(study.pointCount)) points (\(factors.joined(separator: " × "))), over the limit of \(Units.written(Self.pointLimit)): narrow it with fewer contexts (`steps`) or fewer entries")
+    }
+
+    /// Contexts beyond a model's `max_context` still run (reports mark them); say so once per model.
+    private func warnBeyondMaxContext(_ study: Study, _ contexts: ContextSweep) {
+        for model in study.models {
+            let beyond = study.contexts.filter { $0 > model.maxContext }
+            guard let first = beyond.first else { continue }
+            source.warning(at: contexts.node(for: first),
+                           "\(beyond.count) of \(study.contexts.count) contexts (from \(Units.written(first)) tokens) are beyond the maximum context of `\(model.name)`, \(Units.written(model.maxContext)) tokens: they are estimated anyway and marked in reports (`allow_beyond_max: true` silences this warning)")
+        }
+    }
+}

@@ -1,0 +1,60 @@
+/// Draws one series of a value-by-value chart: a line through its points (broken where a point
+/// cannot be placed), markers in the series' shape, and hover text on measured points.
+enum LinePainter {
+    enum Markers {
+        case none
+        /// Markers at up to `sampledMarkers` evenly spaced points: enough to tell series apart
+        /// without hiding a dense line.
+        case sampled
+        /// A marker with hover text at every point (measurements).
+        case all
+    }
+
+    static let sampledMarkers = 8
+
+    static func draw(
+        name: String, points: [ChartPoint], look: SeriesLook, line: Bool, dashed: Bool, markers: Markers,
+        tooltip: (ChartPoint) -> String, in geometry: ChartFrame.Geometry, into svg: inout SVGWriter
+    ) {
+        guard case let .values(xAxis) = geometry.x else { return }
+        var segments: [[(x: Double, y: Double)]] = [[]]
+        var placed: [(point: ChartPoint, x: Double, y: Double)] = []
+        for point in points {
+            guard let x = xAxis.position(point.x), let y = geometry.y.position(point.y) else {
+                if !(segments.last?.isEmpty ?? true) { segments.append([]) }
+                continue
+            }
+            segments[segments.count - 1].append((x, y))
+            if xAxis.contains(point.x), geometry.y.contains(point.y) { placed.append((point, x, y)) }
+        }
+        segments.removeAll(where: \.isEmpty)
+
+        svg.open("g", ["class": look.cssClass])
+        svg.element("title", text: name)
+        if line, !segments.isEmpty {
+            svg.empty("path", [
+                "class": dashed ? "kv-line kv-dashed" : "kv-line",
+                "clip-path": geometry.clipURL,
+                "d": segments.map(svgPath).joined(separator: " "),
+            ])
+        }
+        let marked: [(point: ChartPoint, x: Double, y: Double)]
+        switch markers {
+        case .none: marked = []
+        case .all: marked = placed
+        case .sampled where placed.count <= 12: marked = placed
+        case .sampled:
+            let last = placed.count - 1, steps = sampledMarkers - 1
+            marked = (0...steps).map { placed[Int((Double($0 * last) / Double(steps)).rounded())] }
+        }
+        for item in marked {
+            svg.shape("path", [
+                "class": "kv-marker",
+                "d": ChartStyle.markerPath(series: look.shape, x: item.x, y: item.y),
+            ], tooltip: markers == .all ? tooltip(item.point) : nil)
+        }
+        svg.close("g")
+    }
+}
+
+extension LinePainter.Markers: Equatable {}

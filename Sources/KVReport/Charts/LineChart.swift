@@ -1,0 +1,50 @@
+/// A chart of lines over a value axis — typically a quantity against context length on a log
+/// axis — with optional measured points and labelled reference lines.
+public struct LineChart: Sendable {
+    public var title: String
+    public var x: Axis
+    public var y: Axis
+    public var series: [ChartSeries]
+    public var annotations: [ChartAnnotation]
+    /// Draw the title inside the SVG (off when the page shows it as a caption).
+    public var showsTitle = true
+    /// Replaces the generated `<desc>` (which names the series, axes and ranges).
+    public var description: String?
+
+    public init(title: String, x: Axis, y: Axis, series: [ChartSeries], annotations: [ChartAnnotation] = []) {
+        self.title = title
+        self.x = x
+        self.y = y
+        self.series = series
+        self.annotations = annotations
+    }
+
+    /// The chart as a standalone SVG element; `id` (made safe for XML) prefixes its internal ids
+    /// and must be unique on the page.
+    public func svg(id: String) -> String {
+        let names = series.map(\.name).joined(separator: "; ")
+        let frame = ChartFrame(
+            id: id, kind: "line", title: title, showsTitle: showsTitle,
+            summary: "Line chart, \(series.count) series\(series.isEmpty ? "" : ": " + names).",
+            description: description,
+            horizontal: .values(x, series.flatMap { $0.points.map(\.x) }),
+            vertical: y, verticalValues: series.flatMap { $0.points.map(\.y) },
+            verticalIncludesZero: true, verticalPadded: true,
+            legend: series.enumerated().map { index, series in
+                Legend.Entry(name: series.name, look: .series(index), symbol: .line(dashed: series.dashed, line: !series.markersOnly, marker: true))
+            },
+            annotations: annotations
+        )
+        let (x, y) = (self.x, self.y)
+        return frame.render { geometry, svg in
+            for (index, series) in series.enumerated() {
+                LinePainter.draw(
+                    name: series.name, points: series.points, look: .series(index),
+                    line: !series.markersOnly, dashed: series.dashed, markers: series.markersOnly ? .all : .sampled,
+                    tooltip: { "\(series.name): \(x.format($0.x)), \(y.format($0.y))" },
+                    in: geometry, into: &svg
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import KVEstimator
+
+/// The charts of a study: one line chart per metric (context on a log axis, one series per
+/// scenario), the memory stack, and the roofline. All charts of a kind come from one component.
+struct ChartFactory {
+    let results: StudyResults
+    let format: Format
+    let contextScale: AxisScale
+
+    var contextAxis: Axis {
+        Axis(title: "context length (tokens)", scale: contextScale, format: { Format.tokens(Int($0.rounded())) })
+    }
+
+    func metricChart(_ metric: Metric, id: String) -> (caption: String, svg: String) {
+        let series = results.series.map { scenario in
+            ChartSeries(
+                name: scenario.label,
+                points: zip(results.contexts, scenario.estimates).compactMap { context, estimate in
+                    metric.value(estimate).map { ChartPoint(x: Double(context), y: $0) }
+                },
+                dashed: scenario.scenario.mode == .peak && results.study.mode == .both)
+        }
+        let values = series.flatMap { $0.points.map(\.y) }.filter { $0 > 0 }
+        let spread = (values.max() ?? 1) / max(values.min() ?? 1, 1e-300)
+        let y = Axis(
+            title: "\(metric.name.lowercased()) (\(metric.unit))",
+            scale: metric.prefersLog && spread > 20 ? .log : .linear,
+            format: { metric.format($0) })
+        var annotations: [ChartAnnotation] = []
+        let maxContexts = Set(results.series.map(\.scenario.model.maxContext))
+        if maxContexts.count == 1, let maxContext = maxContexts.first,
+           let last = results.contexts.last, let first = results.contexts.first, maxContext < last, maxContext > first {
+            annotations.append(ChartAnnotation(x: Double(maxContext), label: "max context \(Format.tokens(maxContext))"))
+        }
+        let title = "\(metric.name) vs context length"
+        let chart = LineChart(title: title, x: contextAxis, y: y, series: series, annotations: annotations)
+        return ("\(metric.name) (\(metric.unit)) against context length, one line per scenario.", chart.svg(id: id))
+    }
+
+    /// HBM of the first scenario's GPUs split into weights, one session's KV and what is left.
+    func memoryChart(id: String) -> (caption: String, svg: String)? {
+        let first = results.first
+        let hardware = first.scenario.hardware
+        let total = Double(hardware.gpus) * hardware.hbmBytes
+        let picked = Self.spread(results.contexts, count: 8)
+        let estimates = picked.compactMap { context in first.estimates.first { $0.context == context } }
+        let scale = format.gigabyte
+        let reserve = Double(hardware.gpus) * first.scenario.workload.reserveBytes
+        let weights = estimates.map { min($0.weightsBytes, total) / scale }
+        let kv = estimates.map { max(0, min($0.kvBytes, total - $0.weightsBytes - reserve)) / scale }
+        let free = estimates.map { max(0, total - $0.weightsBytes - reserve - $0.kvBytes) / scale }
+        var segments = [BarSeries(name: "weights", values: weights)]
+        if reserve > 0 { segments.append(BarSeries(name: "reserve", values: estimates.map { _ in reserve / scale })) }
+        segments.append(BarSeries(name: "KV of one session", values: kv))
+        segments.append(BarSeries(name: "free HBM", values: free))
+        let chart = StackedBarChart(
+            title: "HBM of \(hardware.label) with one \(first.scenario.model.label) session",
+            categories: estimates.map { Format.tokens($0.context) + ($0.regime == .offload ? " (spills)" : "") },
+            segments: segments,
+            y: Axis(title: "HBM (\(format.gigabyteName))", scale: .linear, format: { Format.fixed($0, significant: 3) }))
+        return ("Where the HBM of \(hardware.label) goes with one session of \(first.label) in it: weights, that session's KV cache, and what is left for others. A bar marked “spills” holds less than one session.", chart.svg(id: id))
+    }
+
+    /// Prefill and decode of the first scenario against the roofline of its GPUs.
+    func rooflineChart(id: String) -> (caption: String, svg: String)? {
+        let first = results.first
+        let estimator = first.estimator
+        guard let short = first.estimates.first, let long = first.estimates.last, short.regime != .weightsDoNotFit else { return nil }
+        var points: [RooflinePoint] = []
+        for estimate in short.context == long.context ? [short] : [short, long] {
+            points.append(RooflinePoint(
+                label: "prefill \(Format.tokens(estimate.context))", intensity: estimate.prefillIntensity,
+                flopsPerSecond: estimate.prefillFLOPs / estimate.prefill.seconds))
+            if estimate.regime != .weightsDoNotFit {
+                let flops = estimator.decodeLinearFLOPs(batch: Double(estimate.decodeBatch))
+                    + estimator.decodeAttentionFLOPs(context: Double(estimate.context)) * Double(estimate.decodeBatch)
+                points.append(RooflinePoint(
+                    label: "decode \(Format.tokens(estimate.context)), batch \(estimate.decodeBatch)", intensity: estimate.decodeIntensity,
+                    flopsPerSecond: flops / estimate.decodeStep.seconds))
+            }
+        }
+        let chart = RooflineChart(
+            title: "Roofline of \(first.scenario.hardware.label)",
+            peakFLOPsPerSecond: estimator.matmulFLOPsPerSecond, bytesPerSecond: estimator.memoryBytesPerSecond, points: points)
+        return ("Arithmetic intensity of prefill and decode for \(first.label) against the roofline (ridge point \(Format.fixed(short.ridgePoint, significant: 3)) FLOP/byte): prefill sits under the flat compute roof, decode far left on the bandwidth slope.", chart.svg(id: id))
+    }
+
+    /// At most `count` values spread evenly over `values`, ends included.
+    static func spread(_ values: [Int], count: Int) -> [Int] {
+        guard values.count > count, count > 1 else { return values }
+        var picked: [Int] = []
+        for index in 0..<count {
+            let value = values[(index * (values.count - 1)) / (count - 1)]
+            if picked.last != value { picked.append(value) }
+        }
+        return picked
+    }
+}

@@ -1,0 +1,347 @@
+import KVEstimator
+import KVLoader
+import KVMarkdown
+
+/// Turns a study's results into a `Document`: the default layout (findings, setup, the four
+/// challenges, compression and cost, methodology, appendix), or the study's own notebook cells.
+public struct DocumentBuilder {
+    let results: StudyResults
+    let slug: String
+    let format: Format
+    let methodologyMarkdown: String
+    var figureCount = 0
+    var tableCount = 0
+
+    /// - Parameters:
+    ///   - slug: the page's file stem; tables and figures are named after it.
+    ///   - methodologyMarkdown: the methodology prose, rendered from the `methodology` template.
+    public static func build(_ results: StudyResults, slug: String, kvplanVersion: String, methodologyMarkdown: String) -> Document {
+        var builder = DocumentBuilder(
+            results: results, slug: slug, format: Format(sizeUnits: results.study.units == .binary ? .binary : .decimal),
+            methodologyMarkdown: methodologyMarkdown)
+        let study = results.study
+        let sections = study.cells.isEmpty ? builder.defaultSections() : builder.notebookSections()
+        return Document(
+            title: study.title,
+            subtitle: builder.subtitle,
+            descriptionHTML: study.description.map { Markdown.html($0, trust: study.allowHTML ? .trusted : .untrusted) } ?? "",
+            findings: Findings(results: results, format: builder.format).sentences,
+            sections: sections,
+            provenance: Provenance.of(results, kvplanVersion: kvplanVersion))
+    }
+
+    var subtitle: String {
+        let study = results.study
+        let names = { (list: [String]) in list.count <= 3 ? list.joined(separator: ", ") : "\(list.count)" }
+        return "\(names(study.models.map(\.label))) on \(names(study.hardware.map(\.label))); "
+            + "\(study.compressions.count) compression setting\(study.compressions.count == 1 ? "" : "s"); "
+            + "\(Format.tokens(study.contexts.first ?? 0)) to \(Format.tokens(study.contexts.last ?? 0)) tokens; "
+            + "\(study.mode == .peak ? "peak" : study.mode.rawValue) mode"
+    }
+
+    // MARK: Layouts
+
+    mutating func defaultSections() -> [Section] {
+        let m = results.study.workload.outputTokens
+        var sections = [Section(id: "setup", title: "Setup", blocks: setupBlocks())]
+        sections.append(Section(id: "prefill", title: "Challenge 1 · Prefill (GPU FLOP/s)", blocks: [
+            .paragraph("Reading the prompt costs 2 FLOPs per active parameter per token plus causal attention over n²/2 token pairs per layer, so prefill time grows linearly at first and quadratically once attention dominates."),
+            figure(.prefill), metricTable(.prefill), prefillSplit(), traces(["Prefill"]),
+        ]))
+        sections.append(Section(id: "concurrency", title: "Challenge 2 · Concurrency (HBM size)", blocks: [
+            .paragraph("After prefill every session keeps its KV cache in HBM beside the weights; how many sessions fit is the free memory divided by one session's cache."),
+            figure(.concurrency), figure(.memory), metricTable(.concurrency), traces(["Weights", "KV cache per session", "Concurrency"]),
+        ]))
+        sections.append(Section(id: "decode", title: "Challenge 3 · Decode (HBM bandwidth)", blocks: [
+            .paragraph("Every output token reads all the weights and every resident session's KV cache from HBM; the KV read grows with the context. Figures are for \(m) output tokens at the batch shown in the appendix."),
+            figure(.decode), metricTable(.decode, also: .decodeStep), figure(.roofline), traces(["Decode step", "Decode of m tokens"]),
+        ]))
+        sections.append(Section(id: "switching", title: "Challenge 4 · Context switching (host link)", blocks: [
+            .paragraph("When more users want the GPU than fit in HBM, sessions are swapped out to host memory and back over the host link; the time is the KV cache moved divided by the link bandwidth."),
+            figure(.switching), metricTable(.switching), traces(["Context switch"]),
+        ]))
+        sections.append(Section(id: "cost", title: "Compression and cost", blocks: costBlocks()))
+        sections.append(Section(id: "methodology", title: "Methodology and assumptions", blocks: [.markdown(methodologyMarkdown)] + assumptionBlocks()))
+        sections.append(Section(id: "appendix", title: "Appendix: every number", blocks: [
+            .paragraph("Every figure of every scenario at every context. The JSON download holds the same numbers with all fields."),
+            appendixTable(),
+        ]))
+        return sections
+    }
+
+    mutating func notebookSections() -> [Section] {
+        var sections: [Section] = []
+        var blocks: [Block] = []
+        var title = "Notebook"
+        func flush() {
+            if !blocks.isEmpty {
+                sections.append(Section(id: "cell-\(sections.count + 1)", title: title, blocks: blocks))
+                blocks = []
+            }
+        }
+        for cell in results.study.cells {
+            switch cell {
+            case .markdown(let text):
+                // A cell that opens with a heading starts a section of its own.
+                if let heading = text.split(separator: "\n").first, heading.hasPrefix("#") {
+                    flush()
+                    title = heading.drop { $0 == "#" || $0 == " " }.trimmingCharacters
+                    let rest = text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+                    if !rest.trimmingCharacters.isEmpty { blocks.append(.html(userProse(rest))) }
+                } else {
+                    blocks.append(.html(userProse(text)))
+                }
+            case .chart(let chart):
+                blocks.append(figure(ChartKind(chart.kind), scale: chart.scale, title: chart.title))
+            case .table(let table):
+                blocks.append(contentsOf: tableBlocks(table))
+            }
+        }
+        flush()
+        return sections
+    }
+
+    func userProse(_ markdown: String) -> String {
+        Markdown.html(markdown, trust: results.study.allowHTML ? .trusted : .untrusted)
+    }
+
+    mutating func tableBlocks(_ cell: TableCell) -> [Block] {
+        switch cell.kind {
+        case .setup: return setupBlocks()
+        case .concurrency: return [metricTable(.concurrency, title: cell.title)]
+        case .prefill: return [metricTable(.prefill, title: cell.title)]
+        case .decode: return [metricTable(.decode, also: .decodeStep, title: cell.title)]
+        case .switching: return [metricTable(.switching, title: cell.title)]
+        case .cost: return [metricTable(.cost, title: cell.title)]
+        case .appendix: return [appendixTable()]
+        case .sharing, .measured:
+            return [.paragraph("This study has no \(cell.kind == .sharing ? "mixed workload" : "measurements") to tabulate.")]
+        }
+    }
+
+    // MARK: Figures
+
+    enum ChartKind {
+        case prefill, concurrency, memory, decode, switching, roofline, cost, unsupported(String)
+
+        init(_ kind: ChartCell.Kind) {
+            switch kind {
+            case .prefill: self = .prefill
+            case .concurrency: self = .concurrency
+            case .memory: self = .memory
+            case .decode: self = .decode
+            case .switching: self = .switching
+            case .roofline: self = .roofline
+            case .cost: self = .cost
+            case .sharing, .measured: self = .unsupported(kind.rawValue)
+            }
+        }
+    }
+
+    mutating func figure(_ kind: ChartKind, scale: ChartCell.Scale = .log, title: String? = nil) -> Block {
+        let charts = ChartFactory(results: results, format: format, contextScale: scale == .log ? .log : .linear)
+        let made: (caption: String, svg: String)?
+        let id = "figure-\(figureCount + 1)"
+        switch kind {
+        case .prefill: made = charts.metricChart(.prefill, id: id)
+        case .concurrency: made = charts.metricChart(.concurrency, id: id)
+        case .decode: made = charts.metricChart(.decode, id: id)
+        case .switching: made = charts.metricChart(.switching, id: id)
+        case .cost: made = charts.metricChart(.cost, id: id)
+        case .memory: made = charts.memoryChart(id: id)
+        case .roofline: made = charts.rooflineChart(id: id)
+        case .unsupported(let name): made = nil; _ = name
+        }
+        guard let made else {
+            return .paragraph("This study has nothing to draw for this chart (it needs a mixed workload or measurements).")
+        }
+        figureCount += 1
+        return .figure(Figure(
+            number: figureCount, id: id, caption: title ?? made.caption, svg: made.svg,
+            fileName: "\(slug)-figure-\(figureCount).svg"))
+    }
+
+    // MARK: Tables
+
+    /// Context down the side, one column per scenario (plus an optional second metric).
+    mutating func metricTable(_ metric: Metric, also second: Metric? = nil, title: String? = nil) -> Block {
+        tableCount += 1
+        let contexts = results.contexts
+        let maxContexts = results.series.map(\.scenario.model.maxContext)
+        var columns = [TableBuilder.Column(
+            title: "context (tokens)", numeric: true,
+            shown: contexts.map { context in Format.tokens(context) + (maxContexts.contains { context > $0 } && maxContexts.allSatisfy { context > $0 } ? " *" : "") },
+            raw: contexts.map(String.init))]
+        for series in results.series {
+            for metric in [metric] + (second.map { [$0] } ?? []) {
+                let values = series.estimates.map(metric.value)
+                columns.append(TableBuilder.Column(
+                    title: "\(series.label)\(second == nil ? "" : " — \(metric.id == "decode-step" ? "step" : "total")") (\(metric.unit))",
+                    numeric: true,
+                    shown: zip(values, series.estimates).map { value, estimate in
+                        guard let value else { return "—" }
+                        return metric.format(value) + (estimate.beyondMaxContext ? " *" : "") + (metric.id == "concurrency" && estimate.regime == .offload ? " (offload)" : "")
+                    },
+                    raw: values.map(TableBuilder.raw)))
+            }
+        }
+        let baselineRows = Set(contexts.enumerated().filter { $0.element == results.study.baseline.context }.map(\.offset))
+        let caption = (title ?? "\(metric.name)\(second.map { " and \($0.name.lowercased())" } ?? "") by context length")
+            + (results.series.contains { $0.estimates.contains(where: \.beyondMaxContext) } ? "; * beyond the model's maximum context" : "")
+        return .table(TableBuilder.table(number: tableCount, slug: slug, caption: caption, columns: columns, baselineRows: baselineRows))
+    }
+
+    mutating func appendixTable() -> Block {
+        tableCount += 1
+        var rows: [(ScenarioSeriesLabel: String, estimate: Estimate, series: StudyResults.ScenarioSeries)] = []
+        for series in results.series {
+            for estimate in series.estimates { rows.append((series.label, estimate, series)) }
+        }
+        let gb = format.gigabyteName, scale = format.gigabyte
+        func column(_ title: String, numeric: Bool = true, _ shown: (Estimate) -> String, _ raw: (Estimate) -> String) -> TableBuilder.Column {
+            TableBuilder.Column(title: title, numeric: numeric, shown: rows.map { shown($0.estimate) }, raw: rows.map { raw($0.estimate) })
+        }
+        let servable = { (e: Estimate) in e.regime != .weightsDoNotFit }
+        let columns = [
+            TableBuilder.Column(title: "scenario", numeric: false, shown: rows.map(\.0), raw: rows.map(\.0)),
+            column("context (tokens)", { Format.tokens($0.context) + ($0.beyondMaxContext ? " *" : "") }, { String($0.context) }),
+            column("KV per session (\(gb))", { Format.fixed($0.kvBytes / scale, significant: 4) }, { TableBuilder.raw($0.kvBytes / scale) }),
+            column("sessions", { Format.integer($0.concurrency) }, { String($0.concurrency) }),
+            column("regime", numeric: false, { $0.regime.rawValue }, { $0.regime.rawValue }),
+            column("prefill (s)", { Format.fixed($0.prefill.seconds, significant: 3) }, { TableBuilder.raw($0.prefill.seconds) }),
+            column("attention share of prefill FLOPs (%)", { Format.fixed(100 * $0.prefillAttentionFLOPs / $0.prefillFLOPs, significant: 3) }, { TableBuilder.raw(100 * $0.prefillAttentionFLOPs / $0.prefillFLOPs) }),
+            column("decode batch", { Format.integer($0.decodeBatch) }, { String($0.decodeBatch) }),
+            column("decode step (ms)", { servable($0) ? Format.fixed($0.decodeStep.seconds * 1e3, significant: 3) : "—" }, { servable($0) ? TableBuilder.raw($0.decodeStep.seconds * 1e3) : "" }),
+            column("decode of output (s)", { servable($0) ? Format.fixed($0.decodeSeconds, significant: 3) : "—" }, { servable($0) ? TableBuilder.raw($0.decodeSeconds) : "" }),
+            column("tokens/s", { servable($0) ? Format.fixed($0.decodeTokensPerSecond, significant: 3) : "—" }, { servable($0) ? TableBuilder.raw($0.decodeTokensPerSecond) : "" }),
+            column("switch (s)", { Format.fixed($0.contextSwitchSeconds, significant: 3) }, { TableBuilder.raw($0.contextSwitchSeconds) }),
+            column("GPU-s per session", { servable($0) ? Format.fixed($0.session.gpuSeconds, significant: 3) : "—" }, { servable($0) ? TableBuilder.raw($0.session.gpuSeconds) : "" }),
+            column("relative cost (×)", { e in servable(e) ? (e.relativeCost.map { Format.fixed($0, significant: 3) } ?? "—") : "—" }, { servable($0) ? TableBuilder.raw($0.relativeCost) : "" }),
+            column("bound prefill / decode", numeric: false, { "\($0.prefill.bound.rawValue) / \(servable($0) ? $0.decodeStep.bound.rawValue : "—")" }, { "\($0.prefill.bound.rawValue)/\(servable($0) ? $0.decodeStep.bound.rawValue : "")" }),
+        ]
+        let baselineRows = Set(rows.enumerated().filter {
+            $0.element.estimate.context == results.study.baseline.context && $0.element.series.isBaselineCompression
+        }.map(\.offset))
+        return .table(TableBuilder.table(number: tableCount, slug: slug, caption: "Every estimate of the study", columns: columns, baselineRows: baselineRows))
+    }
+
+    mutating func setupBlocks() -> [Block] {
+        let study = results.study
+        var blocks: [Block] = [.paragraph("The models, GPUs and compression settings this study compares, with the sources of their figures.")]
+        tableCount += 1
+        let models = study.models
+        let kvPerToken = models.map { model in
+            (try? Estimator(Scenario(model: model, hardware: study.hardware[0], workload: study.workload)))
+                .map { Format.integer(Int(($0.kvBytes(tokens: 1) - $0.kvCache.stateBytes).rounded())) } ?? "—"
+        }
+        let counts = models.map(ParameterCounts.init(model:))
+        blocks.append(.table(TableBuilder.table(number: tableCount, slug: slug, caption: "Models", columns: [
+            .init(title: "model", numeric: false, shown: models.map(\.label), raw: models.map(\.name)),
+            .init(title: "parameters (B)", numeric: true, shown: counts.map { Format.fixed($0.total / 1e9, significant: 4) }, raw: counts.map { TableBuilder.raw($0.total) }),
+            .init(title: "active (B)", numeric: true, shown: counts.map { Format.fixed($0.active / 1e9, significant: 4) }, raw: counts.map { TableBuilder.raw($0.active) }),
+            .init(title: "layers", numeric: true, shown: models.map { "\($0.layers) (\($0.attention.effectivePattern))" }, raw: models.map { String($0.layers) }),
+            .init(title: "heads / KV heads", numeric: true, shown: models.map { $0.mla == nil ? "\($0.heads) / \($0.kvHeads)" : "\($0.heads) / MLA" }, raw: models.map { "\($0.heads)/\($0.kvHeads)" }),
+            .init(title: "KV per token at \(study.workload.kvPrecision.rawValue) (bytes)", numeric: true, shown: kvPerToken, raw: kvPerToken.map { $0.filter(\.isNumber) }),
+            .init(title: "max context (tokens)", numeric: true, shown: models.map { Format.integer($0.maxContext) }, raw: models.map { String($0.maxContext) }),
+            .init(title: "source", numeric: false, shown: models.map(\.source), raw: models.map(\.source)),
+        ])))
+        tableCount += 1
+        let hardware = study.hardware
+        blocks.append(.table(TableBuilder.table(number: tableCount, slug: slug, caption: "Hardware (per GPU; HBM capacities are binary on real parts)", columns: [
+            .init(title: "hardware", numeric: false, shown: hardware.map(\.label), raw: hardware.map(\.name)),
+            .init(title: "GPUs", numeric: true, shown: hardware.map { String($0.gpus) }, raw: hardware.map { String($0.gpus) }),
+            .init(title: "HBM", numeric: true, shown: hardware.map { format.bytes($0.hbmBytes) }, raw: hardware.map { TableBuilder.raw($0.hbmBytes) }),
+            .init(title: "HBM bandwidth (GB/s)", numeric: true, shown: hardware.map { Format.fixed($0.hbmBytesPerSecond / 1e9, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.hbmBytesPerSecond) }),
+            .init(title: "bf16 dense (TFLOP/s)", numeric: true, shown: hardware.map { Format.fixed($0.flopsPerSecond.bf16 / 1e12, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.flopsPerSecond.bf16) }),
+            .init(title: "host link", numeric: false, shown: hardware.map { "\($0.hostLink.name), \(Format.fixed($0.hostLink.bytesPerSecond / 1e9, significant: 3)) GB/s, \($0.hostLink.duplex.rawValue) duplex" }, raw: hardware.map { TableBuilder.raw($0.hostLink.bytesPerSecond) }),
+            .init(title: "source", numeric: false, shown: hardware.map(\.source), raw: hardware.map(\.source)),
+        ])))
+        tableCount += 1
+        let compressions = study.compressions
+        blocks.append(.table(TableBuilder.table(number: tableCount, slug: slug, caption: "Compression settings (applied after prefill)", columns: [
+            .init(title: "compression", numeric: false, shown: compressions.map(\.label), raw: compressions.map(\.name)),
+            .init(title: "axis", numeric: false, shown: compressions.map(\.axis), raw: compressions.map(\.axis)),
+            .init(title: "settings", numeric: false, shown: compressions.map(CompressionSummary.settings), raw: compressions.map(CompressionSummary.settings)),
+            .init(title: "citation", numeric: false, shown: compressions.map(\.citation), raw: compressions.map(\.citation)),
+            .init(title: "caveat", numeric: false, shown: compressions.map(\.notes), raw: compressions.map(\.notes)),
+        ])))
+        let w = study.workload
+        blocks.append(.paragraph("Workload: \(w.outputTokens) output tokens per session, \(w.users) user\(w.users == 1 ? "" : "s"), decode batch limited to \(w.maxBatch.map(String.init) ?? "what fits"), weights in \(w.weightPrecision.rawValue), KV cache in \(w.kvPrecision.rawValue), \(format.bytes(w.reserveBytes)) reserved per GPU. Baseline for relative cost: \(Format.tokens(study.baseline.context)) tokens with compression \(study.baseline.compression.name). Sizes in \(format.gigabyteName) (\(format.sizeUnits == .decimal ? "10⁹ bytes" : "2³⁰ bytes"))."))
+        return blocks
+    }
+
+    /// Where attention overtakes the linear layers in prefill FLOPs.
+    func prefillSplit() -> Block {
+        let first = results.first
+        guard let crossover = results.contexts.first(where: { context in
+            let e = first.estimator
+            return e.prefillAttentionFLOPs(tokens: Double(context)) > e.prefillLinearFLOPs(tokens: Double(context))
+        }) else {
+            let last = results.first.estimates.last
+            let share = last.map { 100 * $0.prefillAttentionFLOPs / $0.prefillFLOPs } ?? 0
+            return .paragraph("For \(first.label), attention stays below the linear layers over the whole range: \(Format.fixed(share, significant: 3))% of prefill FLOPs at \(Format.tokens(results.contexts.last ?? 0)) tokens.")
+        }
+        return .paragraph("For \(first.label), attention FLOPs overtake the linear layers' by \(Format.tokens(crossover)) tokens: beyond it prefill grows quadratically with the prompt.")
+    }
+
+    mutating func costBlocks() -> [Block] {
+        let study = results.study
+        var blocks: [Block] = [
+            .paragraph("A session is one prefill and \(study.workload.outputTokens) output tokens; with \(study.workload.users) user\(study.workload.users == 1 ? "" : "s") competing, sessions that do not fit are swapped in and out once per turn. Relative cost divides a session's GPU-seconds by the baseline's (\(Format.tokens(study.baseline.context)) tokens, \(study.baseline.compression.name)): 1× is \"as cheap as the baseline\"."),
+            figure(.cost), metricTable(.cost),
+        ]
+        if let longest = study.contexts.last {
+            let needs = results.series.map { series -> String in
+                switch series.estimator.compressionNeeded(tokens: longest, targetGPUSeconds: series.baselineGPUSeconds) {
+                case .reduction(let factor) where factor <= 1.0001: return "\(series.label): already as cheap as the baseline"
+                case .reduction(let factor): return "\(series.label): the KV cache would have to shrink \(Format.factor(factor))"
+                case .impossible(let reason): return "\(series.label): no KV reduction suffices — \(reason)"
+                }
+            }
+            blocks.append(.paragraph("To make \(Format.tokens(longest)) tokens as cheap as the baseline — " + needs.joined(separator: "; ") + "."))
+        }
+        return blocks
+    }
+
+    func assumptionBlocks() -> [Block] {
+        let study = results.study
+        var lines = [
+            "Mode: \(study.mode.rawValue) — \(study.mode == .peak ? "datasheet peaks, no efficiency factors: real GPUs are slower (see kvplan calibrate)" : "efficiency factors from the hardware entries are applied")."
+        ]
+        if results.series.contains(where: { $0.estimates.contains(where: \.beyondMaxContext) }) {
+            lines.append("Contexts marked * exceed a model's advertised maximum context; they are extrapolations of the formulas.")
+        }
+        if results.series.contains(where: { $0.estimates.contains { $0.regime == .offload } }) {
+            lines.append("Where not one session fits in HBM (offload regime), decode streams the KV that does not fit over the host link each step, overlapped with compute as in FlexGen.")
+        }
+        if results.series.contains(where: { $0.estimates.contains { $0.regime == .weightsDoNotFit } }) {
+            lines.append("Where the weights alone exceed the HBM of the GPUs, decode and cost are not reported (—).")
+        }
+        return lines.map { .paragraph($0) }
+    }
+
+    func traces(_ quantities: [String]) -> Block {
+        let first = results.first
+        let contexts = Array(Set([results.contexts.first, results.contexts.last].compactMap { $0 })).sorted()
+        let groups = contexts.map { context in
+            TraceGroup(
+                heading: "\(first.label) at \(Format.tokens(context)) tokens",
+                lines: first.estimator.traces(context: context).filter { quantities.contains($0.quantity) }
+                    .map { ($0.quantity, $0.formula, $0.substituted, $0.result) })
+        }
+        return .traces(summary: "Formulas with this study's values", traces: groups)
+    }
+}
+
+extension Substring {
+    var trimmingCharacters: String { String(self).trimmingCharacters }
+}
+
+extension String {
+    var trimmingCharacters: String {
+        var text = Substring(self)
+        while text.first?.isWhitespace == true { text.removeFirst() }
+        while text.last?.isWhitespace == true { text.removeLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import KVEstimator
+
+/// Builds numbered tables: the HTML a reader sees (formatted, units in headers, numbers right
+/// aligned, baseline rows marked) and the CSV behind its download (full precision).
+struct TableBuilder {
+    /// A column: its header (with unit), whether it holds numbers, and each row's shown and raw value.
+    struct Column {
+        var title: String
+        var numeric: Bool
+        var shown: [String]
+        var raw: [String]
+    }
+
+    static func table(number: Int, slug: String, caption: String, columns: [Column], baselineRows: Set<Int> = []) -> Table {
+        let rowCount = columns.map(\.shown.count).max() ?? 0
+        let rows = (0..<rowCount).map { row in columns.map { row < $0.shown.count ? $0.shown[row] : "" } }
+        let csvRows = (0..<rowCount).map { row in columns.map { row < $0.raw.count ? $0.raw[row] : "" } }
+        let csv = ([columns.map(\.title)] + csvRows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        return Table(
+            number: number, id: "table-\(number)", caption: caption,
+            columns: columns.map { Table.Column(title: $0.title, numeric: $0.numeric) },
+            rows: rows, baselineRows: baselineRows, csv: csv, fileName: "\(slug)-table-\(number).csv")
+    }
+
+    /// RFC 4180 quoting where needed.
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A raw number for CSV, at full precision.
+    static func raw(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "" }
+        return JSONValue.number(value).text
+    }
+}
+
+extension Table {
+    /// The table as an HTML block with no blank lines (so libcmark keeps it one HTML block).
+    var html: String {
+        var lines = ["<div class=\"table-scroll\"><table>", "<thead><tr>"]
+        for column in columns {
+            lines.append("<th scope=\"col\"\(column.numeric ? " class=\"num\"" : "")>\(escapeHTML(column.title))</th>")
+        }
+        lines.append("</tr></thead>")
+        lines.append("<tbody>")
+        for (index, row) in rows.enumerated() {
+            lines.append(baselineRows.contains(index) ? "<tr class=\"baseline\">" : "<tr>")
+            for (column, cell) in zip(columns, row) {
+                lines.append("<td\(column.numeric ? " class=\"num\"" : "")>\(escapeHTML(cell))</td>")
+            }
+            lines.append("</tr>")
+        }
+        lines.append("</tbody></table></div>")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Text safe inside HTML element content and quoted attribute values.
+func escapeHTML(_ text: String) -> String {
+    var result = ""
+    result.reserveCapacity(text.count)
+    for character in text {
+        switch character {
+        case "&": result += "&amp;"
+        case "<": result += "&lt;"
+        case ">": result += "&gt;"
+        case "\"": result += "&quot;"
+        case "'": result += "&#39;"
+        default: result.append(character)
+        }
+    }
+    return result
+}

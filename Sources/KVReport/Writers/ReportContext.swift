@@ -1,0 +1,123 @@
+/// What the Mustache templates see. Plain structs (rendered through Mirror); every name a
+/// template uses must exist here, which a test checks.
+struct ReportContext {
+    var title: String
+    var subtitle: String
+    var descriptionHTML: String
+    var hasFindings: Bool
+    var findings: [String]
+    var sections: [SectionContext]
+}
+
+struct SectionContext {
+    var id: String
+    var title: String
+    var blocks: [BlockContext]
+}
+
+/// Exactly one member is set; the template renders the one that is.
+struct BlockContext {
+    var paragraph: TextContext?
+    var html: ContentContext?
+    var markdown: ContentContext?
+    var figure: FigureContext?
+    var table: TableContext?
+    var traces: TracesContext?
+}
+
+struct TextContext { var text: String }
+struct ContentContext { var content: String }
+
+struct FigureContext {
+    var inlineSVG: Bool
+    var id: String
+    var number: Int
+    var caption: String
+    var svg: String
+    var href: String
+}
+
+struct TableContext {
+    var id: String
+    var number: Int
+    var caption: String
+    var csvHref: String
+    var fileName: String
+    var html: String
+}
+
+struct TracesContext {
+    var summary: String
+    var groups: [TraceGroupContext]
+}
+
+struct TraceGroupContext {
+    var heading: String
+    var lines: [TraceLineContext]
+}
+
+struct TraceLineContext {
+    var quantity: String
+    var formula: String
+    var substituted: String
+    var result: String
+}
+
+struct PageContext {
+    var version: String
+    var title: String
+    var inlineCSS: Bool
+    var css: String
+    var cssHref: String
+    var siteHref: String?
+    var toc: [TocEntry]
+    var downloads: DownloadsContext?
+    var content: String
+    var studyPath: String
+    var studySHA256: String
+    var catalog: [CatalogHash]
+    var calibrated: Bool
+}
+
+struct TocEntry {
+    var id: String
+    var title: String
+}
+
+struct DownloadsContext { var items: [DownloadItem] }
+
+struct DownloadItem {
+    var href: String
+    var name: String
+    var label: String
+}
+
+struct CatalogHash {
+    var name: String
+    var sha256: String
+}
+
+struct IndexContext {
+    var version: String
+    var title: String
+    var cssHref: String
+    var count: Int
+    var studies: [IndexEntry]
+}
+
+struct IndexEntry {
+    var href: String
+    var title: String
+    var headline: String
+    var figure: IndexFigure?
+}
+
+struct IndexFigure {
+    var svg: String
+    var caption: String
+}
+
+struct MethodologyContext {
+    var mode: String
+    var outputTokens: Int
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import KVEstimator
+import KVLoader
+import KVReport
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render studies into a static site: index.html, one page per study, stylesheet and data."
+    )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case html, md
+    }
+
+    @Argument(help: "Study files, or directories searched for *.study.yaml.")
+    var paths: [String]
+
+    @Option(help: "Output directory (created if missing; kvplan only replaces files it wrote).")
+    var out: String = "reports"
+
+    @Flag(help: "One self-contained HTML file per study (inline CSS and SVG, downloads as data: URIs).")
+    var singleFile = false
+
+    @Option(help: "html, or md to also write GitHub-readable Markdown reports.")
+    var format: OutputFormat = .html
+
+    @Option(help: "A directory of templates (report/page/index/methodology .mustache, style.css) overriding the defaults.")
+    var templates: String?
+
+    func run() throws {
+        try reportingInputErrors {
+            let catalog = try builtInCatalog()
+            let studies = try loadStudies(paths, catalog: catalog)
+            let renderer: ReportRenderer
+            renderer = ReportRenderer(templates: try ReportTemplates(directory: templates))
+            let site = Site(renderer: renderer, options: Site.Options(singleFile: singleFile, markdown: format == .md))
+            let files = try site.files(for: studies)
+            try OutputDirectory.write(files, to: out, inputs: studies.map(\.path) + (templates.map { [$0] } ?? []))
+            printError("kvplan: rendered \(studies.count) stud\(studies.count == 1 ? "y" : "ies") into \(out)/ (\(files.count) files)")
+        }
+    }
+}
+
+/// Loads every study named by `arguments` (files or directories), printing diagnostics to stderr;
+/// throws exit 1 when any has an error, so nothing is rendered from a broken study.
+func loadStudies(_ arguments: [String], catalog: Catalog) throws -> [Study] {
+    let (paths, problems) = StudyFiles.expand(arguments)
+    let log = DiagnosticLog()
+    var studies: [Study] = []
+    for path in paths {
+        let (study, studyLog) = StudyLoader(catalog: catalog).load(path: path)
+        log.merge(studyLog)
+        if let study { studies.append(study) }
+    }
+    for diagnostic in problems + log.diagnostics { printError(diagnostic.rendered) }
+    if !problems.isEmpty || log.hasErrors || paths.isEmpty {
+        if paths.isEmpty && problems.isEmpty { printError("error: no study files given") }
+        throw ExitCode(1)
+    }
+    return studies
+}
