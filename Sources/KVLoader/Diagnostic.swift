@@ -33,11 +33,17 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     /// `path:line:column: error: message`, compiler-style.
     public var description: String { "\(location): \(severity.rawValue): \(message)" }
 
-    /// The description plus the source line and a caret under the column.
+    /// The description plus the source line and a caret under the column. A long line is cut
+    /// to a window around the column (marked `…`), so the caret always points into it.
     public var rendered: String {
         guard let sourceLine, !sourceLine.isEmpty else { return description }
-        let shown = String(sourceLine.prefix(200))
-        let indent = String(shown.unicodeScalars.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " })
+        let scalars = Array(sourceLine.unicodeScalars)
+        let column = min(max(0, location.column - 1), scalars.count)
+        let start = column > 150 ? column - 100 : 0
+        let window = scalars[start..<min(scalars.count, start + 200)]
+        let cut = start > 0 ? "…" : ""
+        let shown = cut + String(String.UnicodeScalarView(window))
+        let indent = (start > 0 ? " " : "") + String(window.prefix(column - start).map { $0 == "\t" ? "\t" : " " })
         return "\(description)\n\(shown)\n\(indent)^"
     }
 }

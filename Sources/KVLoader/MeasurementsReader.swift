@@ -26,8 +26,11 @@ extension StudyReader {
             source.error(at: node, "`measurements` expects a CSV path (relative to the study) or a list of rows, found \(node.kindName)")
             return nil
         }
-        let names = (models: models?.complete == true ? models?.names : nil, hardware: hardware?.complete == true ? hardware?.names : nil)
-        return rows.compactMap { measurement($0, modelNames: names.models, hardwareNames: names.hardware) }
+        // Names are checked only against lists that read completely: a row naming an entry that
+        // failed to load would otherwise get a second, misleading error.
+        let modelNames = models?.complete == true ? models?.names : nil
+        let hardwareNames = hardware?.complete == true ? hardware?.names : nil
+        return rows.compactMap { measurement($0, modelNames: modelNames, hardwareNames: hardwareNames) }
     }
 
     private func inlineRow(_ item: Node) -> MeasurementRow? {

@@ -52,9 +52,11 @@ final class YAMLSource {
 
     private func reportSyntax(_ yaml: YamlError, _ text: String) {
         switch yaml {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-             .composer(_, let problem, let mark, _):
-            error(at: location(line: mark.line, column: mark.column), "YAML syntax: \(problem)")
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let reason = problem.hasPrefix("Maximum nesting level") ? "nested too deeply (over 1000 levels)" : problem
+            let since = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
+            error(at: location(line: mark.line, column: mark.column), "YAML syntax: \(reason)\(since)")
         case .reader(let problem, let offset, _, _):
             error(at: offset.map { location(ofByte: $0, in: text) } ?? location(line: 1, column: 1),
                   "not readable as YAML text: \(problem)")

@@ -70,7 +70,7 @@ public struct Format: Sendable {
         var digitsBefore = 0
         var magnitude = abs(value)
         while magnitude >= 1 { magnitude /= 10; digitsBefore += 1 }
-        let decimals = max(0, significant - max(digitsBefore, 1) + (abs(value) < 1 ? leadingZeros(abs(value)) : 0))
+        let decimals = abs(value) < 1 ? significant + leadingZeros(abs(value)) : max(0, significant - digitsBefore)
         return decimalString(value, decimals: min(decimals, 9))
     }
 

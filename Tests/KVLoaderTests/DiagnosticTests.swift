@@ -23,6 +23,26 @@ struct DiagnosticTests {
         ])
     }
 
+    @Test("CRLF line ends: the same lines, columns and snippet as LF")
+    func windowsLineEnds() {
+        let text = "title: t\r\nmodels: [yi-34b-200k]\r\nhardware: [a100-80gb-sxm]\r\ncontexts: [4K]\r\nunits: binry\r\n"
+        let (_, log) = Fixtures.load(text: text, path: "w.study.yaml")
+        #expect(log.diagnostics.map(\.rendered) == [
+            "w.study.yaml:5:8: error: `units` must be one of decimal, binary, got `binry` (did you mean `binary`?)\nunits: binry\n       ^",
+        ])
+    }
+
+    @Test("a very long line is cut to a window so that the caret points into it")
+    func longLineSnippet() {
+        let text = "title: t\nmodels: [yi-34b-200k]\nhardware: [a100-80gb-sxm]\nworkload: {}\ncontexts: [\(String(repeating: "4K, ", count: 80))8X, 16K]\n"
+        let (_, log) = Fixtures.load(text: text, path: "l.study.yaml")
+        let lines = log.diagnostics.first?.rendered.split(separator: "\n") ?? []
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("…") && lines[1].count <= 201)
+        let caret = lines[2].count - 1
+        #expect(Array(lines[1])[caret] == Array(text.split(separator: "\n")[4])[log.diagnostics[0].location.column - 1])
+    }
+
     @Test("a duplicate key is reported where it repeats, and the rest of the file is still checked")
     func duplicateKeys() {
         let (study, log) = Fixtures.load(text: """

@@ -125,19 +125,23 @@ struct ResolvedStudyTests {
         let gpu = try #require(study.hardware.first)
         #expect(gpu.name == "lab-gpu" && gpu.label == "Lab GPU" && gpu.gpus == 2)
         #expect(gpu.hbmBytes == 48 * 1_073_741_824 && gpu.hbmBytesPerSecond == 960e9)
-        #expect(gpu.flopsPerSecond == PeakFLOPs(bf16: 181e12, fp8: 362e12))
+        #expect(gpu.flopsPerSecond == PeakFLOPs(bf16: 181e12, fp8: 362e12, int8: 362e12, fp4: 724e12))
         #expect(gpu.hostLink == HostLink(name: "PCIe Gen4 x16", bytesPerSecond: 32e9, duplex: .full))
         #expect(gpu.hostMemoryBytes == 512 * 1_073_741_824 && gpu.interconnectBytesPerSecond == 64e9)
         #expect(gpu.networkBytesPerSecond == 25e9 && gpu.pricePerHour == 1.2)
         #expect(gpu.efficiency == Efficiency(matmul: 0.7, attention: 0.5, memory: 0.8, link: 0.9))
 
+        #expect(study.compressions.map(\.name) == ["my-quant", "layer-and-head", "token-and-rank"])
+        #expect(study.compressions[1].layerShare == 2 && study.compressions[1].retrievalHeads == 0.5 && study.compressions[1].streamingWindow == 256)
+        #expect(study.compressions[2].kvLayers == 0.5 && study.compressions[2].tokenBudget == 2048)
+        #expect(study.compressions[2].recentWindow == 32 && study.compressions[2].kvRank == 0.5)
         let quant = try #require(study.compressions.first)
         #expect(quant.name == "my-quant" && quant.label == "My 4-bit KV" && quant.kvBits == 4)
         #expect(quant.groupSize == 64 && quant.residualTokens == 128 && quant.citation == "internal report")
 
         #expect(study.measurements == [
             Measurement(model: "tiny-moe", hardware: "lab-gpu", phase: .decodeStep, batch: 8, context: 8192, seconds: 0.012,
-                        location: SourceLocation(file: Fixtures.path("valid/inline-entries.study.yaml"), line: 65, column: 5)),
+                        location: SourceLocation(file: Fixtures.path("valid/inline-entries.study.yaml"), line: 74, column: 5)),
         ])
         #expect(study.cells == [.table(TableCell(kind: .setup)), .chart(ChartCell(kind: .measured, x: .context))])
     }

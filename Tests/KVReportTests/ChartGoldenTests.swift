@@ -16,6 +16,13 @@ import Testing
             try svg.write(to: file, atomically: true, encoding: .utf8)
         }
         let golden = try String(contentsOf: file, encoding: .utf8)
-        #expect(svg == golden, "\(name).svg differs from its golden file; rerun with KVPLAN_UPDATE_GOLDEN=1 if intended")
+        guard svg != golden else { return }
+        let (new, old) = (svg.split(separator: "\n", omittingEmptySubsequences: false), golden.split(separator: "\n", omittingEmptySubsequences: false))
+        let line = (0..<min(new.count, old.count)).first { new[$0] != old[$0] } ?? min(new.count, old.count)
+        Issue.record("""
+            \(name).svg differs from its golden file at line \(line + 1) (rerun with KVPLAN_UPDATE_GOLDEN=1 if intended):
+            now:    \(line < new.count ? new[line] : "<end>")
+            golden: \(line < old.count ? old[line] : "<end>")
+            """)
     }
 }

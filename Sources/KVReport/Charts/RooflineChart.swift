@@ -102,7 +102,7 @@ public struct RooflineChart: Sendable {
                     }
                 }
             }
-            var labelBoxes: [PointLabels.Box] = []
+            var labelBoxes = geometry.reserved
             for (index, point) in points.enumerated() {
                 let chartPoint = ChartPoint(x: point.intensity, y: point.flopsPerSecond)
                 LinePainter.draw(

@@ -141,7 +141,8 @@ public struct DocumentBuilder {
     mutating func figure(_ kind: ChartKind, scale: ChartCell.Scale = .log, title: String? = nil) -> Block {
         let charts = ChartFactory(results: results, format: format, contextScale: scale == .log ? .log : .linear)
         let made: (caption: String, svg: String)?
-        let id = "figure-\(figureCount + 1)"
+        // Unique across a site, so a figure can also appear on the index page.
+        let id = "\(slug)-figure-\(figureCount + 1)"
         switch kind {
         case .prefill: made = charts.metricChart(.prefill, id: id)
         case .concurrency: made = charts.metricChart(.concurrency, id: id)
@@ -157,7 +158,7 @@ public struct DocumentBuilder {
         }
         figureCount += 1
         return .figure(Figure(
-            number: figureCount, id: id, caption: title ?? made.caption, svg: made.svg,
+            number: figureCount, id: "figure-\(figureCount)", caption: title ?? made.caption, svg: made.svg,
             fileName: "\(slug)-figure-\(figureCount).svg"))
     }
 

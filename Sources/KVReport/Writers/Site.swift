@@ -48,7 +48,7 @@ public struct Site {
                 files["\(slug)/\(slug).json"] = Array(json.utf8)
                 entries.append(IndexEntry(
                     href: "\(slug).html", title: document.title, headline: document.findings.first ?? document.subtitle,
-                    figure: document.figures.first.map { IndexFigure(svg: $0.svg.replacingOccurrences(of: "id=\"\($0.id)", with: "id=\"\(slug)-\($0.id)"), caption: $0.caption) }))
+                    figure: document.figures.first.map { IndexFigure(svg: $0.svg, caption: $0.caption) }))
             }
             if options.markdown {
                 let links = ReportRenderer.Links(figure: { "\(slug)/\($0.fileName)" }, table: { "\(slug)/\($0.fileName)" })

@@ -25,6 +25,8 @@ struct ChartFrame {
         var bottom: Double
         var x: Horizontal
         var y: ValueAxisLayout
+        /// Where annotation labels will be written: text placed by the chart keeps clear of them.
+        var reserved: [PointLabels.Box] = []
 
         /// The id of the `<clipPath>` that is the plot rectangle.
         var clipURL: String { "url(#\(chartID)-plot)" }
@@ -64,7 +66,9 @@ struct ChartFrame {
 
     func render(plot: (Geometry, inout SVGWriter) -> Void) -> String {
         let layout = Layout(frame: self)
-        let geometry = layout.geometry
+        var geometry = layout.geometry
+        let marks = annotationMarks(geometry)
+        geometry.reserved = marks.map(\.box)
         var svg = SVGWriter()
         let chartID = geometry.chartID
         svg.open("svg", [
@@ -94,7 +98,7 @@ struct ChartFrame {
         }
         drawGrid(geometry, into: &svg)
         plot(geometry, &svg)
-        drawAnnotations(geometry, into: &svg)
+        drawAnnotations(marks, into: &svg)
         drawVerticalAxis(geometry, layout: layout, into: &svg)
         drawHorizontalAxis(geometry, layout: layout, into: &svg)
         layout.legend.render(top: layout.legendTop, chartID: chartID, into: &svg)
@@ -275,11 +279,21 @@ struct ChartFrame {
         svg.close("g")
     }
 
+    /// A reference line and its label, placed.
+    struct AnnotationMark {
+        var line: String
+        var x: Double
+        var y: Double
+        var anchor: String
+        var text: String
+        var box: PointLabels.Box
+    }
+
     /// Reference lines with their labels, each label moved down a row while it would overlap
     /// one already placed.
-    private func drawAnnotations(_ geometry: Geometry, into svg: inout SVGWriter) {
+    private func annotationMarks(_ geometry: Geometry) -> [AnnotationMark] {
         var placedBoxes: [(left: Double, right: Double, baseline: Double)] = []
-        var drawn: [(line: String, x: Double, y: Double, anchor: String, text: String)] = []
+        var drawn: [AnnotationMark] = []
         let fontSize = ChartStyle.labelFontSize
         for annotation in annotations {
             switch annotation.placement {
@@ -297,20 +311,27 @@ struct ChartFrame {
                     baseline += 16
                 }
                 placedBoxes.append((left, left + textWidth, baseline))
-                drawn.append((
-                    svgPath([(x: position, y: geometry.top), (x: position, y: geometry.bottom)]),
-                    onRight ? position + 4 : position - 4, baseline, onRight ? "start" : "end", text
+                drawn.append(AnnotationMark(
+                    line: svgPath([(x: position, y: geometry.top), (x: position, y: geometry.bottom)]),
+                    x: onRight ? position + 4 : position - 4, y: baseline, anchor: onRight ? "start" : "end", text: text,
+                    box: PointLabels.Box(left: left, top: baseline - fontSize, right: left + textWidth, bottom: baseline + 3)
                 ))
             case let .horizontal(value):
                 guard geometry.y.contains(value), let position = geometry.y.position(value) else { continue }
                 let text = TextMetrics.truncated(annotation.label, toWidth: geometry.right - geometry.left - 8, fontSize: fontSize)
                 let baseline = position - 16 < geometry.top ? position + 15 : position - 5
-                drawn.append((
-                    svgPath([(x: geometry.left, y: position), (x: geometry.right, y: position)]),
-                    geometry.right - 4, baseline, "end", text
+                let textWidth = TextMetrics.width(text, fontSize: fontSize)
+                drawn.append(AnnotationMark(
+                    line: svgPath([(x: geometry.left, y: position), (x: geometry.right, y: position)]),
+                    x: geometry.right - 4, y: baseline, anchor: "end", text: text,
+                    box: PointLabels.Box(left: geometry.right - 4 - textWidth, top: baseline - fontSize, right: geometry.right - 4, bottom: baseline + 3)
                 ))
             }
         }
+        return drawn
+    }
+
+    private func drawAnnotations(_ drawn: [AnnotationMark], into svg: inout SVGWriter) {
         guard !drawn.isEmpty else { return }
         svg.open("g", ["class": "kv-annotations"])
         for item in drawn {

@@ -18,6 +18,8 @@ struct TickPlanner {
 
     /// The largest value magnitude an axis shows; beyond it values are treated as unplaceable.
     static let limit = 1e300
+    /// A tick label longer than this (from an unusual `format`) is shortened with `…`.
+    static let maxLabelWidth = 120.0
 
     var length: Double { abs(end - start) }
 
@@ -66,12 +68,25 @@ struct TickPlanner {
             let shownUpper = fixedMax ?? (upper / step).rounded(.up) * step
             guard shownUpper > shownLower else { continue }
             let first = (shownLower / step - 1e-9).rounded(.up), last = (shownUpper / step + 1e-9).rounded(.down)
-            guard last - first >= 1, last - first < Double(maxTicks) else { continue }
-            let values = (0...Int(last - first)).map { (first + Double($0)) * step }.map { abs($0) < step * 1e-9 ? 0 : $0 }
+            // Widening to whole steps may add a tick beyond the target: allow one more.
+            guard last - first >= 1, last - first <= Double(maxTicks) else { continue }
+            let values = (0...Int(last - first)).map { Self.multiple(first + Double($0), of: step) }
             let candidate = make(lower: shownLower, upper: shownUpper, isLog: false, tickValues: values)
             if fits(candidate) { return candidate }
         }
         return fallback(lower: lower, upper: upper, isLog: false)
+    }
+
+    /// `count × step` without binary noise (3 × 0.1 is 0.3, not 0.30000000000000004), so that any
+    /// `format` prints it cleanly.
+    static func multiple(_ count: Double, of step: Double) -> Double {
+        let decimals = Int(max(0, -floor(log10(step))))
+        var value = count * step
+        if decimals > 0, decimals < 300 {
+            let scale = LabelNumber.power10(decimals)
+            value = (value * scale).rounded() / scale
+        }
+        return value == 0 ? 0 : value  // never -0
     }
 
     /// The 1-2-5 number nearest above `raw`.
@@ -97,9 +112,12 @@ struct TickPlanner {
         var upper = fixedMax ?? usable.max() ?? 10
         if lower > upper { swap(&lower, &upper) }
         if upper / lower < 1 + 1e-9 {
-            if fixedMin == nil { lower /= 2 }
-            if fixedMax == nil || fixedMin != nil { upper *= 2 }
-            if upper / lower < 1 + 1e-9 { upper = lower * 4 }
+            // All values equal (or a zero-width fixed range): a factor of 4 around them.
+            switch (fixedMin, fixedMax) {
+            case (nil, nil): lower /= 2; upper *= 2
+            case (nil, _): lower = upper / 4
+            default: upper = lower * 4
+            }
         }
         let base = axis.logBase ?? (Self.isPowerOfTwo(lower) || Self.isPowerOfTwo(upper) ? 2 : 10)
         if pad {
@@ -123,8 +141,8 @@ struct TickPlanner {
             let step = Self.niceStep((upper - lower) / Double(count))
             guard step > 0, tried.insert(step).inserted else { continue }
             let first = (lower / step - 1e-9).rounded(.up), last = (upper / step + 1e-9).rounded(.down)
-            guard last - first >= 1, last - first < Double(maxTicks) else { continue }
-            let values = (0...Int(last - first)).map { (first + Double($0)) * step }.filter { $0 > 0 }
+            guard last - first >= 1, last - first <= Double(maxTicks) else { continue }
+            let values = (0...Int(last - first)).map { Self.multiple(first + Double($0), of: step) }.filter { $0 > 0 }
             let candidate = make(lower: lower, upper: upper, isLog: true, tickValues: values)
             if candidate.ticks.count >= 2, fits(candidate) { return candidate }
         }
@@ -176,7 +194,9 @@ struct TickPlanner {
 
     private func make(lower: Double, upper: Double, isLog: Bool, tickValues: [Double]) -> ValueAxisLayout {
         var layout = ValueAxisLayout(lower: lower, upper: upper, isLog: isLog, ticks: [], start: start, end: end)
-        layout.ticks = tickValues.filter { layout.contains($0) }.map { Tick(value: $0, label: axis.format($0)) }
+        layout.ticks = tickValues.filter { layout.contains($0) }.map {
+            Tick(value: $0, label: TextMetrics.truncated(axis.format($0), toWidth: Self.maxLabelWidth, fontSize: fontSize))
+        }
         return layout
     }
 

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+@testable import KVLoader
+@testable import KVReport
+import KVTemplates
+
+/// Rendering studies: safety, determinism, self-containment, and the templates' names.
+@Suite("Reports")
+struct ReportTests {
+    static let catalog = try! Catalog.builtIn().get()
+
+    static func study(_ yaml: String, path: String = "test.study.yaml") -> Study {
+        let (study, log) = StudyLoader(catalog: catalog).load(text: yaml, path: path)
+        guard let study else { fatalError(log.diagnostics.map(\.rendered).joined(separator: "\n")) }
+        return study
+    }
+
+    static let paperExample = study("""
+        title: Yi-34B on one A100
+        models: [yi-34b-200k]
+        hardware: [a100-80gb-sxm]
+        compression: [none, kivi-2bit]
+        contexts: [4K, 50_000, 100_000]
+        """)
+
+    static func site(_ studies: [Study], singleFile: Bool = false, markdown: Bool = false) throws -> [String: [UInt8]] {
+        let renderer = ReportRenderer(templates: try ReportTemplates())
+        return try Site(renderer: renderer, options: Site.Options(singleFile: singleFile, markdown: markdown)).files(for: studies)
+    }
+
+    static func text(_ files: [String: [UInt8]], _ path: String) -> String {
+        String(decoding: files[path] ?? [], as: UTF8.self)
+    }
+
+    @Test func aStudyPageHasAChartPerChallengeTablesWithCSVAndTheIndexLinksIt() throws {
+        let files = try Self.site([Self.paperExample])
+        let page = Self.text(files, "test.html")
+        for section in ["prefill", "concurrency", "decode", "switching"] {
+            let start = try #require(page.range(of: "<h2 id=\"\(section)\""))
+            let rest = page[start.upperBound...]
+            let end = rest.range(of: "<h2 ")?.lowerBound ?? rest.endIndex
+            let body = rest[..<end]
+            #expect(body.contains("<svg"), "no chart in \(section)")
+            #expect(body.contains("<title"), "no chart title in \(section)")
+            #expect(body.contains(".csv\" download"), "no CSV download in \(section)")
+        }
+        let csvFiles = files.keys.filter { $0.hasSuffix(".csv") }
+        #expect(csvFiles.count >= 5)
+        #expect(Self.text(files, "index.html").contains("href=\"test.html\""))
+        // The numbers come from the estimator: the paper example's 17 sessions at 4K.
+        #expect(page.contains("instead of 17 at 4K"))
+    }
+
+    @Test func renderingTwiceIsByteIdentical() throws {
+        let first = try Self.site([Self.paperExample], markdown: true)
+        let second = try Self.site([Self.paperExample], markdown: true)
+        #expect(first == second)
+    }
+
+    @Test func aSingleFileReferencesNoOtherFile() throws {
+        let files = try Self.site([Self.paperExample], singleFile: true)
+        #expect(files.keys.sorted() == ["test.html"])
+        let page = Self.text(files, "test.html")
+        #expect(page.contains("<style>"))
+        #expect(!page.contains("<link"))
+        #expect(!page.contains("src=\""))
+        // Every href is an in-page anchor or a data: URI.
+        var rest = Substring(page)
+        while let range = rest.range(of: "href=\"") {
+            rest = rest[range.upperBound...]
+            #expect(rest.hasPrefix("#") || rest.hasPrefix("data:"), "external reference: \(rest.prefix(40))")
+        }
+    }
+
+    @Test func scriptInTitleAndRawHTMLInProseAreNeutralised() throws {
+        let hostile = Self.study("""
+            title: "<script>alert(1)</script>"
+            description: |
+              Hello <img src=x onerror=alert(2)> and <script>alert(3)</script>
+              [click](javascript:alert(4))
+            models: [{preset: llama-3.1-8b, name: "<b>m</b>"}]
+            hardware: [h100-sxm]
+            contexts: [4K, 8K]
+            cells:
+              - markdown: "# Notes\\n\\nfine *text*\\n\\n<iframe src='https://evil.example'></iframe>"
+              - chart: concurrency
+              - table: concurrency
+            """)
+        let files = try Self.site([hostile], markdown: true)
+        for (path, bytes) in files where path.hasSuffix(".html") || path.hasSuffix(".md") || path.hasSuffix(".svg") {
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(!text.contains("<script"), "\(path) holds a script tag")
+            #expect(!text.contains("<img"), "\(path) holds the injected img")
+            #expect(!text.contains("<iframe"), "\(path) holds the injected iframe")
+            #expect(!text.contains("javascript:"), "\(path) holds a javascript: URL")
+            #expect(!text.contains("<b>m</b>"), "\(path) holds the unescaped model name")
+        }
+        let page = Self.text(files, "test.html")
+        #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(page.contains("<em>text</em>"))
+    }
+
+    @Test func allowHTMLLetsTheAuthorsHTMLThrough() throws {
+        let trusted = Self.study("""
+            title: Trusted
+            description: "A <abbr title=\\"key-value\\">KV</abbr> cache."
+            allow_html: true
+            models: [llama-3.1-8b]
+            hardware: [h100-sxm]
+            contexts: [4K]
+            """)
+        #expect(Self.text(try Self.site([trusted]), "test.html").contains("<abbr title=\"key-value\">KV</abbr>"))
+    }
+
+    @Test func everyNameTheDefaultTemplatesUseExistsInTheirContext() throws {
+        // swift-mustache renders a missing name as nothing; catch that here instead.
+        let contexts: [String: [Any.Type]] = [
+            "report": [ReportContext.self, SectionContext.self, BlockContext.self, TextContext.self, ContentContext.self,
+                       FigureContext.self, TableContext.self, TracesContext.self, TraceGroupContext.self, TraceLineContext.self],
+            "page": [PageContext.self, TocEntry.self, DownloadsContext.self, DownloadItem.self, CatalogHash.self],
+            "index": [IndexContext.self, IndexEntry.self, IndexFigure.self],
+            "methodology": [MethodologyContext.self],
+        ]
+        for (name, types) in contexts {
+            let template = try #require(DefaultTemplates.mustache[name])
+            let known = Set(types.flatMap(Self.fieldNames)).union(["."])
+            for tag in Self.tagNames(template) {
+                #expect(known.contains(tag), "template \(name) uses `\(tag)`, which its context lacks")
+            }
+        }
+    }
+
+    @Test func theTemplateCheckCatchesAMissingName() {
+        #expect(Self.tagNames("{{#a}}{{b}}{{{c}}}{{/a}}{{^d}}x{{/d}}{{! comment }}") == ["a", "b", "c", "d"])
+        #expect(!Set(Self.fieldNames(TextContext.self)).contains("nope"))
+    }
+
+    /// Names of `{{x}}`, `{{{x}}}`, `{{#x}}`, `{{^x}}` tags (not comments or closing tags).
+    static func tagNames(_ template: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(template)
+        while let open = rest.range(of: "{{") {
+            rest = rest[open.upperBound...]
+            guard let close = rest.range(of: "}}") else { break }
+            var tag = rest[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            rest = rest[close.upperBound...]
+            if tag.hasPrefix("{") { tag.removeFirst() }
+            if let first = tag.first, "/!>".contains(first) { continue }
+            if let first = tag.first, "#^&".contains(first) { tag.removeFirst() }
+            let name = tag.trimmingCharacters(in: .whitespaces)
+            if !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    static func fieldNames(_ type: Any.Type) -> [String] {
+        // Mirror needs an instance; the contexts' stored properties are read from a blank one.
+        return Mirror(reflecting: Blank.of(type)).children.compactMap(\.label)
+    }
+}
+
+/// Blank values of the template contexts, for reading their property names through Mirror.
+enum Blank {
+    static func of(_ type: Any.Type) -> Any {
+        switch type {
+        case is ReportContext.Type:
+            ReportContext(title: "", subtitle: "", descriptionHTML: "", hasFindings: false, findings: [], sections: [])
+        case is SectionContext.Type: SectionContext(id: "", title: "", blocks: [])
+        case is BlockContext.Type: BlockContext()
+        case is TextContext.Type: TextContext(text: "")
+        case is ContentContext.Type: ContentContext(content: "")
+        case is FigureContext.Type: FigureContext(inlineSVG: true, id: "", number: 0, caption: "", svg: "", href: "")
+        case is TableContext.Type: TableContext(id: "", number: 0, caption: "", csvHref: "", fileName: "", html: "")
+        case is TracesContext.Type: TracesContext(summary: "", groups: [])
+        case is TraceGroupContext.Type: TraceGroupContext(heading: "", lines: [])
+        case is TraceLineContext.Type: TraceLineContext(quantity: "", formula: "", substituted: "", result: "")
+        case is PageContext.Type:
+            PageContext(version: "", title: "", inlineCSS: false, css: "", cssHref: "", siteHref: nil, toc: [], downloads: nil,
+                        content: "", studyPath: "", studySHA256: "", catalog: [], calibrated: false)
+        case is TocEntry.Type: TocEntry(id: "", title: "")
+        case is DownloadsContext.Type: DownloadsContext(items: [])
+        case is DownloadItem.Type: DownloadItem(href: "", name: "", label: "")
+        case is CatalogHash.Type: CatalogHash(name: "", sha256: "")
+        case is IndexContext.Type: IndexContext(version: "", title: "", cssHref: "", count: 0, studies: [])
+        case is IndexEntry.Type: IndexEntry(href: "", title: "", headline: "", figure: nil)
+        case is IndexFigure.Type: IndexFigure(svg: "", caption: "")
+        case is MethodologyContext.Type: MethodologyContext(mode: "", outputTokens: 0)
+        default: ()
+        }
+    }
+}
