@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "KVMarkdownTests", dependencies: ["KVMarkdown"]),
         .testTarget(name: "KVEstimatorTests", dependencies: ["KVEstimator"]),
         .testTarget(name: "KVLoaderTests", dependencies: ["KVLoader", "KVEstimator"], exclude: ["Fixtures"]),
-        .testTarget(name: "KVReportTests", dependencies: ["KVReport", "KVEstimator", "KVLoader", "KVTemplates"]),
+        .testTarget(name: "KVReportTests", dependencies: ["KVReport", "KVEstimator", "KVLoader", "KVTemplates"], exclude: ["Golden"]),
         .testTarget(name: "KVPlanCLITests", dependencies: ["kvplan"]),
     ]
 )

@@ -32,7 +32,7 @@ import Testing
         ("huge range", { line(points([(1e-300, 1e-300), (1e300, 1e300), (.greatestFiniteMagnitude, 1)]), y: logY) }),
         ("huge linear range", { line(points([(-1e308, -1e308), (1e308, 1e308)]), x: linearY, y: linearY) }),
         ("tiny span at large magnitude", { line(points([(1e20, 1e20), (1e20 + 1e5, 1e20 + 1e5)]), x: linearY, y: linearY) }),
-        ("subnormal values", { line(points([(5e-324, 5e-324), (1e-310, 1)]), y: logY) }),
+        ("subnormal values", { line(points([(.leastNonzeroMagnitude, .leastNonzeroMagnitude), (Double.leastNormalMagnitude / 4, 1)]), y: logY) }),
         ("negative values", { line(points([(1, -5), (2, -1), (3, -3)]), x: linearY) }),
         ("fixed range excluding data", { line(points([(1, 1), (1000, 1000)]), x: Axis(title: "x", min: 10, max: 20), y: Axis(title: "y", min: 5, max: 5)) }),
         ("inverted fixed range", { line(points([(1, 1), (2, 2)]), x: Axis(title: "x", min: 20, max: 10), y: Axis(title: "y", scale: .log, min: -1, max: .nan)) }),

@@ -40,8 +40,13 @@ struct PrimitivesTests {
         #expect(Format.fixed(-2.5, significant: 2) == "-2.5")
     }
 
-    @Test func htmlEscaping() {
-        #expect(escapeHTML("<script>alert('x') & \"y\"</script>") == "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
+    @Test func tableCellsAreEscaped() {
+        let table = TableBuilder.table(number: 1, slug: "s", caption: "c", columns: [
+            .init(title: "<th>", numeric: false, shown: ["<script>alert('x') & \"y\"</script>"], raw: ["x"]),
+        ])
+        #expect(table.html.contains("<th scope=\"col\">&lt;th&gt;</th>"))
+        #expect(table.html.contains("&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"))
+        #expect(xmlEscaped("<script>alert('x') & \"y\"</script>") == "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
     }
 
     @Test func csvFieldsAreQuotedWhereNeeded() {

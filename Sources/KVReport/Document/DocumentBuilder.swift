@@ -61,6 +61,9 @@ public struct DocumentBuilder {
             figure(.switching), metricTable(.switching), traces(["Context switch"]),
         ]))
         sections.append(Section(id: "cost", title: "Compression and cost", blocks: costBlocks()))
+        if !results.study.measurements.isEmpty {
+            sections.append(Section(id: "measured", title: "Measured vs predicted", blocks: measuredBlocks()))
+        }
         sections.append(Section(id: "methodology", title: "Methodology and assumptions", blocks: [.markdown(methodologyMarkdown)] + assumptionBlocks()))
         sections.append(Section(id: "appendix", title: "Appendix: every number", blocks: [
             .paragraph("Every figure of every scenario at every context. The JSON download holds the same numbers with all fields."),
@@ -91,6 +94,8 @@ public struct DocumentBuilder {
                 } else {
                     blocks.append(.html(userProse(text)))
                 }
+            case .chart(let chart) where chart.kind == .measured:
+                blocks.append(contentsOf: measuredBlocks().filter { if case .figure = $0 { true } else { false } })
             case .chart(let chart):
                 blocks.append(figure(ChartKind(chart.kind), scale: chart.scale, title: chart.title))
             case .table(let table):
@@ -114,8 +119,12 @@ public struct DocumentBuilder {
         case .switching: return [metricTable(.switching, title: cell.title)]
         case .cost: return [metricTable(.cost, title: cell.title)]
         case .appendix: return [appendixTable()]
-        case .sharing, .measured:
-            return [.paragraph("This study has no \(cell.kind == .sharing ? "mixed workload" : "measurements") to tabulate.")]
+        case .measured:
+            guard let peak = try? MeasurementComparison(study: results.study, mode: .peak),
+                  let calibrated = try? MeasurementComparison(study: results.study, mode: .calibrated) else { return [] }
+            return [measuredTable(peak: peak, calibrated: calibrated)]
+        case .sharing:
+            return [.paragraph("This study's workload has no mix of short and long requests to tabulate.")]
         }
     }
 

@@ -41,35 +41,18 @@ extension Table {
     var html: String {
         var lines = ["<div class=\"table-scroll\"><table>", "<thead><tr>"]
         for column in columns {
-            lines.append("<th scope=\"col\"\(column.numeric ? " class=\"num\"" : "")>\(escapeHTML(column.title))</th>")
+            lines.append("<th scope=\"col\"\(column.numeric ? " class=\"num\"" : "")>\(xmlEscaped(column.title))</th>")
         }
         lines.append("</tr></thead>")
         lines.append("<tbody>")
         for (index, row) in rows.enumerated() {
             lines.append(baselineRows.contains(index) ? "<tr class=\"baseline\">" : "<tr>")
             for (column, cell) in zip(columns, row) {
-                lines.append("<td\(column.numeric ? " class=\"num\"" : "")>\(escapeHTML(cell))</td>")
+                lines.append("<td\(column.numeric ? " class=\"num\"" : "")>\(xmlEscaped(cell))</td>")
             }
             lines.append("</tr>")
         }
         lines.append("</tbody></table></div>")
         return lines.joined(separator: "\n")
     }
-}
-
-/// Text safe inside HTML element content and quoted attribute values.
-func escapeHTML(_ text: String) -> String {
-    var result = ""
-    result.reserveCapacity(text.count)
-    for character in text {
-        switch character {
-        case "&": result += "&amp;"
-        case "<": result += "&lt;"
-        case ">": result += "&gt;"
-        case "\"": result += "&quot;"
-        case "'": result += "&#39;"
-        default: result.append(character)
-        }
-    }
-    return result
 }

@@ -1,0 +1,113 @@
+import KVEstimator
+import KVLoader
+
+/// The "Measured vs predicted" section of a study with measurements (issue 5): the measured
+/// points over the predicted curves at peak and calibrated, a parity chart, the error of every
+/// point, the MAPE and the factors `kvplan calibrate` fits to the same data.
+extension DocumentBuilder {
+    mutating func measuredBlocks() -> [Block] {
+        let study = results.study
+        guard !study.measurements.isEmpty,
+              let peak = try? MeasurementComparison(study: study, mode: .peak),
+              let calibrated = try? MeasurementComparison(study: study, mode: .calibrated) else {
+            return [.paragraph("This study has no measurements to compare with.")]
+        }
+        var blocks: [Block] = []
+        let byPhase = { (comparison: MeasurementComparison) in
+            comparison.mapeByPhase.map { "\($0.phase.rawValue) \(MeasurementComparison.percent($0.mape))" }.joined(separator: ", ")
+        }
+        blocks.append(.paragraph("Against \(peak.points.count) measured latencies, the peak formulas are off by \(MeasurementComparison.percent(peak.mape)) on average (MAPE; \(byPhase(peak))); with the efficiency factors of this study's hardware entries, by \(MeasurementComparison.percent(calibrated.mape)) (\(byPhase(calibrated)))."))
+        if let fits = try? MeasurementComparison.fits(study: study) {
+            for entry in fits {
+                let e = entry.fit.efficiency
+                let fitted = entry.fit.fitted.map { factor -> String in
+                    let value = switch factor {
+                    case .matmul: e.matmul
+                    case .attention: e.attention
+                    case .memory: e.memory
+                    case .link: e.link
+                    }
+                    return "\(factor.rawValue) \(Format.decimalString(value, decimals: 3))"
+                }
+                blocks.append(.paragraph("Fitted to these \(entry.rows) measurements of \(entry.hardware.name) by least squares on the log of predicted over measured (kvplan calibrate): \(fitted.joined(separator: ", ")); MAPE \(MeasurementComparison.percent(entry.fit.mapeBefore)) at peak, \(MeasurementComparison.percent(entry.fit.mapeAfter)) with them." + (entry.fit.notFitted.isEmpty ? "" : " Not fitted: " + entry.fit.notFitted.map { "\($0.factor.rawValue) (\($0.reason))" }.joined(separator: "; ") + ".")))
+            }
+        }
+        for phase in [Measurement.Phase.prefill, .decodeStep] {
+            if let block = overlayFigure(phase: phase, peak: peak, calibrated: calibrated) { blocks.append(block) }
+        }
+        blocks.append(parityFigure(peak: peak, calibrated: calibrated))
+        blocks.append(measuredTable(peak: peak, calibrated: calibrated))
+        return blocks
+    }
+
+    /// Measured points of one phase at batch 1 over the predicted curves, per model.
+    mutating func overlayFigure(phase: Measurement.Phase, peak: MeasurementComparison, calibrated: MeasurementComparison) -> Block? {
+        let rows = results.study.measurements.filter { $0.phase == phase && $0.batch == 1 }
+        let models = results.study.models.filter { model in rows.contains { $0.model == model.name } }
+        guard !models.isEmpty else { return nil }
+        var series: [ChartSeries] = []
+        for model in models {
+            let mine = rows.filter { $0.model == model.name }
+            guard let hardware = results.study.hardware.first(where: { $0.name == mine[0].hardware }) else { continue }
+            let low = mine.map(\.context).min()!, high = mine.map(\.context).max()!
+            let contexts = Array(Set(results.contexts.filter { $0 >= low && $0 <= high } + mine.map(\.context))).sorted()
+            for mode in [Mode.peak, .calibrated] {
+                let points = contexts.compactMap { context -> ChartPoint? in
+                    let observation = Calibration.Observation(model: model, workload: results.study.workload,
+                                                              phase: phase == .prefill ? .prefill : .decodeStep, batch: 1, context: context, seconds: 1)
+                    return (try? Calibration.predict(observation, on: hardware, mode: mode)).map { ChartPoint(x: Double(context), y: $0) }
+                }
+                series.append(ChartSeries(name: "\(model.name) \(mode.rawValue)", points: points, dashed: mode == .peak))
+            }
+            series.append(ChartSeries(name: "\(model.name) measured", points: mine.map { ChartPoint(x: Double($0.context), y: $0.seconds) }, markersOnly: true))
+        }
+        let what = phase == .prefill ? "Prefill" : "Decode step (batch 1)"
+        let chart = LineChart(
+            title: "\(what): measured vs predicted",
+            x: Axis(title: "context length (tokens)", scale: .log, format: { Format.tokens(Int($0.rounded())) }),
+            y: Axis(title: "\(what.lowercased()) time (s)", scale: .log, format: { Format.fixed($0, significant: 3) }),
+            series: series)
+        return addFigure(caption: "\(what) of each measured model: measured points (markers) over kvplan's predictions at peak (dashed) and calibrated (solid).", chart: chart)
+    }
+
+    /// Every point: predicted against measured, peak and calibrated, with the line of perfect agreement.
+    mutating func parityFigure(peak: MeasurementComparison, calibrated: MeasurementComparison) -> Block {
+        let all = peak.points.map(\.measurement.seconds) + peak.points.map(\.predictedSeconds) + calibrated.points.map(\.predictedSeconds)
+        let low = (all.min() ?? 1e-3) / 1.5, high = (all.max() ?? 1) * 1.5
+        let chart = LineChart(
+            title: "Predicted vs measured, every point",
+            x: Axis(title: "measured (s)", scale: .log, format: { Format.fixed($0, significant: 2) }),
+            y: Axis(title: "predicted (s)", scale: .log, format: { Format.fixed($0, significant: 2) }),
+            series: [
+                ChartSeries(name: "predicted = measured", points: [ChartPoint(x: low, y: low), ChartPoint(x: high, y: high)], dashed: true),
+                ChartSeries(name: "peak", points: peak.points.map { ChartPoint(x: $0.measurement.seconds, y: $0.predictedSeconds) }, markersOnly: true),
+                ChartSeries(name: "calibrated", points: calibrated.points.map { ChartPoint(x: $0.measurement.seconds, y: $0.predictedSeconds) }, markersOnly: true),
+            ])
+        return addFigure(caption: "Each measurement against its prediction: points on the dashed line are exact; points below it are optimistic.", chart: chart)
+    }
+
+    mutating func measuredTable(peak: MeasurementComparison, calibrated: MeasurementComparison) -> Block {
+        tableCount += 1
+        let points = zip(peak.points, calibrated.points).map { ($0, $1) }
+        let percent = { (value: Double) in (value >= 0 ? "+" : "") + Format.decimalString(value * 100, decimals: 1) }
+        return .table(TableBuilder.table(number: tableCount, slug: slug, caption: "Every measurement with its predictions and errors", columns: [
+            .init(title: "model", numeric: false, shown: points.map(\.0.measurement.model), raw: points.map(\.0.measurement.model)),
+            .init(title: "hardware", numeric: false, shown: points.map(\.0.measurement.hardware), raw: points.map(\.0.measurement.hardware)),
+            .init(title: "phase", numeric: false, shown: points.map(\.0.measurement.phase.rawValue), raw: points.map(\.0.measurement.phase.rawValue)),
+            .init(title: "batch", numeric: true, shown: points.map { String($0.0.measurement.batch) }, raw: points.map { String($0.0.measurement.batch) }),
+            .init(title: "context (tokens)", numeric: true, shown: points.map { Format.tokens($0.0.measurement.context) }, raw: points.map { String($0.0.measurement.context) }),
+            .init(title: "measured (ms)", numeric: true, shown: points.map { Format.fixed($0.0.measurement.seconds * 1e3, significant: 4) }, raw: points.map { TableBuilder.raw($0.0.measurement.seconds) }),
+            .init(title: "peak (ms)", numeric: true, shown: points.map { Format.fixed($0.0.predictedSeconds * 1e3, significant: 4) }, raw: points.map { TableBuilder.raw($0.0.predictedSeconds) }),
+            .init(title: "peak error (%)", numeric: true, shown: points.map { percent($0.0.error) }, raw: points.map { TableBuilder.raw($0.0.error) }),
+            .init(title: "calibrated (ms)", numeric: true, shown: points.map { Format.fixed($0.1.predictedSeconds * 1e3, significant: 4) }, raw: points.map { TableBuilder.raw($0.1.predictedSeconds) }),
+            .init(title: "calibrated error (%)", numeric: true, shown: points.map { percent($0.1.error) }, raw: points.map { TableBuilder.raw($0.1.error) }),
+        ]))
+    }
+
+    mutating func addFigure(caption: String, chart: LineChart) -> Block {
+        figureCount += 1
+        return .figure(Figure(
+            number: figureCount, id: "figure-\(figureCount)", caption: caption,
+            svg: chart.svg(id: "\(slug)-figure-\(figureCount)"), fileName: "\(slug)-figure-\(figureCount).svg"))
+    }
+}

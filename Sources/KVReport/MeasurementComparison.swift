@@ -1,0 +1,115 @@
+import KVEstimator
+import KVLoader
+
+/// A study's measurements beside the estimator's predictions: what `kvplan validate` prints,
+/// what `kvplan calibrate` fits, and what the report's "Measured vs predicted" section shows.
+public struct MeasurementComparison: Sendable {
+    public struct Point: Sendable {
+        public var measurement: Measurement
+        public var predictedSeconds: Double
+        /// `(predicted − measured) / measured`.
+        public var error: Double
+    }
+
+    public var points: [Point]
+    /// The estimator mode the predictions use: peak for `mode: peak`, calibrated otherwise.
+    public var mode: Mode
+
+    /// Predicts every measurement of `study` with the study's own hardware entries.
+    public init(study: Study, mode: Mode? = nil) throws(EstimatorInputError) {
+        let mode = mode ?? (study.mode == .peak ? .peak : .calibrated)
+        var points: [Point] = []
+        for measurement in study.measurements {
+            guard let observation = Self.observation(measurement, in: study),
+                  let hardware = study.hardware.first(where: { $0.name == measurement.hardware }) else { continue }
+            let predicted = try Calibration.predict(observation, on: hardware, mode: mode)
+            points.append(Point(measurement: measurement, predictedSeconds: predicted,
+                                error: Calibration.error(predicted: predicted, measured: measurement.seconds)))
+        }
+        self.points = points
+        self.mode = mode
+    }
+
+    /// MAPE by phase (phases without rows omitted) and over all rows, as fractions.
+    public var mapeByPhase: [(phase: Measurement.Phase, mape: Double)] {
+        Measurement.Phase.allCases.compactMap { phase in
+            let errors = points.filter { $0.measurement.phase == phase }.map(\.error)
+            return errors.isEmpty ? nil : (phase, Calibration.mape(errors))
+        }
+    }
+
+    public var mape: Double { Calibration.mape(points.map(\.error)) }
+
+    /// The fitted factors of each hardware entry that has measurements (or only `only`).
+    public static func fits(study: Study, only: String? = nil) throws(EstimatorInputError) -> [(hardware: Hardware, fit: Calibration.Fit, rows: Int)] {
+        var result: [(Hardware, Calibration.Fit, Int)] = []
+        for hardware in study.hardware where only == nil || hardware.name == only {
+            let observations = study.measurements.filter { $0.hardware == hardware.name }.compactMap { observation($0, in: study) }
+            guard !observations.isEmpty else { continue }
+            result.append((hardware, try Calibration.fit(observations, on: hardware), observations.count))
+        }
+        return result.map { (hardware: $0.0, fit: $0.1, rows: $0.2) }
+    }
+
+    static func observation(_ measurement: Measurement, in study: Study) -> Calibration.Observation? {
+        guard let model = study.models.first(where: { $0.name == measurement.model }),
+              let phase = Calibration.Phase(rawValue: measurement.phase.rawValue) else { return nil }
+        return Calibration.Observation(model: model, workload: study.workload, phase: phase, batch: measurement.batch,
+                                       context: measurement.context, seconds: measurement.seconds)
+    }
+
+    // MARK: Output
+
+    public var json: JSONValue {
+        .object([
+            ("points", .array(points.map { point in
+                .object([
+                    ("model", .string(point.measurement.model)), ("hardware", .string(point.measurement.hardware)),
+                    ("phase", .string(point.measurement.phase.rawValue)), ("batch", .integer(point.measurement.batch)),
+                    ("context", .integer(point.measurement.context)),
+                    ("measured_seconds", .finite(point.measurement.seconds)),
+                    ("predicted_seconds", .finite(point.predictedSeconds)), ("error", .finite(point.error)),
+                ])
+            })),
+            ("mape", .object(mapeByPhase.map { ($0.phase.rawValue, JSONValue.finite($0.mape)) } + [("all", .finite(mape))])),
+        ])
+    }
+
+    public var table: String {
+        let rows = points.map { point in
+            [point.measurement.model, point.measurement.hardware, point.measurement.phase.rawValue,
+             String(point.measurement.batch), Format.tokens(point.measurement.context),
+             Format.seconds(point.measurement.seconds), Format.seconds(point.predictedSeconds),
+             (point.error >= 0 ? "+" : "") + Format.decimalString(point.error * 100, decimals: 1) + "%"]
+        }
+        var text = TextTable(headers: ["model", "hardware", "phase", "batch", "context", "measured", "predicted", "error"],
+                             rows: rows, rightAligned: [3, 4, 5, 6, 7]).text
+        text += "\n\nMAPE (\(mode.rawValue)): " + (mapeByPhase.map { "\($0.phase.rawValue) \(Self.percent($0.mape))" } + ["all \(Self.percent(mape))"]).joined(separator: ", ")
+        return text
+    }
+
+    static func percent(_ fraction: Double) -> String { Format.decimalString(fraction * 100, decimals: 1) + "%" }
+
+    /// The YAML to paste into a study (or the catalog) for one fitted hardware entry.
+    public static func yamlSnippet(_ hardware: Hardware, _ fit: Calibration.Fit, rows: Int) -> String {
+        let factors = fit.fitted.map { factor -> String in
+            let value: Double = switch factor {
+            case .matmul: fit.efficiency.matmul
+            case .attention: fit.efficiency.attention
+            case .memory: fit.efficiency.memory
+            case .link: fit.efficiency.link
+            }
+            return "\(factor.rawValue): \(Format.decimalString(value, decimals: 3))"
+        }
+        var lines = [
+            "# \(hardware.name): fitted from \(rows) measurement\(rows == 1 ? "" : "s"); MAPE \(percent(fit.mapeBefore)) at peak, \(percent(fit.mapeAfter)) calibrated",
+        ]
+        for missing in fit.notFitted { lines.append("# \(missing.factor.rawValue) left at 1: \(missing.reason)") }
+        lines += [
+            "hardware:",
+            "  - preset: \(hardware.name)",
+            "    efficiency: {\(factors.joined(separator: ", "))}",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import KVEstimator
+import KVLoader
+import KVReport
+
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Fit each hardware entry's efficiency factors to the study's measurements; print a YAML snippet."
+    )
+
+    @Argument(help: "A study with `measurements`.")
+    var study: String
+
+    @Option(help: "Fit only this hardware entry (by its name in the study).")
+    var hardware: String?
+
+    @Flag(help: "{\"hardware\": {name: {factor: value}}, \"mape_before\": x, \"mape_after\": y}.")
+    var json = false
+
+    func run() throws {
+        try reportingInputErrors {
+            let loaded = try loadStudies([study], catalog: try builtInCatalog())[0]
+            if let hardware, !loaded.hardware.contains(where: { $0.name == hardware }) {
+                throw InputFailure(message: "--hardware: the study has no hardware entry `\(hardware)` (it has \(loaded.hardware.map(\.name).joined(separator: ", ")))")
+            }
+            let fits = try MeasurementComparison.fits(study: loaded, only: hardware)
+            guard !fits.isEmpty else { throw InputFailure(message: "\(study) has no measurements\(hardware.map { " on \($0)" } ?? "") to fit") }
+            let rows = fits.reduce(0) { $0 + $1.rows }
+            let before = fits.reduce(0.0) { $0 + $1.fit.mapeBefore * Double($1.rows) } / Double(rows)
+            let after = fits.reduce(0.0) { $0 + $1.fit.mapeAfter * Double($1.rows) } / Double(rows)
+            if json {
+                let hardwareObject = JSONValue.object(fits.map { entry in
+                    (entry.hardware.name, JSONValue.object(entry.fit.fitted.map { factor in
+                        (factor.rawValue, JSONValue.finite(value(of: factor, in: entry.fit.efficiency)))
+                    }))
+                })
+                print(JSONValue.object([("hardware", hardwareObject), ("mape_before", .finite(before)), ("mape_after", .finite(after))]).text)
+            } else {
+                for entry in fits { print(MeasurementComparison.yamlSnippet(entry.hardware, entry.fit, rows: entry.rows)) }
+                print("\nMAPE over \(rows) rows: \(Format.decimalString(before * 100, decimals: 1))% at peak → \(Format.decimalString(after * 100, decimals: 1))% calibrated")
+            }
+        }
+    }
+
+    func value(of factor: Calibration.Factor, in efficiency: Efficiency) -> Double {
+        switch factor {
+        case .matmul: efficiency.matmul
+        case .attention: efficiency.attention
+        case .memory: efficiency.memory
+        case .link: efficiency.link
+        }
+    }
+}
