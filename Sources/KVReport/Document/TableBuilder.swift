@@ -48,11 +48,25 @@ extension Table {
         for (index, row) in rows.enumerated() {
             lines.append(baselineRows.contains(index) ? "<tr class=\"baseline\">" : "<tr>")
             for (column, cell) in zip(columns, row) {
-                lines.append("<td\(column.numeric ? " class=\"num\"" : "")>\(xmlEscaped(cell))</td>")
+                let content = column.title == "source" ? Self.linkedSources(cell) : xmlEscaped(cell)
+                lines.append("<td\(column.numeric ? " class=\"num\"" : column.title == "source" ? " class=\"source\"" : "")>\(content)</td>")
             }
             lines.append("</tr>")
         }
         lines.append("</tbody></table></div>")
         return lines.joined(separator: "\n")
+    }
+
+    /// A source cell: each `https://` address becomes a link named by its host, the rest stays
+    /// text. Only http(s) addresses are linked, so a study cannot smuggle in a `javascript:` URL.
+    static func linkedSources(_ text: String) -> String {
+        text.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+            let token = String(word)
+            guard token.hasPrefix("https://") || token.hasPrefix("http://"),
+                  let host = token.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first else {
+                return xmlEscaped(token)
+            }
+            return "<a href=\"\(xmlEscaped(token))\">\(xmlEscaped(String(host)))</a>"
+        }.joined(separator: " ")
     }
 }

@@ -38,36 +38,50 @@ public enum OutputDirectory {
         do {
             try? fileManager.removeItem(at: staging)
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
-            var all = files
-            all[manifestName] = Array((files.keys.sorted().joined(separator: "\n") + "\n").utf8)
-            for (path, bytes) in all.sorted(by: { $0.key < $1.key }) {
+            for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
                 let url = staging.appendingPathComponent(path)
                 try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(bytes).write(to: url)
             }
+            let manifest = Array((files.keys.sorted().joined(separator: "\n") + "\n").utf8)
             if !exists {
+                try Data(manifest).write(to: staging.appendingPathComponent(manifestName))
                 try fileManager.moveItem(at: staging, to: out)
                 return
             }
-            // Move each new file over the old one (rename is atomic per file), then drop our stale files.
-            for path in all.keys.sorted() {
+            // First record every file this render may write beside those of the last one, so an
+            // interrupted render still knows which files are kvplan's; then move each file over
+            // the old one (rename(2) is atomic; Foundation's replaceItemAt fails on Linux), drop our
+            // stale files, and record the new set.
+            try writeManifest(previous.union(files.keys), in: out, staging: staging)
+            for path in files.keys.sorted() {
                 let target = out.appendingPathComponent(path)
                 try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                if fileManager.fileExists(atPath: target.path) {
-                    _ = try fileManager.replaceItemAt(target, withItemAt: staging.appendingPathComponent(path))
-                } else {
-                    try fileManager.moveItem(at: staging.appendingPathComponent(path), to: target)
+                guard rename(staging.appendingPathComponent(path).path, target.path) == 0 else {
+                    throw Refusal(description: "could not move \(path) into \(directory): \(String(cString: strerror(errno)))")
                 }
             }
-            for stale in previous.sorted() where all[stale] == nil {
+            for stale in previous.sorted() where files[stale] == nil {
                 let url = out.appendingPathComponent(stale)
                 try? fileManager.removeItem(at: url)
                 removeEmptyParents(of: url, below: out)
             }
+            try writeManifest(Set(files.keys), in: out, staging: staging)
             try? fileManager.removeItem(at: staging)
+        } catch let refusal as Refusal {
+            try? fileManager.removeItem(at: staging)
+            throw refusal
         } catch {
             try? fileManager.removeItem(at: staging)
             throw Refusal(description: "could not write \(directory): \(error.localizedDescription)")
+        }
+    }
+
+    static func writeManifest(_ paths: Set<String>, in directory: URL, staging: URL) throws {
+        let temporary = staging.appendingPathComponent(manifestName)
+        try Data((paths.sorted().joined(separator: "\n") + "\n").utf8).write(to: temporary)
+        guard rename(temporary.path, directory.appendingPathComponent(manifestName).path) == 0 else {
+            throw Refusal(description: "could not write the manifest of \(directory.path): \(String(cString: strerror(errno)))")
         }
     }
 
