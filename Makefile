@@ -5,7 +5,7 @@ SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KVPLAN := .build/debug/kvplan
 
-.PHONY: deps build reports test check-reports validate-html screenshots bench clean
+.PHONY: deps build reports test check-reports validate-html screenshots bench bench-allocations clean
 
 # What a fresh Debian machine lacks: libcmark (headers + pkg-config file) and pkg-config.
 deps:
@@ -49,8 +49,17 @@ screenshots: reports
 test: deps
 	swift test
 
+# Estimator throughput, release build (figures to read, not a pass/fail test).
 bench: deps
 	swift run -c release kvplan-bench
+
+# The hot path does not allocate: heap allocations under valgrind must not grow with iterations.
+bench-allocations: deps
+	swift build -c release --product kvplan-bench
+	@for n in 1000 100000; do \
+	  printf "%7d iterations: " $$n; \
+	  valgrind --tool=memcheck .build/release/kvplan-bench $$n 2>&1 >/dev/null | grep -o "total heap usage: [0-9,]* allocs"; \
+	done
 
 clean:
 	rm -rf .build

@@ -62,6 +62,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `make bench`: estimator throughput (figures, not pass/fail).
+        .executableTarget(name: "kvplan-bench", dependencies: ["KVEstimator"]),
         .testTarget(name: "KVMarkdownTests", dependencies: ["KVMarkdown"]),
         .testTarget(name: "KVEstimatorTests", dependencies: ["KVEstimator"]),
         .testTarget(name: "KVLoaderTests", dependencies: ["KVLoader", "KVEstimator"], exclude: ["Fixtures"]),

@@ -21,14 +21,15 @@ the input hidden states are random.
   slower on long-prompt attention there).
 - decode: one CUDA graph per step (no Python launch overhead); attention as two batched matmuls
   that read each session's K and V once (the G = heads/kv_heads query heads of a KV head are
-  batched against it), softmax in fp32; the new token's K/V written in place into the cache.
+  batched against it), softmax in fp32; the new token's K/V written in place into the cache (at
+  the last of c slots, so the step attends over exactly c keys per session).
 - timing: CUDA events (perf_counter on CPU); each figure is the median of the repeats.
 
 Sliding-window models (mistral-7b: W = 4096 on every layer, as kvplan's catalog has it): beyond
-W tokens the window is honoured, so rows keep meaning what the catalog id means.
-decode keeps a rolling cache of W slots and reads W keys; prefill runs the windowed attention
-exactly with the fused kernel (query chunks of W: a causal block inside the chunk plus a reversed,
-causal block against the previous chunk, merged by log-sum-exp; same fused kernel).
+W tokens the window is honoured, so rows keep meaning what the catalog id means: decode keeps a
+rolling cache of W slots and reads W keys; prefill computes the windowed attention exactly with
+the same fused kernel (query chunks of W: a causal block inside the chunk plus a reversed, causal
+block against the previous chunk, merged by log-sum-exp).
 ``--no-window`` ignores the window and says so.
 
 See tools/README.md for usage and caveats.
@@ -506,8 +507,8 @@ def run_context_switch(s: Shape, args, out: Writer, contexts, dtype, dev):
         dk = torch.empty(shape, dtype=dtype, device=dev).normal_()
         dv = torch.empty(shape, dtype=dtype, device=dev).normal_()
         out_k, out_v, in_k, in_v = (torch.empty(shape, dtype=dtype, pin_memory=pin) for _ in range(4))
-        in_k.normal_()
-        in_v.normal_()
+        in_k.copy_(dk)  # session B's KV: random values, filled at copy speed (not CPU normal_)
+        in_v.copy_(dv)
 
         def swap():
             out_k.copy_(dk, non_blocking=pin)   # session A out

@@ -24,10 +24,12 @@ public struct Workload: Sendable, Equatable {
     public var kvPrecision: Precision
     /// HBM held back per GPU for the runtime and activations (0 in peak mode).
     public var reserveBytes: Double
+    /// What shares the GPU with the scenario's sessions (SPEC §3, "Sharing the GPU"); nil = nothing.
+    public var sharing: SharingWorkload?
 
     public init(
         outputTokens: Int = 250, users: Int = 1, maxBatch: Int? = nil, weightPrecision: Precision = .bf16,
-        kvPrecision: Precision = .bf16, reserveBytes: Double = 0
+        kvPrecision: Precision = .bf16, reserveBytes: Double = 0, sharing: SharingWorkload? = nil
     ) {
         self.outputTokens = outputTokens
         self.users = users
@@ -35,6 +37,7 @@ public struct Workload: Sendable, Equatable {
         self.weightPrecision = weightPrecision
         self.kvPrecision = kvPrecision
         self.reserveBytes = reserveBytes
+        self.sharing = sharing
     }
 
     public func validate() throws(EstimatorInputError) {
@@ -42,6 +45,7 @@ public struct Workload: Sendable, Equatable {
         try Check.positive(users, "workload.users")
         if let maxBatch { try Check.positive(maxBatch, "workload.max_batch") }
         try Check.nonNegative(reserveBytes, "workload.reserve")
+        try sharing?.validate()
     }
 }
 
