@@ -96,8 +96,14 @@ func suggestion(for word: String, among candidates: some Sequence<String>) -> St
 }
 
 /// " (did you mean `x`?)" or "".
+/// A word that starts several names (`a100`) lists them instead: they are what the user meant.
 func didYouMean(_ word: String, among candidates: some Sequence<String>) -> String {
-    suggestion(for: word, among: candidates).map { " (did you mean `\($0)`?)" } ?? ""
+    let names = Array(candidates)
+    let extensions = names.filter { $0.lowercased().hasPrefix(word.lowercased()) && $0.count > word.count }
+    if word.count >= 2, !extensions.isEmpty {
+        return " (did you mean " + extensions.prefix(4).map { "`\($0)`" }.joined(separator: ", ") + (extensions.count > 4 ? ", …" : "") + "?)"
+    }
+    return suggestion(for: word, among: names).map { " (did you mean `\($0)`?)" } ?? ""
 }
 
 /// Levenshtein distance.
