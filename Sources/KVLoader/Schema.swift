@@ -40,6 +40,7 @@ public enum Schema {
         KeySpec("units", "decimal | binary", "decimal", "Report sizes in GB (1e9) or GiB (2^30)."),
         KeySpec("allow_html", "bool", "false", "Let raw HTML in `description` and markdown cells through to the report."),
         KeySpec("allow_beyond_max", "bool", "false", "A context beyond a model's `max_context` is a warning (the estimate runs and reports mark the point); `true` says it is intended and silences the warning."),
+        KeySpec("headline", "concurrency | prefill | decode | switching | cost | measured", "what the study varies", "Which finding and figure stand for the study on the site's index."),
         KeySpec("measurements", "CSV path, or list of rows", "—", "Measured latencies: a CSV file (relative to the study) with the header `model,hardware,phase,batch,context,seconds`, or inline rows with those keys."),
         KeySpec("cells", "list of cells", "the default layout", "The notebook: `markdown`, `chart` and `table` cells in order."),
     ])

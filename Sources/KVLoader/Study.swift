@@ -26,6 +26,12 @@ public struct Study: Sendable {
     /// The mixed-workload keys of `workload` (`short_context`, `long_fraction`, `arrival_rate`,
     /// `chunk`, `kv_block`); nil when the study gives none.
     public var mix: WorkloadMix?
+    /// What stands for the study on the site's index; nil lets the renderer choose.
+    public var headline: Headline?
+
+    public enum Headline: String, Sendable, Equatable, CaseIterable {
+        case concurrency, prefill, decode, switching, cost, measured
+    }
     public var measurements: [Measurement]
     /// The notebook; empty means the default layout.
     public var cells: [Cell]
@@ -34,7 +40,8 @@ public struct Study: Sendable {
         path: String, text: String, title: String, description: String? = nil, models: [Model], hardware: [Hardware],
         compressions: [Compression] = [.none], contexts: [Int], workload: Workload = Workload(),
         baseline: Baseline = Baseline(), mode: StudyMode = .peak, units: SizeUnits = .decimal, allowHTML: Bool = false,
-        measurements: [Measurement] = [], cells: [Cell] = [], allowBeyondMax: Bool = false, mix: WorkloadMix? = nil
+        measurements: [Measurement] = [], cells: [Cell] = [], allowBeyondMax: Bool = false, mix: WorkloadMix? = nil,
+        headline: Headline? = nil
     ) {
         self.path = path
         self.text = text
@@ -51,6 +58,7 @@ public struct Study: Sendable {
         self.allowHTML = allowHTML
         self.allowBeyondMax = allowBeyondMax
         self.mix = mix
+        self.headline = headline
         self.measurements = measurements
         self.cells = cells
     }

@@ -32,6 +32,7 @@ struct StudyReader {
         let mode = map.choice("mode", StudyMode.allCases.map(\.rawValue)).flatMap(StudyMode.init(rawValue:))
         let units = map.choice("units", SizeUnits.allCases.map(\.rawValue)).flatMap(SizeUnits.init(rawValue:))
         let allowHTML = map.bool("allow_html"), allowBeyondMax = map.bool("allow_beyond_max")
+        let headline = map.choice("headline", Study.Headline.allCases.map(\.rawValue)).flatMap(Study.Headline.init(rawValue:))
         let measurements = measurements(map, models: models, hardware: hardware)
         let cells = cells(map, hasMeasurements: map.has("measurements"))
 
@@ -43,7 +44,7 @@ struct StudyReader {
             hardware: hardware.entries, compressions: compressions.entries, contexts: contexts.tokens,
             workload: workload.workload, baseline: baseline ?? Baseline(), mode: mode ?? .peak, units: units ?? .decimal,
             allowHTML: allowHTML ?? false, measurements: measurements ?? [], cells: cells ?? [],
-            allowBeyondMax: allowBeyondMax ?? false, mix: workload.mix)
+            allowBeyondMax: allowBeyondMax ?? false, mix: workload.mix, headline: headline)
         checkFits(study, map)
         checkSweepSize(study, contexts)
         if !study.allowBeyondMax { warnBeyondMaxContext(study, contexts) }

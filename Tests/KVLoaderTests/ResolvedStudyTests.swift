@@ -39,7 +39,7 @@ struct ResolvedStudyTests {
         #expect(study.contexts == [4096, 16384, 50000, 102_400, 200_000])
         #expect(study.workload == Workload(outputTokens: 250, users: 20))
         #expect(study.baseline == Baseline())
-        #expect(study.mode == .peak && study.units == .decimal && !study.allowHTML && !study.allowBeyondMax)
+        #expect(study.mode == .peak && study.units == .decimal && !study.allowHTML && !study.allowBeyondMax && study.headline == nil)
         #expect(study.mix == nil && study.measurements.isEmpty && study.cells.isEmpty)
         #expect(study.pointCount == 15)
         #expect(study.text == (try Fixtures.text("valid/minimal.study.yaml")))
@@ -81,7 +81,7 @@ struct ResolvedStudyTests {
         #expect(study.baseline.context == 8192)
         #expect(study.baseline.compression == study.compressions[2])
         #expect(study.mode == .both && study.modes == [.peak, .calibrated])
-        #expect(study.units == .binary && study.allowHTML && study.allowBeyondMax)
+        #expect(study.units == .binary && study.allowHTML && study.allowBeyondMax && study.headline == .cost)
         #expect(study.description == "Prose with **Markdown** and <b>raw HTML</b>, kept because `allow_html` is true.\n")
         #expect(study.pointCount == 3 * 2 * 3 * 5 * 2)
         #expect(study.cells == [

@@ -10,6 +10,9 @@ public struct Document: Sendable {
     public var findings: [String]
     public var sections: [Section]
     public var provenance: Provenance
+    /// The sentence and figure that stand for the study on the site's index.
+    public var headline: String
+    public var headlineFigure: Figure?
 
     public var figures: [Figure] { sections.flatMap { $0.blocks.compactMap { if case .figure(let f) = $0 { f } else { nil } } } }
     public var tables: [Table] { sections.flatMap { $0.blocks.compactMap { if case .table(let t) = $0 { t } else { nil } } } }
@@ -44,6 +47,8 @@ public struct Figure: Sendable {
     public var svg: String
     /// File name when written beside a Markdown report.
     public var fileName: String
+    /// What the figure shows (`concurrency`, `cost`, `measured`, …).
+    public var topic: String
 }
 
 /// A numbered table with units in its headers and a CSV download.

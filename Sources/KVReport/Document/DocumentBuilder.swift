@@ -21,13 +21,19 @@ public struct DocumentBuilder {
             methodologyMarkdown: methodologyMarkdown)
         let study = results.study
         let sections = study.cells.isEmpty ? builder.defaultSections() : builder.notebookSections()
+        let findings = Findings(results: results, format: builder.format)
+        let tagged = findings.tagged
+        let topic = findings.headlineTopic
+        let figures = sections.flatMap { $0.blocks.compactMap { if case .figure(let f) = $0 { f } else { nil } } }
         return Document(
             title: study.title,
             subtitle: builder.subtitle,
             descriptionHTML: study.description.map { Markdown.html($0, trust: study.allowHTML ? .trusted : .untrusted) } ?? "",
-            findings: Findings(results: results, format: builder.format).sentences,
+            findings: tagged.map(\.text),
             sections: sections,
-            provenance: Provenance.of(results, kvplanVersion: kvplanVersion))
+            provenance: Provenance.of(results, kvplanVersion: kvplanVersion),
+            headline: tagged.first { $0.topic == topic }?.text ?? tagged.first?.text ?? builder.subtitle,
+            headlineFigure: figures.first { $0.topic == topic.rawValue } ?? figures.first)
     }
 
     var subtitle: String {
@@ -150,17 +156,18 @@ public struct DocumentBuilder {
     mutating func figure(_ kind: ChartKind, scale: ChartCell.Scale = .log, title: String? = nil) -> Block {
         let charts = ChartFactory(results: results, format: format, contextScale: scale == .log ? .log : .linear)
         let made: (caption: String, svg: String)?
+        let topic: String
         // Unique across a site, so a figure can also appear on the index page.
         let id = "\(slug)-figure-\(figureCount + 1)"
         switch kind {
-        case .prefill: made = charts.metricChart(.prefill, id: id)
-        case .concurrency: made = charts.metricChart(.concurrency, id: id)
-        case .decode: made = charts.metricChart(.decode, id: id)
-        case .switching: made = charts.metricChart(.switching, id: id)
-        case .cost: made = charts.metricChart(.cost, id: id)
-        case .memory: made = charts.memoryChart(id: id)
-        case .roofline: made = charts.rooflineChart(id: id)
-        case .unsupported(let name): made = nil; _ = name
+        case .prefill: (made, topic) = (charts.metricChart(.prefill, id: id), "prefill")
+        case .concurrency: (made, topic) = (charts.metricChart(.concurrency, id: id), "concurrency")
+        case .decode: (made, topic) = (charts.metricChart(.decode, id: id), "decode")
+        case .switching: (made, topic) = (charts.metricChart(.switching, id: id), "switching")
+        case .cost: (made, topic) = (charts.metricChart(.cost, id: id), "cost")
+        case .memory: (made, topic) = (charts.memoryChart(id: id), "memory")
+        case .roofline: (made, topic) = (charts.rooflineChart(id: id), "roofline")
+        case .unsupported(let name): (made, topic) = (nil, name)
         }
         guard let made else {
             return .paragraph("This study has nothing to draw for this chart (it needs a mixed workload or measurements).")
@@ -168,7 +175,7 @@ public struct DocumentBuilder {
         figureCount += 1
         return .figure(Figure(
             number: figureCount, id: "figure-\(figureCount)", caption: title ?? made.caption, svg: made.svg,
-            fileName: "\(slug)-figure-\(figureCount).svg"))
+            fileName: "\(slug)-figure-\(figureCount).svg", topic: topic))
     }
 
     // MARK: Tables

@@ -8,51 +8,105 @@ struct Findings {
     let results: StudyResults
     let format: Format
 
-    var sentences: [String] {
+    /// What a finding (and a figure) is about, so that the site index can pair its headline
+    /// sentence with the matching figure.
+    enum Topic: String {
+        case concurrency, offload, prefill, decode, switching, cost, measured, note
+    }
+
+    var sentences: [String] { tagged.map(\.text) }
+
+    /// The topic a study is mostly about: what it varies.
+    var headlineTopic: Topic {
+        let study = results.study
+        if let chosen = study.headline, let topic = Topic(rawValue: chosen.rawValue) { return topic }
+        if !study.measurements.isEmpty { return .measured }
+        if study.compressions.count > 1 { return .cost }
+        return .concurrency
+    }
+
+    var tagged: [(topic: Topic, text: String)] {
+        var sentences: [(topic: Topic, text: String)] = []
         guard let shortest = results.contexts.first, let longest = results.contexts.last, !results.series.isEmpty else { return [] }
         let first = results.first
         let scenario = first.scenario
         let who = scenario.hardware.gpus > 1 ? scenario.hardware.label : "one \(scenario.hardware.label)"
-        var sentences: [String] = []
         let short = first.estimates[0], long = first.estimates[first.estimates.count - 1]
 
         if short.regime == .weightsDoNotFit {
-            sentences.append("The weights of \(scenario.model.label) (\(format.bytes(short.weightsBytes))) do not fit in \(scenario.hardware.label): no session can be served.")
+            sentences.append((.note, "The weights of \(scenario.model.label) (\(format.bytes(short.weightsBytes))) do not fit in \(scenario.hardware.label): no session can be served."))
             return sentences
         }
         // Concurrency.
         if let lastFitting = first.estimates.last(where: { $0.concurrency > 0 }), lastFitting.context != shortest {
-            sentences.append("At \(Format.tokens(lastFitting.context)) tokens \(who) holds \(sessions(lastFitting.concurrency)) of \(scenario.model.label) instead of \(Format.integer(short.concurrency)) at \(Format.tokens(shortest)).")
+            sentences.append((.concurrency, "At \(Format.tokens(lastFitting.context)) tokens \(who) holds \(sessions(lastFitting.concurrency)) of \(scenario.model.label) instead of \(Format.integer(short.concurrency)) at \(Format.tokens(shortest))."))
         } else {
-            sentences.append("\(who) holds \(sessions(short.concurrency)) at \(Format.tokens(shortest)) tokens.")
+            sentences.append((.concurrency, "\(who) holds \(sessions(short.concurrency)) at \(Format.tokens(shortest)) tokens."))
         }
         if let firstOffload = first.estimates.first(where: { $0.regime == .offload }) {
-            sentences.append("From \(Format.tokens(firstOffload.context)) tokens on not one session fits beside the \(format.bytes(short.weightsBytes)) of weights: decode streams the KV cache over \(scenario.hardware.hostLink.name) (\(Format.seconds(firstOffload.decodeStep.seconds)) per token instead of \(Format.seconds(short.decodeStep.seconds))).")
+            sentences.append((.offload, "From \(Format.tokens(firstOffload.context)) tokens on not one session fits beside the \(format.bytes(short.weightsBytes)) of weights: decode streams the KV cache over \(scenario.hardware.hostLink.name) (\(Format.seconds(firstOffload.decodeStep.seconds)) per token instead of \(Format.seconds(short.decodeStep.seconds)))."))
+        }
+        // Across scenarios, when the study compares several.
+        if results.series.count > results.study.modes.count {
+            if let range = spread(at: longest, { Double($0.concurrency) }, higherIsBetter: true) {
+                sentences.insert((.concurrency, "At \(Format.tokens(longest)) tokens the scenarios hold from \(sessions(Int(range.best.value))) (\(range.best.label)) down to \(sessions(Int(range.worst.value))) (\(range.worst.label))."), at: 0)
+            }
+            if let range = spread(at: longest, { $0.decodeSeconds }, higherIsBetter: false) {
+                sentences.append((.decode, "Decoding \(long.outputTokens) tokens after \(Format.tokens(longest)) takes \(Format.seconds(range.best.value)) with \(range.best.label) and \(Format.seconds(range.worst.value)) with \(range.worst.label)."))
+            }
+            if let range = spread(at: longest, { $0.contextSwitchSeconds }, higherIsBetter: false) {
+                sentences.append((.switching, "Swapping a \(Format.tokens(longest))-token session out and another in takes \(Format.seconds(range.best.value)) with \(range.best.label) and \(Format.seconds(range.worst.value)) with \(range.worst.label)."))
+            }
         }
         // Prefill.
-        sentences.append("Prefill takes \(Format.seconds(short.prefill.seconds)) at \(Format.tokens(shortest)) tokens and \(Format.seconds(long.prefill.seconds)) at \(Format.tokens(longest)) (\(Format.factor(long.prefill.seconds / short.prefill.seconds))); attention is \(Format.fixed(100 * long.prefillAttentionFLOPs / long.prefillFLOPs, significant: 2))% of the FLOPs at \(Format.tokens(longest)).")
+        sentences.append((.prefill, "Prefill takes \(Format.seconds(short.prefill.seconds)) at \(Format.tokens(shortest)) tokens and \(Format.seconds(long.prefill.seconds)) at \(Format.tokens(longest)) (\(Format.factor(long.prefill.seconds / short.prefill.seconds))); attention is \(Format.fixed(100 * long.prefillAttentionFLOPs / long.prefillFLOPs, significant: 2))% of the FLOPs at \(Format.tokens(longest))."))
         // Decode.
         if long.regime != .weightsDoNotFit {
-            sentences.append("Generating \(long.outputTokens) tokens takes \(Format.seconds(short.decodeSeconds)) after a \(Format.tokens(shortest))-token prompt and \(Format.seconds(long.decodeSeconds)) after \(Format.tokens(longest)).")
+            sentences.append((.decode, "Generating \(long.outputTokens) tokens takes \(Format.seconds(short.decodeSeconds)) after a prompt of \(Format.tokens(shortest)) tokens and \(Format.seconds(long.decodeSeconds)) after \(Format.tokens(longest))."))
         }
         // Switching.
-        sentences.append("Swapping a \(Format.tokens(longest))-token session out and another in over \(scenario.hardware.hostLink.name) takes \(Format.seconds(long.contextSwitchSeconds)) (\(format.bytes(long.kvBytes)) each way).")
+        sentences.append((.switching, "Swapping a \(Format.tokens(longest))-token session out and another in over \(scenario.hardware.hostLink.name) takes \(Format.seconds(long.contextSwitchSeconds)) (\(format.bytes(long.kvBytes)) each way)."))
         // Cost and compression.
         let atLongest = results.series.compactMap { series -> (StudyResults.ScenarioSeries, Double)? in
             guard let cost = series.estimates.last?.relativeCost, series.estimates.last?.regime != .weightsDoNotFit else { return nil }
             return (series, cost)
         }
         if let uncompressed = atLongest.first(where: { $0.0.isBaselineCompression }), let best = atLongest.min(by: { $0.1 < $1.1 }) {
-            var sentence = "A \(Format.tokens(longest))-token session costs \(Format.factor(uncompressed.1)) the \(Format.tokens(results.study.baseline.context)) baseline for \(uncompressed.0.label)"
+            let baselineName = "the \(Format.tokens(results.study.baseline.context))-token baseline"
+            var sentence = "At \(Format.tokens(longest)) tokens a session of \(uncompressed.0.scenario.model.label) costs \(Format.factor(uncompressed.1)) \(baselineName)"
             if best.0.label != uncompressed.0.label {
-                sentence += "; the cheapest setting here, \(best.0.label), brings it to \(Format.factor(best.1))"
+                sentence += "; the cheapest setting here, \(best.0.scenario.compression.label), brings it to \(Format.factor(best.1))"
             }
-            sentences.append(sentence + (best.1 <= 1.05 ? " — as cheap as the baseline." : "."))
+            if best.1 <= 1.05 {
+                sentence += " — as cheap as the baseline."
+            } else if let prefill = best.0.estimates.last?.prefill.seconds, prefill / best.0.baselineGPUSeconds > 0.5 * best.1 {
+                sentence += ": prefill alone is \(Format.factor(prefill / best.0.baselineGPUSeconds)) the baseline session, and no KV compression shortens prefill."
+            } else {
+                sentence += "."
+            }
+            sentences.append((.cost, sentence))
+        }
+        if let peak = try? MeasurementComparison(study: results.study, mode: .peak), !peak.points.isEmpty,
+           let calibrated = try? MeasurementComparison(study: results.study, mode: .calibrated) {
+            sentences.insert((.measured, "Against \(peak.points.count) measured latencies, kvplan's predictions are off by \(MeasurementComparison.percent(calibrated.mape)) on average with the study's efficiency factors, and by \(MeasurementComparison.percent(peak.mape)) at datasheet peak."), at: 0)
         }
         if results.series.contains(where: { $0.estimates.contains(where: \.beyondMaxContext) }) {
-            sentences.append("Some contexts exceed a model's advertised maximum; they are marked * and are extrapolations.")
+            sentences.append((.note, "Some contexts exceed a model's advertised maximum; they are marked * and are extrapolations."))
         }
         return sentences
+    }
+
+    /// The best and worst scenario at one context by `value`, when they differ.
+    func spread(at context: Int, _ value: (Estimate) -> Double, higherIsBetter: Bool)
+        -> (best: (label: String, value: Double), worst: (label: String, value: Double))? {
+        let compared = results.series.filter { results.study.mode != .both || $0.scenario.mode == .calibrated }
+        let points = compared.compactMap { series -> (label: String, value: Double)? in
+            guard let estimate = series.estimates.first(where: { $0.context == context }), estimate.regime != .weightsDoNotFit else { return nil }
+            return (series.label, value(estimate))
+        }
+        guard let low = points.min(by: { $0.value < $1.value }), let high = points.max(by: { $0.value < $1.value }),
+              low.value != high.value else { return nil }
+        return higherIsBetter ? (high, low) : (low, high)
     }
 
     func sessions(_ count: Int) -> String { count == 1 ? "1 session" : "\(Format.integer(count)) sessions" }

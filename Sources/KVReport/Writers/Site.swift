@@ -47,8 +47,8 @@ public struct Site {
                 for table in document.tables { files["\(slug)/\(table.fileName)"] = Array(table.csv.utf8) }
                 files["\(slug)/\(slug).json"] = Array(json.utf8)
                 entries.append(IndexEntry(
-                    href: "\(slug).html", title: document.title, headline: document.findings.first ?? document.subtitle,
-                    figure: document.figures.first.map { IndexFigure(svg: $0.svg, caption: $0.caption) }))
+                    href: "\(slug).html", title: document.title, headline: document.headline,
+                    figure: document.headlineFigure.map { IndexFigure(svg: $0.svg, caption: $0.caption) }))
             }
             if options.markdown {
                 let links = ReportRenderer.Links(figure: { "\(slug)/\($0.fileName)" }, table: { "\(slug)/\($0.fileName)" })
