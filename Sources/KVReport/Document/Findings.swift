@@ -52,7 +52,11 @@ struct Findings {
                 sentences.insert((.concurrency, "At \(Format.tokens(longest)) tokens the scenarios hold from \(sessions(Int(range.best.value))) (\(range.best.label)) down to \(sessions(Int(range.worst.value))) (\(range.worst.label))."), at: 0)
             }
             if let range = spread(at: longest, { $0.decodeSeconds }, higherIsBetter: false) {
-                sentences.append((.decode, "Decoding \(long.outputTokens) tokens after \(Format.tokens(longest)) takes \(Format.seconds(range.best.value)) with \(range.best.label) and \(Format.seconds(range.worst.value)) with \(range.worst.label)."))
+                let batch = { (label: String) -> String in
+                    let size = results.series.first { $0.label == label }?.estimates.last?.decodeBatch ?? 1
+                    return size == 1 ? "one session per step" : "\(size) sessions per step"
+                }
+                sentences.append((.decode, "Decoding \(long.outputTokens) tokens after \(Format.tokens(longest)) takes \(Format.seconds(range.best.value)) with \(range.best.label) (\(batch(range.best.label))) and \(Format.seconds(range.worst.value)) with \(range.worst.label) (\(batch(range.worst.label)))."))
             }
             if let range = spread(at: longest, { $0.contextSwitchSeconds }, higherIsBetter: false) {
                 sentences.append((.switching, "Swapping a \(Format.tokens(longest))-token session out and another in takes \(Format.seconds(range.best.value)) with \(range.best.label) and \(Format.seconds(range.worst.value)) with \(range.worst.label)."))
