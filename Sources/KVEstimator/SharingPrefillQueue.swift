@@ -74,8 +74,11 @@ public struct PrefillQueue: Sendable, Equatable {
     /// Why not that exponential approximation alone, `P(W > t) ≈ C·e^{−γt}`: it is within 1–2% of a
     /// simulation from ρ ≈ 0.2 up, but off by about 10% at ρ ≈ 0.03–0.13, where the p99 falls inside
     /// the first long prefill and the tail is not yet exponential; the march is exact there too.
-    /// Cost: at most `8·M` steps of a few flops with `M = clamp(4·s_long/s_short, 400, 32768)`, and
-    /// one scratch buffer of M + 1 doubles (on the stack when small).
+    /// Checked against Erlang's exact M/D/1 distribution (p = 0) to 1e-7 and against a simulation
+    /// (SharingSimulationTests). Cost: at most `8·M` steps of a few flops with
+    /// `M = clamp(⌈4·s_long/s_short⌉, 400, 32768)` — about 0.1 ms for 2K beside 128K, 3 ms at the cap —
+    /// and one scratch buffer of M + 1 doubles (`withUnsafeTemporaryAllocation`: on the stack when
+    /// it fits).
     public func waitQuantileSeconds(_ q: Double) -> Double? {
         guard isStable, q.isFinite, q > 0, q < 1 else { return nil }
         let lambda = arrivalsPerSecond, rho = utilization

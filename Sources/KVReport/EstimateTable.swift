@@ -2,10 +2,10 @@ import KVEstimator
 
 /// The terminal table of `kvplan estimate`: one row per context length.
 public enum EstimateTable {
-    public static func text(_ scenario: Scenario, _ estimates: [Estimate], format: Format = Format()) -> String {
+    public static func text(_ scenario: Scenario, _ estimates: [Estimate], format: Format = Format(), baseline: String = "4K uncompressed") -> String {
         let hardware = scenario.hardware
         var lines = [
-            "\(scenario.model.label) on \(hardware.gpus > 1 ? "" : "")\(hardware.label), compression \(scenario.compression.name), \(scenario.mode.rawValue) mode",
+            "\(scenario.model.label) on \(hardware.label), compression \(scenario.compression.name), \(scenario.mode.rawValue) mode",
         ]
         if let first = estimates.first {
             lines.append("weights \(format.bytes(first.weightsBytes)), KV space \(format.bytes(max(0, first.availableKVBytes))) free beside them; \(first.outputTokens) output tokens")
@@ -36,7 +36,7 @@ public enum EstimateTable {
         if estimates.contains(where: { $0.regime == .weightsDoNotFit }) {
             lines.append("The weights do not fit in \(hardware.gpus) GPU(s): use more GPUs (--gpus) or lower weight precision.")
         }
-        lines.append("decode: \(estimates.first?.decodeBatch ?? 1) session(s) per step; switch: \(hardware.hostLink.name), \(hardware.hostLink.duplex.rawValue) duplex; rel. cost vs 4K uncompressed")
+        lines.append("decode: \(estimates.first?.decodeBatch ?? 1) session(s) per step; switch: \(hardware.hostLink.name), \(hardware.hostLink.duplex.rawValue) duplex; rel. cost vs \(baseline)")
         return lines.joined(separator: "\n")
     }
 }

@@ -120,7 +120,8 @@ struct EstimateCommand: ParsableCommand {
                 print(JSONValue.object(EstimateRecord.fields(sweep.scenario, estimate, compressionNeeded: needed)).text)
             }
         } else {
-            print(EstimateTable.text(sweep.scenario, estimates, format: sweep.format))
+            print(EstimateTable.text(sweep.scenario, estimates, format: sweep.format,
+                                     baseline: "\(Format.tokens(sweep.baseline.context)) with \(sweep.baseline.compression.name)"))
         }
         if explain {
             for value in sweep.contexts {

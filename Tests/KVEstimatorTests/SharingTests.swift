@@ -41,6 +41,10 @@ struct SharingTests {
             + (1..<sharing.chunkedIterations).reduce(0.0) { $0 + estimator.kvBytes(tokens: Double($1 * 2048)) }
         let upper = prefill + iterations * decodeCompute + bytes / estimator.memoryBytesPerSecond
         #expect(sharing.chunkedPrefillSeconds <= upper)
+        // The worked numbers, for the report and against regressions.
+        #expect(close(prefill, 6.403628, 1e-6))
+        #expect(close(sharing.chunkedPrefillSeconds, 6.404669, 1e-6))
+        #expect(close(sharing.chunkedStepSeconds, 0.1701137, 1e-6))
     }
 
     @Test func meanTTFTIsPollaczekKhinchineOnTheTwoPrefillTimes() throws {
@@ -58,6 +62,8 @@ struct SharingTests {
         // ρ ≈ 0.67: the tail sits far above the mean, which is the point of reporting it.
         let p99 = try #require(sharing.ttftShortP99Seconds)
         #expect(p99 > 3 * wait, "p99 \(p99) vs mean wait \(wait)")
+        #expect(close(wait + short, 6.195378, 1e-6))
+        #expect(close(p99, 35.45209, 1e-6))
         #expect(!sharing.isSaturated)
     }
 
@@ -159,7 +165,8 @@ struct SharingTests {
 
     /// With no long requests the queue is M/D/1, whose waiting-time CDF has an exact closed form
     /// (Erlang 1909; Crommelin 1932): `F(t) = (1 − ρ)·Σ_{k=0}^{⌊t/D⌋} [λ(kD − t)]^k/k! · e^{−λ(kD − t)}`.
-    @Test(arguments: [(0.3, 0.9), (0.5, 0.99), (0.7, 0.99), (0.7, 0.5)])
+    /// (ρ = 0.9 puts the p99 at 22 services, past the march's eight: the exponential tail.)
+    @Test(arguments: [(0.05, 0.99), (0.3, 0.9), (0.5, 0.99), (0.7, 0.99), (0.7, 0.5), (0.9, 0.99)])
     func deterministicServiceMatchesErlangsFormula(rho: Double, q: Double) throws {
         let service = 0.25
         let lambda = rho / service
