@@ -23,9 +23,6 @@ public struct Study: Sendable {
     /// Contexts beyond a model's `max_context` are intended (`allow_beyond_max: true`): the loader
     /// does not warn about them. Reports mark those points either way.
     public var allowBeyondMax: Bool
-    /// The mixed-workload keys of `workload` (`short_context`, `long_fraction`, `arrival_rate`,
-    /// `chunk`, `kv_block`); nil when the study gives none.
-    public var mix: WorkloadMix?
     /// What stands for the study on the site's index; nil lets the renderer choose.
     public var headline: Headline?
 
@@ -40,7 +37,7 @@ public struct Study: Sendable {
         path: String, text: String, title: String, description: String? = nil, models: [Model], hardware: [Hardware],
         compressions: [Compression] = [.none], contexts: [Int], workload: Workload = Workload(),
         baseline: Baseline = Baseline(), mode: StudyMode = .peak, units: SizeUnits = .decimal, allowHTML: Bool = false,
-        measurements: [Measurement] = [], cells: [Cell] = [], allowBeyondMax: Bool = false, mix: WorkloadMix? = nil,
+        measurements: [Measurement] = [], cells: [Cell] = [], allowBeyondMax: Bool = false,
         headline: Headline? = nil
     ) {
         self.path = path
@@ -57,7 +54,6 @@ public struct Study: Sendable {
         self.units = units
         self.allowHTML = allowHTML
         self.allowBeyondMax = allowBeyondMax
-        self.mix = mix
         self.headline = headline
         self.measurements = measurements
         self.cells = cells

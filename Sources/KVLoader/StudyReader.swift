@@ -42,9 +42,9 @@ struct StudyReader {
         let study = Study(
             path: source.path, text: text, title: title, description: description, models: models.entries,
             hardware: hardware.entries, compressions: compressions.entries, contexts: contexts.tokens,
-            workload: workload.workload, baseline: baseline ?? Baseline(), mode: mode ?? .peak, units: units ?? .decimal,
+            workload: workload, baseline: baseline ?? Baseline(), mode: mode ?? .peak, units: units ?? .decimal,
             allowHTML: allowHTML ?? false, measurements: measurements ?? [], cells: cells ?? [],
-            allowBeyondMax: allowBeyondMax ?? false, mix: workload.mix, headline: headline)
+            allowBeyondMax: allowBeyondMax ?? false, headline: headline)
         checkFits(study, map)
         checkSweepSize(study, contexts)
         if !study.allowBeyondMax { warnBeyondMaxContext(study, contexts) }

@@ -1,16 +1,11 @@
 import KVEstimator
 
-/// What a study's `workload` map resolves to: the estimator's workload and the optional mix.
-struct StudyWorkload {
-    var workload: Workload
-    var mix: WorkloadMix?
-}
-
 extension StudyReader {
     /// `workload`: output length, users, batching, precisions, reserve, and the mixed-workload
-    /// keys. Absent means all defaults; nil only after an error.
-    func workload(_ study: MapReader) -> StudyWorkload? {
-        guard study.has("workload") else { return StudyWorkload(workload: Workload(), mix: nil) }
+    /// keys (all of `short_context`, `long_fraction`, `arrival_rate` when any is given; `chunk`
+    /// and `kv_block` default to 2048 and 16). Absent means all defaults; nil only after an error.
+    func workload(_ study: MapReader) -> Workload? {
+        guard study.has("workload") else { return Workload() }
         guard let map = study.map("workload", Schema.workload) else { return nil }
         let errorsBefore = source.log.errorCount
         var workload = Workload()
@@ -23,10 +18,21 @@ extension StudyReader {
             if let value = precision.choice("weights", names).flatMap(Precision.init(rawValue:)) { workload.weightPrecision = value }
             if let value = precision.choice("kv", names).flatMap(Precision.init(rawValue:)) { workload.kvPrecision = value }
         }
-        let mix = WorkloadMix(
-            shortContextTokens: map.tokens("short_context"), longFraction: map.fraction("long_fraction"),
-            arrivalsPerSecond: map.number("arrival_rate"), chunkTokens: map.tokens("chunk"), kvBlockTokens: map.tokens("kv_block"))
+        let short = map.tokens("short_context"), fraction = map.fraction("long_fraction")
+        let rate = map.number("arrival_rate"), chunk = map.tokens("chunk"), block = map.tokens("kv_block")
         guard source.log.errorCount == errorsBefore else { return nil }
-        return StudyWorkload(workload: workload, mix: mix == WorkloadMix() ? nil : mix)
+        let mixKeys = ["short_context", "long_fraction", "arrival_rate", "chunk", "kv_block"]
+        if mixKeys.contains(where: map.has) {
+            guard let short, let fraction, let rate else {
+                let missing = ["short_context", "long_fraction", "arrival_rate"].filter { !map.has($0) }
+                source.error(at: map.node, "a mixed workload needs \(missing.map { "`\($0)`" }.joined(separator: " and ")) too (short_context, long_fraction and arrival_rate go together)")
+                return nil
+            }
+            var sharing = SharingWorkload(shortContextTokens: short, longFraction: fraction, arrivalsPerSecond: rate)
+            if let chunk { sharing.chunkTokens = chunk }
+            if let block { sharing.kvBlockTokens = block }
+            workload.sharing = sharing
+        }
+        return workload
     }
 }

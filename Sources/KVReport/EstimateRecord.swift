@@ -4,7 +4,9 @@ import KVEstimator
 /// the rows of the CSV downloads and the appendix table all come from here.
 public enum EstimateRecord {
     /// Keys documented in the README, in output order.
-    public static func fields(_ scenario: Scenario, _ estimate: Estimate, compressionNeeded: CompressionNeeded? = nil) -> [(String, JSONValue)] {
+    public static func fields(
+        _ scenario: Scenario, _ estimate: Estimate, compressionNeeded: CompressionNeeded? = nil, sharing: SharingEstimate? = nil
+    ) -> [(String, JSONValue)] {
         let servable = estimate.regime != .weightsDoNotFit
         func ifServable(_ value: Double) -> JSONValue { servable ? .finite(value) : .null }
         var fields: [(String, JSONValue)] = [
@@ -53,6 +55,43 @@ public enum EstimateRecord {
                 fields.append(("compression_needed_reason", .string(reason)))
             }
         }
+        if let sharing { fields += sharingFields(sharing) }
         return fields
+    }
+
+    /// The "sharing the GPU" figures (issue 6): interference, the short requests' TTFT under a
+    /// mixed workload (null when the prefill queue saturates), paged KV and disaggregation.
+    public static func sharingFields(_ s: SharingEstimate) -> [(String, JSONValue)] {
+        let breakEven: JSONValue = switch s.kvTransferBreakEven {
+        case .from(let context): .integer(context)
+        case .alwaysWins, .neverWins, .none: .null
+        }
+        let breakEvenNote: JSONValue = switch s.kvTransferBreakEven {
+        case .alwaysWins: .string("transfer always beats recomputing the prefill")
+        case .neverWins: .string("recomputing the prefill always beats the transfer")
+        case .from: .string("transfer beats recomputing from this context on")
+        case .none: .string("the hardware has no network figure")
+        }
+        return [
+            ("short_context", .integer(s.workload.shortContextTokens)),
+            ("long_fraction", .finite(s.workload.longFraction)),
+            ("arrival_rate", .finite(s.workload.arrivalsPerSecond)),
+            ("chunk", .integer(s.workload.chunkTokens)),
+            ("kv_block", .integer(s.workload.kvBlockTokens)),
+            ("prefill_stall_seconds", .finite(s.prefillStallSeconds)),
+            ("chunked_prefill_seconds", .finite(s.chunkedPrefillSeconds)),
+            ("chunked_step_seconds", .finite(s.chunkedStepSeconds)),
+            ("chunked_iterations", .integer(s.chunkedIterations)),
+            ("prefill_utilization", .finite(s.prefillUtilization)),
+            ("saturated", .bool(s.isSaturated)),
+            ("ttft_short_mean_seconds", .finite(s.ttftShortMeanSeconds)),
+            ("ttft_short_p99_seconds", .finite(s.ttftShortP99Seconds)),
+            ("concurrency_paged", .integer(s.concurrencyPaged)),
+            ("concurrency_reserved", .integer(s.concurrencyReserved)),
+            ("paged_waste_tokens", .integer(s.pagedWasteTokens)),
+            ("kv_transfer_seconds", .finite(s.kvTransferSeconds)),
+            ("kv_transfer_breakeven_context", breakEven),
+            ("kv_transfer_breakeven", breakEvenNote),
+        ]
     }
 }

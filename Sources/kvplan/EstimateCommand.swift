@@ -37,6 +37,21 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: "peak (datasheet figures) or calibrated (apply the hardware's efficiency factors). (default: peak)")
     var mode: String?
 
+    @Option(help: "Sharing the GPU: context of the short requests beside the long ones (with --long-fraction and --arrival-rate).")
+    var shortContext: String?
+
+    @Option(help: "Fraction of arriving requests that are long (the --context ones), in [0, 1].")
+    var longFraction: Double?
+
+    @Option(help: "Requests arriving per second (Poisson), short and long together.")
+    var arrivalRate: Double?
+
+    @Option(help: "Chunked prefill: prompt tokens per iteration. (default: 2048)")
+    var chunk: String?
+
+    @Option(help: "Paged KV: tokens per block. (default: 16)")
+    var kvBlock: String?
+
     @Flag(help: "One JSON object per scenario, one per line.")
     var json = false
 
@@ -44,10 +59,19 @@ struct EstimateCommand: ParsableCommand {
     var explain = false
 
     func validate() throws {
+        let sharing = [("--short-context", shortContext != nil), ("--long-fraction", longFraction != nil), ("--arrival-rate", arrivalRate != nil)]
+        let sharingGiven = sharing.filter(\.1).map(\.0)
+        if !sharingGiven.isEmpty || chunk != nil || kvBlock != nil {
+            guard sharingGiven.count == sharing.count else {
+                throw ValidationError("sharing the GPU needs --short-context, --long-fraction and --arrival-rate together")
+            }
+        }
         if study != nil {
             let given = [("--model", model != nil), ("--hardware", hardware != nil), ("--context", !context.isEmpty),
                          ("--gpus", gpus != nil), ("--compression", compression != nil), ("--output-tokens", outputTokens != nil),
-                         ("--users", users != nil), ("--mode", mode != nil)].filter(\.1).map(\.0)
+                         ("--users", users != nil), ("--mode", mode != nil), ("--short-context", shortContext != nil),
+                         ("--long-fraction", longFraction != nil), ("--arrival-rate", arrivalRate != nil),
+                         ("--chunk", chunk != nil), ("--kv-block", kvBlock != nil)].filter(\.1).map(\.0)
             guard given.isEmpty else {
                 throw ValidationError("--study takes the whole setup from the study file; drop \(given.joined(separator: ", "))")
             }
@@ -80,20 +104,28 @@ struct EstimateCommand: ParsableCommand {
     private func optionSweep(_ catalog: Catalog) throws -> Sweep {
         var hardwareEntry = try catalog.resolveHardware(hardware ?? "")
         if let gpus { hardwareEntry.gpus = gpus }
-        let workload = Workload(outputTokens: outputTokens ?? 250, users: users ?? 1)
+        var workload = Workload(outputTokens: outputTokens ?? 250, users: users ?? 1)
+        if let shortContext, let longFraction, let arrivalRate {
+            var sharing = SharingWorkload(shortContextTokens: try tokens(shortContext, "--short-context"),
+                                          longFraction: longFraction, arrivalsPerSecond: arrivalRate)
+            if let chunk { sharing.chunkTokens = try tokens(chunk, "--chunk") }
+            if let kvBlock { sharing.kvBlockTokens = try tokens(kvBlock, "--kv-block") }
+            workload.sharing = sharing
+        }
         let scenario = Scenario(
             model: try catalog.resolveModel(model ?? ""), hardware: hardwareEntry,
             compression: try catalog.resolveCompression(compression ?? "none"), workload: workload,
             mode: mode.flatMap(Mode.init(rawValue:)) ?? .peak)
-        let contexts = try context.map { text in
-            do { return try Units.tokens(text) } catch {
-                throw InputFailure(message: "--context: `\(text)` is not a token count (try 4096, 4K, 128K, 1M or 50_000)")
-            }
-        }
-        for value in contexts where value < 1 {
-            throw InputFailure(message: "--context: \(value) is not a positive token count")
-        }
+        let contexts = try context.map { try tokens($0, "--context") }
         return Sweep(scenario: scenario, contexts: contexts, baseline: Baseline(), format: Format())
+    }
+
+    /// A positive token count (`4K`, `128K`, `1M`, `50_000`) from an option.
+    private func tokens(_ text: String, _ option: String) throws -> Int {
+        guard let value = try? Units.tokens(text), value >= 1 else {
+            throw InputFailure(message: "\(option): `\(text)` is not a positive token count (try 4096, 4K, 128K, 1M or 50_000)")
+        }
+        return value
     }
 
     /// Every scenario of a study, in the study's order; diagnostics go to stderr, errors exit 1.
@@ -117,7 +149,8 @@ struct EstimateCommand: ParsableCommand {
         if json {
             for estimate in estimates {
                 let needed = estimator.compressionNeeded(tokens: estimate.context, targetGPUSeconds: baseline)
-                print(JSONValue.object(EstimateRecord.fields(sweep.scenario, estimate, compressionNeeded: needed)).text)
+                let sharing = estimator.sharing(context: estimate.context)
+                print(JSONValue.object(EstimateRecord.fields(sweep.scenario, estimate, compressionNeeded: needed, sharing: sharing)).text)
             }
         } else {
             print(EstimateTable.text(sweep.scenario, estimates, format: sweep.format,

@@ -74,6 +74,5 @@ struct SharingSimulationTests {
         let p99Error = measured.p99TTFTSeconds / p99 - 1
         #expect(abs(meanError) < 0.05, "ρ = \(sharing.prefillUtilization): mean \(mean) s, simulated \(measured.meanTTFTSeconds) s")
         #expect(abs(p99Error) < 0.15, "ρ = \(sharing.prefillUtilization): p99 \(p99) s, simulated \(measured.p99TTFTSeconds) s")
-        print("ρ = \(sharing.prefillUtilization): mean \(mean) vs \(measured.meanTTFTSeconds) (\(meanError)), p99 \(p99) vs \(measured.p99TTFTSeconds) (\(p99Error))")
     }
 }

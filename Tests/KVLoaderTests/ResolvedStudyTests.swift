@@ -40,7 +40,7 @@ struct ResolvedStudyTests {
         #expect(study.workload == Workload(outputTokens: 250, users: 20))
         #expect(study.baseline == Baseline())
         #expect(study.mode == .peak && study.units == .decimal && !study.allowHTML && !study.allowBeyondMax && study.headline == nil)
-        #expect(study.mix == nil && study.measurements.isEmpty && study.cells.isEmpty)
+        #expect(study.workload.sharing == nil && study.measurements.isEmpty && study.cells.isEmpty)
         #expect(study.pointCount == 15)
         #expect(study.text == (try Fixtures.text("valid/minimal.study.yaml")))
     }
@@ -75,9 +75,9 @@ struct ResolvedStudyTests {
 
         #expect(study.contexts == [4096, 16384, 65536, 262_144, 1_048_576])
         #expect(study.workload == Workload(outputTokens: 500, users: 20, maxBatch: 16, weightPrecision: .fp8,
-                                           kvPrecision: .fp8, reserveBytes: 2 * 1_073_741_824))
-        #expect(study.mix == WorkloadMix(shortContextTokens: 2048, longFraction: 0.1, arrivalsPerSecond: 0.5,
-                                         chunkTokens: 512, kvBlockTokens: 16))
+                                           kvPrecision: .fp8, reserveBytes: 2 * 1_073_741_824,
+                                           sharing: SharingWorkload(shortContextTokens: 2048, longFraction: 0.1, arrivalsPerSecond: 0.5,
+                                                                    chunkTokens: 512, kvBlockTokens: 16)))
         #expect(study.baseline.context == 8192)
         #expect(study.baseline.compression == study.compressions[2])
         #expect(study.mode == .both && study.modes == [.peak, .calibrated])

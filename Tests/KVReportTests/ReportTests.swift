@@ -51,6 +51,23 @@ struct ReportTests {
         #expect(page.contains("instead of 17 at 4K"))
     }
 
+    @Test func aMixedWorkloadAddsTheSharingSection() throws {
+        let mixed = Self.study("""
+            title: Shared
+            models: [llama-3.1-8b]
+            hardware: [h100-sxm]
+            contexts: [8K, 32K, 128K]
+            workload: {users: 16, short_context: 2K, long_fraction: 0.1, arrival_rate: 1}
+            """)
+        let page = Self.text(try Self.site([mixed]), "test.html")
+        let start = try #require(page.range(of: "<h2 id=\"sharing\""))
+        let section = page[start.upperBound...]
+        #expect(section.components(separatedBy: "<svg").count - 1 >= 3)
+        #expect(section.contains("Sharing the GPU by context of the long requests"))
+        #expect(page.contains("for its first token on average"))
+        #expect(!Self.text(try Self.site([Self.paperExample]), "test.html").contains("id=\"sharing\""))
+    }
+
     @Test func renderingTwiceIsByteIdentical() throws {
         let first = try Self.site([Self.paperExample], markdown: true)
         let second = try Self.site([Self.paperExample], markdown: true)

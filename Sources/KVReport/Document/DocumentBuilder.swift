@@ -67,6 +67,9 @@ public struct DocumentBuilder {
             figure(.switching), metricTable(.switching), traces(["Context switch"]),
         ]))
         sections.append(Section(id: "cost", title: "Compression and cost", blocks: costBlocks()))
+        if results.study.workload.sharing != nil {
+            sections.append(Section(id: "sharing", title: "Sharing the GPU", blocks: sharingBlocks()))
+        }
         if !results.study.measurements.isEmpty {
             sections.append(Section(id: "measured", title: "Measured vs predicted", blocks: measuredBlocks()))
         }
@@ -102,6 +105,8 @@ public struct DocumentBuilder {
                 }
             case .chart(let chart) where chart.kind == .measured:
                 blocks.append(contentsOf: measuredBlocks().filter { if case .figure = $0 { true } else { false } })
+            case .chart(let chart) where chart.kind == .sharing:
+                blocks.append(contentsOf: sharingBlocks().filter { if case .figure = $0 { true } else { false } })
             case .chart(let chart):
                 blocks.append(figure(ChartKind(chart.kind), scale: chart.scale, title: chart.title))
             case .table(let table):
@@ -130,7 +135,7 @@ public struct DocumentBuilder {
                   let calibrated = try? MeasurementComparison(study: results.study, mode: .calibrated) else { return [] }
             return [measuredTable(peak: peak, calibrated: calibrated)]
         case .sharing:
-            return [.paragraph("This study's workload has no mix of short and long requests to tabulate.")]
+            return results.study.workload.sharing == nil ? sharingBlocks() : [sharingTable()]
         }
     }
 

@@ -90,6 +90,14 @@ struct Findings {
             }
             sentences.append((.cost, sentence))
         }
+        if let mix = results.study.workload.sharing, let sharing = first.estimator.sharing(context: longest) {
+            let chunked = "chunked prefill cuts the longest decode pause from \(Format.seconds(sharing.prefillStallSeconds)) to \(Format.seconds(sharing.chunkedStepSeconds))"
+            if let mean = sharing.ttftShortMeanSeconds, let p99 = sharing.ttftShortP99Seconds {
+                sentences.append((.note, "With \(Format.fixed(mix.longFraction * 100, significant: 3))% of requests at \(Format.tokens(longest)) tokens, a \(Format.tokens(mix.shortContextTokens))-token request waits \(Format.seconds(mean)) for its first token on average and \(Format.seconds(p99)) at p99; \(chunked)."))
+            } else {
+                sentences.append((.note, "With \(Format.fixed(mix.longFraction * 100, significant: 3))% of requests at \(Format.tokens(longest)) tokens arriving at \(Format.fixed(mix.arrivalsPerSecond, significant: 3))/s, the prefill queue saturates: short requests wait without bound; \(chunked)."))
+            }
+        }
         if let peak = try? MeasurementComparison(study: results.study, mode: .peak), !peak.points.isEmpty,
            let calibrated = try? MeasurementComparison(study: results.study, mode: .calibrated) {
             sentences.insert((.measured, "Against \(peak.points.count) measured latencies, kvplan's predictions are off by \(MeasurementComparison.percent(calibrated.mape)) on average with the study's efficiency factors, and by \(MeasurementComparison.percent(peak.mape)) at datasheet peak."), at: 0)
