@@ -197,3 +197,15 @@ public enum Calibration {
         return x
     }
 }
+
+extension Efficiency {
+    /// One factor by name.
+    public subscript(factor: Calibration.Factor) -> Double {
+        switch factor {
+        case .matmul: matmul
+        case .attention: attention
+        case .memory: memory
+        case .link: link
+        }
+    }
+}

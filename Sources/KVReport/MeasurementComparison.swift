@@ -92,15 +92,7 @@ public struct MeasurementComparison: Sendable {
 
     /// The YAML to paste into a study (or the catalog) for one fitted hardware entry.
     public static func yamlSnippet(_ hardware: Hardware, _ fit: Calibration.Fit, rows: Int) -> String {
-        let factors = fit.fitted.map { factor -> String in
-            let value: Double = switch factor {
-            case .matmul: fit.efficiency.matmul
-            case .attention: fit.efficiency.attention
-            case .memory: fit.efficiency.memory
-            case .link: fit.efficiency.link
-            }
-            return "\(factor.rawValue): \(Format.decimalString(value, decimals: 3))"
-        }
+        let factors = fit.fitted.map { "\($0.rawValue): \(Format.decimalString(fit.efficiency[$0], decimals: 3))" }
         var lines = [
             "# \(hardware.name): fitted from \(rows) measurement\(rows == 1 ? "" : "s"); MAPE \(percent(fit.mapeBefore)) at peak, \(percent(fit.mapeAfter)) calibrated",
         ]

@@ -32,7 +32,7 @@ struct CalibrateCommand: ParsableCommand {
             if json {
                 let hardwareObject = JSONValue.object(fits.map { entry in
                     (entry.hardware.name, JSONValue.object(entry.fit.fitted.map { factor in
-                        (factor.rawValue, JSONValue.finite(value(of: factor, in: entry.fit.efficiency)))
+                        (factor.rawValue, JSONValue.finite(entry.fit.efficiency[factor]))
                     }))
                 })
                 print(JSONValue.object([("hardware", hardwareObject), ("mape_before", .finite(before)), ("mape_after", .finite(after))]).text)
@@ -40,15 +40,6 @@ struct CalibrateCommand: ParsableCommand {
                 for entry in fits { print(MeasurementComparison.yamlSnippet(entry.hardware, entry.fit, rows: entry.rows)) }
                 print("\nMAPE over \(rows) rows: \(Format.decimalString(before * 100, decimals: 1))% at peak → \(Format.decimalString(after * 100, decimals: 1))% calibrated")
             }
-        }
-    }
-
-    func value(of factor: Calibration.Factor, in efficiency: Efficiency) -> Double {
-        switch factor {
-        case .matmul: efficiency.matmul
-        case .attention: efficiency.attention
-        case .memory: efficiency.memory
-        case .link: efficiency.link
         }
     }
 }

@@ -19,16 +19,7 @@ extension DocumentBuilder {
         blocks.append(.paragraph("Against \(peak.points.count) measured latencies, the peak formulas are off by \(MeasurementComparison.percent(peak.mape)) on average (MAPE; \(byPhase(peak))); with the efficiency factors of this study's hardware entries, by \(MeasurementComparison.percent(calibrated.mape)) (\(byPhase(calibrated)))."))
         if let fits = try? MeasurementComparison.fits(study: study) {
             for entry in fits {
-                let e = entry.fit.efficiency
-                let fitted = entry.fit.fitted.map { factor -> String in
-                    let value = switch factor {
-                    case .matmul: e.matmul
-                    case .attention: e.attention
-                    case .memory: e.memory
-                    case .link: e.link
-                    }
-                    return "\(factor.rawValue) \(Format.decimalString(value, decimals: 3))"
-                }
+                let fitted = entry.fit.fitted.map { "\($0.rawValue) \(Format.decimalString(entry.fit.efficiency[$0], decimals: 3))" }
                 blocks.append(.paragraph("Fitted to these \(entry.rows) measurements of \(entry.hardware.name) by least squares on the log of predicted over measured (kvplan calibrate): \(fitted.joined(separator: ", ")); MAPE \(MeasurementComparison.percent(entry.fit.mapeBefore)) at peak, \(MeasurementComparison.percent(entry.fit.mapeAfter)) with them." + (entry.fit.notFitted.isEmpty ? "" : " Not fitted: " + entry.fit.notFitted.map { "\($0.factor.rawValue) (\($0.reason))" }.joined(separator: "; ") + ".")))
             }
         }
