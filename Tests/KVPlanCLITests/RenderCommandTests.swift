@@ -47,6 +47,27 @@ struct RenderCommandTests {
         #expect(FileManager.default.fileExists(atPath: markdown.appendingPathComponent("yi-34b-a100/yi-34b-a100-figure-1.svg").path))
     }
 
+    @Test("--templates overrides the templates it holds and keeps the defaults for the rest")
+    func customTemplates() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let templates = directory.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try "<!DOCTYPE html><html lang=\"en\"><head><title>{{title}}</title></head><body><p>house style</p>{{{content}}}</body></html>\n"
+            .write(to: templates.appendingPathComponent("page.mustache"), atomically: true, encoding: .utf8)
+        try "body { color: teal; }\n".write(to: templates.appendingPathComponent("style.css"), atomically: true, encoding: .utf8)
+        let study = RunKVPlan.packageRoot.appendingPathComponent("examples/yi-34b-a100.study.yaml").path
+        let out = directory.appendingPathComponent("out")
+        let run = try RunKVPlan.run(["render", study, "--templates", templates.path, "--out", out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let page = try String(contentsOf: out.appendingPathComponent("yi-34b-a100.html"), encoding: .utf8)
+        #expect(page.contains("<p>house style</p>"))
+        #expect(page.contains("<h2 id=\"prefill\""))  // the default report template still lays out the body
+        #expect(try String(contentsOf: out.appendingPathComponent("style.css"), encoding: .utf8) == "body { color: teal; }\n")
+        let missing = try RunKVPlan.run(["render", study, "--templates", directory.appendingPathComponent("nope").path, "--out", out.path])
+        #expect(missing.status == 1)
+    }
+
     @Test("an invalid study renders nothing and exits 1")
     func invalidStudy() throws {
         let directory = try Self.scratch()

@@ -206,3 +206,35 @@ enum Blank {
         }
     }
 }
+
+/// The published gallery: every example renders with a chart and a CSV table per challenge.
+@Suite("The examples")
+struct ExampleGalleryTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../examples").standardized.path
+
+    @Test func everyExamplePageHasAChartAndATablePerChallenge() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.examples).filter { $0.hasSuffix(".study.yaml") }.sorted()
+        #expect(names.count >= 6)
+        var studies: [Study] = []
+        for name in names {
+            let (study, log) = StudyLoader(catalog: ReportTests.catalog).load(path: "\(Self.examples)/\(name)")
+            #expect(!log.hasErrors, "\(name): \(log.diagnostics.map(\.description))")
+            if let study { studies.append(study) }
+        }
+        let files = try ReportTests.site(studies)
+        let index = ReportTests.text(files, "index.html")
+        for study in studies {
+            let slug = String(URL(fileURLWithPath: study.path).lastPathComponent.dropLast(".study.yaml".count))
+            #expect(index.contains("href=\"\(slug).html\""), "index lacks \(slug)")
+            let page = ReportTests.text(files, "\(slug).html")
+            for section in ["prefill", "concurrency", "decode", "switching"] {
+                let start = try #require(page.range(of: "<h2 id=\"\(section)\""), "\(slug) lacks \(section)")
+                let rest = page[start.upperBound...]
+                let body = rest[..<(rest.range(of: "<h2 ")?.lowerBound ?? rest.endIndex)]
+                #expect(body.contains("<svg") && body.contains("<title"), "\(slug) \(section): no chart")
+                #expect(body.contains(".csv\" download"), "\(slug) \(section): no CSV table")
+            }
+        }
+    }
+}

@@ -20,11 +20,14 @@ struct ChartFactory {
                 },
                 dashed: scenario.scenario.mode == .peak && results.study.mode == .both)
         }
-        let values = series.flatMap { $0.points.map(\.y) }.filter { $0 > 0 }
+        let all = series.flatMap { $0.points.map(\.y) }
+        let values = all.filter { $0 > 0 }
         let spread = (values.max() ?? 1) / max(values.min() ?? 1, 1e-300)
+        // A log axis when values span decades, unless a zero (a point that matters: "none fits") would vanish.
+        let logScale = spread > 20 && (metric.prefersLog || values.count == all.count)
         let y = Axis(
             title: "\(metric.name.lowercased()) (\(metric.unit))",
-            scale: metric.prefersLog && spread > 20 ? .log : .linear,
+            scale: logScale ? .log : .linear,
             format: { metric.format($0) })
         var annotations: [ChartAnnotation] = []
         let maxContexts = Set(results.series.map(\.scenario.model.maxContext))
@@ -35,6 +38,25 @@ struct ChartFactory {
         let title = "\(metric.name) vs context length"
         let chart = LineChart(title: title, x: contextAxis, y: y, series: series, annotations: annotations)
         return ("\(metric.name) (\(metric.unit)) against context length, one line per scenario.", chart.svg(id: id))
+    }
+
+    /// KV cache of one session per scenario at a few contexts, as grouped bars: the size that
+    /// decides concurrency, compared across models, GPUs or compression.
+    func kvSessionBars(id: String) -> (caption: String, svg: String)? {
+        guard results.series.count > 1 else { return nil }
+        let picked = Self.spread(results.contexts, count: 3)
+        let scale = format.gigabyte
+        let chart = BarChart(
+            title: "KV cache of one session",
+            categories: results.series.map(\.label),
+            series: picked.map { context in
+                BarSeries(name: "\(Format.tokens(context)) tokens", values: results.series.map { series in
+                    (series.estimates.first { $0.context == context }?.kvBytes ?? 0) / scale
+                })
+            },
+            y: Axis(title: "KV per session (\(format.gigabyteName))", scale: .linear, format: { Format.fixed($0, significant: 3) }),
+            categoryTitle: "scenario")
+        return ("The KV cache one session holds, per scenario, at \(picked.map(Format.tokens).joined(separator: ", ")) tokens: what each session takes from the HBM left beside the weights.", chart.svg(id: id))
     }
 
     /// HBM of the first scenario's GPUs split into weights, one session's KV and what is left.

@@ -56,7 +56,8 @@ public struct DocumentBuilder {
         ]))
         sections.append(Section(id: "concurrency", title: "Challenge 2 · Concurrency (HBM size)", blocks: [
             .paragraph("After prefill every session keeps its KV cache in HBM beside the weights; how many sessions fit is the free memory divided by one session's cache."),
-            figure(.concurrency), figure(.memory), metricTable(.concurrency), traces(["Weights", "KV cache per session", "Concurrency"]),
+            figure(.concurrency)] + (results.series.count > 1 ? [figure(.kvSession)] : []) + [
+            figure(.memory), metricTable(.concurrency), traces(["Weights", "KV cache per session", "Concurrency"]),
         ]))
         sections.append(Section(id: "decode", title: "Challenge 3 · Decode (HBM bandwidth)", blocks: [
             .paragraph("Every output token reads all the weights and every resident session's KV cache from HBM; the KV read grows with the context. Figures are for \(m) output tokens at the batch shown in the appendix."),
@@ -142,7 +143,7 @@ public struct DocumentBuilder {
     // MARK: Figures
 
     enum ChartKind {
-        case prefill, concurrency, memory, decode, switching, roofline, cost, unsupported(String)
+        case prefill, concurrency, memory, kvSession, decode, switching, roofline, cost, unsupported(String)
 
         init(_ kind: ChartCell.Kind) {
             switch kind {
@@ -172,6 +173,7 @@ public struct DocumentBuilder {
         case .cost: (made, topic) = (charts.metricChart(.cost, id: id), "cost")
         case .memory: (made, topic) = (charts.memoryChart(id: id), "memory")
         case .roofline: (made, topic) = (charts.rooflineChart(id: id), "roofline")
+        case .kvSession: (made, topic) = (charts.kvSessionBars(id: id), "kv")
         case .unsupported(let name): (made, topic) = (nil, name)
         }
         guard let made else {
@@ -259,7 +261,12 @@ public struct DocumentBuilder {
         let counts = models.map(ParameterCounts.init(model:))
         blocks.append(.table(TableBuilder.table(number: tableCount, slug: slug, caption: "Models", columns: [
             .init(title: "model", numeric: false, shown: models.map(\.label), raw: models.map(\.name)),
-            .init(title: "parameters (B)", numeric: true, shown: counts.map { Format.fixed($0.total / 1e9, significant: 4) }, raw: counts.map { TableBuilder.raw($0.total) }),
+            .init(title: "parameters (B)", numeric: true, shown: counts.map { count in
+                // Declared on the model card; the computed count beside it when they differ by more than 2%.
+                let shown = Format.fixed(count.total / 1e9, significant: 4)
+                return abs(count.total - count.computedTotal) > 0.02 * count.total
+                    ? "\(shown) (computed \(Format.fixed(count.computedTotal / 1e9, significant: 4)))" : shown
+            }, raw: counts.map { TableBuilder.raw($0.total) }),
             .init(title: "active (B)", numeric: true, shown: counts.map { Format.fixed($0.active / 1e9, significant: 4) }, raw: counts.map { TableBuilder.raw($0.active) }),
             .init(title: "layers", numeric: true, shown: models.map { "\($0.layers) (\($0.attention.effectivePattern))" }, raw: models.map { String($0.layers) }),
             .init(title: "heads / KV heads", numeric: true, shown: models.map { $0.mla == nil ? "\($0.heads) / \($0.kvHeads)" : "\($0.heads) / MLA" }, raw: models.map { "\($0.heads)/\($0.kvHeads)" }),
