@@ -68,6 +68,31 @@ struct ReportTests {
         #expect(!Self.text(try Self.site([Self.paperExample]), "test.html").contains("id=\"sharing\""))
     }
 
+    @Test func chartCellsHonourTheirXAndSeries() throws {
+        let notebook = Self.study("""
+            title: Notebook
+            models: [llama-3.1-8b, mistral-7b]
+            hardware: [h100-sxm]
+            compression: [none, kivi-2bit]
+            contexts: [4K, 16K, 32K]
+            cells:
+              - chart: concurrency
+                x: compression
+              - chart: decode
+                series: compression
+                scale: linear
+            """)
+        let page = Self.text(try Self.site([notebook]), "test.html")
+        let figures = page.components(separatedBy: "<figure id=\"figure-").dropFirst().map { String($0.components(separatedBy: "</figure>")[0]) }
+        #expect(figures.count == 2)
+        // Bars across the compressions, one bar per context.
+        #expect(figures[0].contains("kv-bar-chart"))
+        #expect(figures[0].contains(">kivi-2bit<") && figures[0].contains(">32K tokens<"))
+        // Lines per compression for the first model only, named by compression.
+        #expect(figures[1].contains("kv-line-chart"))
+        #expect(figures[1].contains(">kivi-2bit<") && !figures[1].contains("mistral-7b"))
+    }
+
     @Test func renderingTwiceIsByteIdentical() throws {
         let first = try Self.site([Self.paperExample], markdown: true)
         let second = try Self.site([Self.paperExample], markdown: true)

@@ -1,4 +1,5 @@
 import KVEstimator
+import KVLoader
 
 /// The charts of a study: one line chart per metric (context on a log axis, one series per
 /// scenario), the memory stack, and the roofline. All charts of a kind come from one component.
@@ -6,15 +7,58 @@ struct ChartFactory {
     let results: StudyResults
     let format: Format
     let contextScale: AxisScale
+    /// What a notebook chart cell asked for: its x dimension and its series dimension.
+    var x: ChartCell.Dimension = .context
+    var seriesDimension: ChartCell.Dimension?
+
+    /// The name a scenario has along a dimension.
+    static func name(_ scenario: Scenario, _ dimension: ChartCell.Dimension) -> String {
+        switch dimension {
+        case .model: scenario.model.name
+        case .hardware: scenario.hardware.name
+        case .compression: scenario.compression.name
+        case .context: ""
+        }
+    }
+
+    /// The entries a study lists along a dimension, in file order.
+    func names(_ dimension: ChartCell.Dimension) -> [String] {
+        switch dimension {
+        case .model: results.study.models.map(\.name)
+        case .hardware: results.study.hardware.map(\.name)
+        case .compression: results.study.compressions.map(\.name)
+        case .context: results.contexts.map(Format.tokens)
+        }
+    }
+
+    /// " for llama-3.1-8b on h100-sxm" when a chart fixes dimensions that the study varies.
+    func fixedNote(free: [ChartCell.Dimension]) -> String {
+        let fixed = [ChartCell.Dimension.model, .hardware, .compression].filter { !free.contains($0) && names($0).count > 1 }
+        return fixed.isEmpty ? "" : " (for " + fixed.map { "\($0.rawValue) \(names($0)[0])" }.joined(separator: ", ") + ")"
+    }
+
+    /// The scenarios a chart shows when it fixes every dimension but `free` to its first entry.
+    func scenarios(varying free: [ChartCell.Dimension]) -> [StudyResults.ScenarioSeries] {
+        let fixed = [ChartCell.Dimension.model, .hardware, .compression].filter { !free.contains($0) }
+        return results.series.filter { series in
+            fixed.allSatisfy { Self.name(series.scenario, $0) == names($0).first }
+        }
+    }
 
     var contextAxis: Axis {
         Axis(title: "context length (tokens)", scale: contextScale, format: { Format.tokens(Int($0.rounded())) })
     }
 
     func metricChart(_ metric: Metric, id: String) -> (caption: String, svg: String) {
-        let series = results.series.map { scenario in
+        if x != .context { return metricBars(metric, id: id) }
+        // One line per scenario; a `series` dimension keeps only its lines, the rest at their first entry.
+        let shown = seriesDimension.map { dimension in scenarios(varying: dimension == .context ? [] : [dimension]) } ?? results.series
+        let series = shown.map { scenario in
             ChartSeries(
-                name: scenario.label,
+                name: seriesDimension.map { dimension in
+                    dimension == .context ? scenario.label
+                        : Self.name(scenario.scenario, dimension) + (results.study.mode == .both ? " · \(scenario.scenario.mode.rawValue)" : "")
+                } ?? scenario.label,
                 points: zip(results.contexts, scenario.estimates).compactMap { context, estimate in
                     metric.value(estimate).map { ChartPoint(x: Double(context), y: $0) }
                 },
@@ -37,7 +81,35 @@ struct ChartFactory {
         }
         let title = "\(metric.name) vs context length"
         let chart = LineChart(title: title, x: contextAxis, y: y, series: series, annotations: annotations)
-        return ("\(metric.name) (\(metric.unit)) against context length, one line per scenario.", chart.svg(id: id))
+        let per = seriesDimension.map { $0 == .context ? "scenario" : $0.rawValue } ?? "scenario"
+        let note = seriesDimension.map { fixedNote(free: $0 == .context ? [.model, .hardware, .compression] : [$0]) } ?? ""
+        return ("\(metric.name) (\(metric.unit)) against context length, one line per \(per)\(note).", chart.svg(id: id))
+    }
+
+    /// A metric across the entries of the `x` dimension, as grouped bars: one bar per entry of the
+    /// `series` dimension, or per context (a few, spread over the study's) when there is none.
+    func metricBars(_ metric: Metric, id: String) -> (caption: String, svg: String) {
+        let categories = names(x)
+        let perContext = seriesDimension == nil || seriesDimension == .context
+        let contexts = perContext ? Self.spread(results.contexts, count: 3) : [results.contexts.last ?? 0]
+        let groups = perContext ? contexts.map(Format.tokens) : names(seriesDimension!)
+        let candidates = scenarios(varying: [x] + (perContext ? [] : [seriesDimension!]))
+            .filter { results.study.mode != .both || $0.scenario.mode == .calibrated }
+        let bars = groups.enumerated().map { index, group in
+            BarSeries(name: perContext ? "\(group) tokens" : group, values: categories.map { category in
+                let context = perContext ? contexts[index] : contexts[0]
+                let scenario = candidates.first {
+                    Self.name($0.scenario, x) == category && (perContext || Self.name($0.scenario, seriesDimension!) == group)
+                }
+                return scenario.flatMap { $0.estimates.first { $0.context == context } }.flatMap(metric.value) ?? 0
+            })
+        }
+        let chart = BarChart(
+            title: "\(metric.name) by \(x.rawValue)", categories: categories, series: bars,
+            y: Axis(title: "\(metric.name.lowercased()) (\(metric.unit))", scale: .linear, format: { metric.format($0) }),
+            categoryTitle: x.rawValue)
+        let at = perContext ? "at \(contexts.map(Format.tokens).joined(separator: ", ")) tokens" : "at \(Format.tokens(contexts[0])) tokens"
+        return ("\(metric.name) (\(metric.unit)) by \(x.rawValue), \(at)\(fixedNote(free: [x] + (perContext ? [] : [seriesDimension!]))).", chart.svg(id: id))
     }
 
     /// KV cache of one session per scenario at a few contexts, as grouped bars: the size that

@@ -109,7 +109,7 @@ public struct DocumentBuilder {
             case .chart(let chart) where chart.kind == .sharing:
                 blocks.append(contentsOf: sharingBlocks().filter { if case .figure = $0 { true } else { false } })
             case .chart(let chart):
-                blocks.append(figure(ChartKind(chart.kind), scale: chart.scale, title: chart.title))
+                blocks.append(figure(ChartKind(chart.kind), cell: chart))
             case .table(let table):
                 blocks.append(contentsOf: tableBlocks(table))
             }
@@ -159,8 +159,11 @@ public struct DocumentBuilder {
         }
     }
 
-    mutating func figure(_ kind: ChartKind, scale: ChartCell.Scale = .log, title: String? = nil) -> Block {
-        let charts = ChartFactory(results: results, format: format, contextScale: scale == .log ? .log : .linear)
+    mutating func figure(_ kind: ChartKind, cell: ChartCell? = nil) -> Block {
+        let charts = ChartFactory(
+            results: results, format: format, contextScale: cell?.scale == .linear ? .linear : .log,
+            x: cell?.x ?? .context, seriesDimension: cell?.series)
+        let title = cell?.title
         let made: (caption: String, svg: String)?
         let topic: String
         // Unique across a site, so a figure can also appear on the index page.
