@@ -49,6 +49,19 @@ struct PrimitivesTests {
         #expect(xmlEscaped("<script>alert('x') & \"y\"</script>") == "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
     }
 
+    @Test func longTablesShowASpreadAndKeepEveryRowInTheCSV() {
+        let values = (0..<1000).map(String.init)
+        let table = TableBuilder.table(number: 1, slug: "s", caption: "c", columns: [
+            .init(title: "n", numeric: true, shown: values, raw: values),
+        ], baselineRows: [500])
+        #expect(table.rows.count <= TableBuilder.shownRows + 1)
+        #expect(table.rows.first == ["0"] && table.rows.last == ["999"])
+        #expect(table.rows.contains(["500"]))
+        #expect(table.baselineRows.map { table.rows[$0] } == [["500"]])
+        #expect(table.csv.split(separator: "\n").count == 1001)
+        #expect(table.caption.contains("of 1000 rows shown"))
+    }
+
     @Test func csvFieldsAreQuotedWhereNeeded() {
         #expect(TableBuilder.csvField("plain") == "plain")
         #expect(TableBuilder.csvField("a,b") == "\"a,b\"")

@@ -12,15 +12,26 @@ struct TableBuilder {
         var raw: [String]
     }
 
+    /// Tables longer than this show an even spread of their rows (baseline rows kept); the CSV
+    /// download always holds every row.
+    static let shownRows = 60
+
     static func table(number: Int, slug: String, caption: String, columns: [Column], baselineRows: Set<Int> = []) -> Table {
         let rowCount = columns.map(\.shown.count).max() ?? 0
-        let rows = (0..<rowCount).map { row in columns.map { row < $0.shown.count ? $0.shown[row] : "" } }
         let csvRows = (0..<rowCount).map { row in columns.map { row < $0.raw.count ? $0.raw[row] : "" } }
         let csv = ([columns.map(\.title)] + csvRows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        var picked = Array(0..<rowCount)
+        var shownCaption = caption
+        if rowCount > shownRows {
+            picked = Array(Set((0..<shownRows).map { $0 * (rowCount - 1) / (shownRows - 1) }).union(baselineRows)).sorted()
+            shownCaption += " (\(picked.count) of \(rowCount) rows shown; the CSV holds them all)"
+        }
+        let rows = picked.map { row in columns.map { row < $0.shown.count ? $0.shown[row] : "" } }
+        let baseline = Set(picked.enumerated().filter { baselineRows.contains($0.element) }.map(\.offset))
         return Table(
-            number: number, id: "table-\(number)", caption: caption,
+            number: number, id: "table-\(number)", caption: shownCaption,
             columns: columns.map { Table.Column(title: $0.title, numeric: $0.numeric) },
-            rows: rows, baselineRows: baselineRows, csv: csv, fileName: "\(slug)-table-\(number).csv")
+            rows: rows, baselineRows: baseline, csv: csv, fileName: "\(slug)-table-\(number).csv")
     }
 
     /// RFC 4180 quoting where needed.
