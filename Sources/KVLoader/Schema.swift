@@ -41,6 +41,7 @@ public enum Schema {
         KeySpec("allow_html", "bool", "false", "Let raw HTML in `description` and markdown cells through to the report."),
         KeySpec("allow_beyond_max", "bool", "false", "A context beyond a model's `max_context` is a warning (the estimate runs and reports mark the point); `true` says it is intended and silences the warning."),
         KeySpec("headline", "concurrency | prefill | decode | switching | cost | measured", "what the study varies", "Which finding and figure stand for the study on the site's index."),
+        KeySpec("references", "list of published figures", "—", "Figures published elsewhere (a paper, a vendor) to show beside kvplan's own, with the difference."),
         KeySpec("measurements", "CSV path, or list of rows", "—", "Measured latencies: a CSV file (relative to the study) with the header `model,hardware,phase,batch,context,seconds`, or inline rows with those keys."),
         KeySpec("cells", "list of cells", "the default layout", "The notebook: `markdown`, `chart` and `table` cells in order."),
     ])
@@ -82,6 +83,17 @@ public enum Schema {
         KeySpec("batch", "integer", "required", "Sessions in the batch."),
         KeySpec("context", "tokens", "required", "Tokens per session."),
         KeySpec("seconds", "number", "required", "Measured wall time."),
+    ])
+
+    public static let reference = MapSchema(title: "references (one published figure)", keys: [
+        KeySpec("quantity", Reference.quantities.joined(separator: " | "), "required", "Which of kvplan's figures it compares with (its `--json` key)."),
+        KeySpec("context", "tokens", "required", "The context length it was published for."),
+        KeySpec("value", "number (bytes: a size)", "required", "The published value, in the quantity's base unit (seconds, sessions, bytes)."),
+        KeySpec("source", "string", "required", "Where it was published."),
+        KeySpec("note", "string", "\"\"", "What the source assumed, or why it differs."),
+        KeySpec("model", "string", "the first model", "Name of one of the study's models."),
+        KeySpec("hardware", "string", "the first hardware", "Name of one of the study's hardware entries."),
+        KeySpec("compression", "string", "the first compression", "Name of one of the study's compression entries."),
     ])
 
     public static let cell = MapSchema(title: "cells (one cell)", keys: [

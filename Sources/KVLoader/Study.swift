@@ -30,6 +30,8 @@ public struct Study: Sendable {
         case concurrency, prefill, decode, switching, cost, measured
     }
     public var measurements: [Measurement]
+    /// Figures published elsewhere, to show beside kvplan's.
+    public var references: [Reference] = []
     /// The notebook; empty means the default layout.
     public var cells: [Cell]
 
@@ -104,6 +106,38 @@ public enum StudyMode: String, Sendable, Equatable, CaseIterable {
 
 public enum SizeUnits: String, Sendable, Equatable, CaseIterable {
     case decimal, binary
+}
+
+/// A figure published elsewhere (the paper's "14.1 s", a vendor's concurrency) for one of the
+/// study's scenarios at one context, shown in the report beside kvplan's own value.
+public struct Reference: Sendable, Equatable {
+    /// The `kvplan estimate --json` keys a reference may name.
+    public static let quantities = [
+        "concurrency", "prefill_seconds", "decode_step_seconds", "decode_seconds", "context_switch_seconds",
+        "kv_bytes", "kv_bytes_per_token", "weights_bytes", "total_params", "available_kv_bytes", "relative_cost",
+    ]
+
+    public var quantity: String
+    public var context: Int
+    public var value: Double
+    public var source: String
+    public var note: String
+    /// Names of the study's entries; nil means the first of each list.
+    public var model: String?
+    public var hardware: String?
+    public var compression: String?
+
+    public init(quantity: String, context: Int, value: Double, source: String, note: String = "",
+                model: String? = nil, hardware: String? = nil, compression: String? = nil) {
+        self.quantity = quantity
+        self.context = context
+        self.value = value
+        self.source = source
+        self.note = note
+        self.model = model
+        self.hardware = hardware
+        self.compression = compression
+    }
 }
 
 /// One measured latency (a row of `model,hardware,phase,batch,context,seconds`).

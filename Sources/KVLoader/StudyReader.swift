@@ -34,17 +34,19 @@ struct StudyReader {
         let allowHTML = map.bool("allow_html"), allowBeyondMax = map.bool("allow_beyond_max")
         let headline = map.choice("headline", Study.Headline.allCases.map(\.rawValue)).flatMap(Study.Headline.init(rawValue:))
         let measurements = measurements(map, models: models, hardware: hardware)
+        let references = references(map, models: models, hardware: hardware, compressions: compressions)
         let cells = cells(map, hasMeasurements: map.has("measurements"))
 
         guard let title, let models, let hardware, let compressions, let contexts, let workload,
               source.log.errorCount == errorsBefore
         else { return nil }
-        let study = Study(
+        var study = Study(
             path: source.path, text: text, title: title, description: description, models: models.entries,
             hardware: hardware.entries, compressions: compressions.entries, contexts: contexts.tokens,
             workload: workload, baseline: baseline ?? Baseline(), mode: mode ?? .peak, units: units ?? .decimal,
             allowHTML: allowHTML ?? false, measurements: measurements ?? [], cells: cells ?? [],
             allowBeyondMax: allowBeyondMax ?? false, headline: headline)
+        study.references = references ?? []
         checkFits(study, map)
         checkSweepSize(study, contexts)
         if !study.allowBeyondMax { warnBeyondMaxContext(study, contexts) }

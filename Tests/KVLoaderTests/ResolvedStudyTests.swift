@@ -16,7 +16,7 @@ struct ResolvedStudyTests {
         var texts = try Fixtures.studies(in: "valid").map { try Fixtures.text("valid/\($0)") }
         texts.append(try Fixtures.text("valid/measurements/yi-a100.csv"))
         let all = texts.joined(separator: "\n")
-        let schemas = [Schema.study, Schema.contextRange, Schema.workload, Schema.precision, Schema.baseline, Schema.cell,
+        let schemas = [Schema.study, Schema.contextRange, Schema.workload, Schema.precision, Schema.baseline, Schema.cell, Schema.reference,
                        Schema.model, Schema.moe, Schema.mla, Schema.ssm, Schema.attention, Schema.hardware, Schema.flops,
                        Schema.hostLink, Schema.efficiency, Schema.compression]
         for schema in schemas {
@@ -82,6 +82,11 @@ struct ResolvedStudyTests {
         #expect(study.baseline.compression == study.compressions[2])
         #expect(study.mode == .both && study.modes == [.peak, .calibrated])
         #expect(study.units == .binary && study.allowHTML && study.allowBeyondMax && study.headline == .cost)
+        #expect(study.references == [
+            Reference(quantity: "prefill_seconds", context: 50000, value: 14.1, source: "Fu 2024", note: "linear layers only"),
+            Reference(quantity: "kv_bytes", context: 4096, value: 1.007e9, source: "Fu 2024",
+                      model: "yi-34b-24-layers", hardware: "h100-sxm-x8", compression: "h2o-10"),
+        ])
         #expect(study.description == "Prose with **Markdown** and <b>raw HTML</b>, kept because `allow_html` is true.\n")
         #expect(study.pointCount == 3 * 2 * 3 * 5 * 2)
         #expect(study.cells == [

@@ -93,6 +93,26 @@ struct ReportTests {
         #expect(figures[1].contains(">kivi-2bit<") && !figures[1].contains("mistral-7b"))
     }
 
+    @Test func publishedFiguresStandBesideKvplansOwn() throws {
+        let study = Self.study("""
+            title: Paper
+            models: [yi-34b-200k]
+            hardware: [a100-80gb-sxm]
+            contexts: [4K, 50_000]
+            references:
+              - {quantity: concurrency, context: 4K, value: 20, source: "Fu 2024"}
+              - {quantity: prefill_seconds, context: 50_000, value: 14.1, source: "Fu 2024", note: linear only}
+            """)
+        let files = try Self.site([study])
+        let page = Self.text(files, "test.html")
+        let start = try #require(page.range(of: "<h2 id=\"published\""))
+        let section = page[start.upperBound...].components(separatedBy: "<h2 ")[0]
+        #expect(section.contains("<td class=\"num\">20</td>\n<td class=\"num\">17</td>\n<td class=\"num\">-15.0</td>"))
+        #expect(section.contains("<td class=\"num\">14.1 s</td>\n<td class=\"num\">17.6 s</td>"))
+        let csv = Self.text(files, "test/test-table-1.csv")
+        #expect(csv.hasPrefix("quantity,scenario,context (tokens),published,kvplan,difference (%),published in,note\nconcurrency,yi-34b-200k,4096,20,17,-15,"))
+    }
+
     @Test func renderingTwiceIsByteIdentical() throws {
         let first = try Self.site([Self.paperExample], markdown: true)
         let second = try Self.site([Self.paperExample], markdown: true)

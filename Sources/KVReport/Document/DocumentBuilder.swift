@@ -49,7 +49,10 @@ public struct DocumentBuilder {
 
     mutating func defaultSections() -> [Section] {
         let m = results.study.workload.outputTokens
-        var sections = [Section(id: "setup", title: "Setup", blocks: setupBlocks())]
+        var sections: [Section] = []
+        let published = referenceBlocks()
+        if !published.isEmpty { sections.append(Section(id: "published", title: "Published figures beside kvplan's", blocks: published)) }
+        sections.append(Section(id: "setup", title: "Setup", blocks: setupBlocks()))
         sections.append(Section(id: "prefill", title: "Challenge 1 · Prefill (GPU FLOP/s)", blocks: [
             .paragraph("Reading the prompt costs 2 FLOPs per active parameter per token plus causal attention over n²/2 token pairs per layer, so prefill time grows linearly at first and quadratically once attention dominates."),
             figure(.prefill), metricTable(.prefill), prefillSplit(), traces(["Prefill"]),
@@ -269,8 +272,8 @@ public struct DocumentBuilder {
                 let shown = Format.fixed(count.total / 1e9, significant: 4)
                 return abs(count.total - count.computedTotal) > 0.02 * count.total
                     ? "\(shown) (computed \(Format.fixed(count.computedTotal / 1e9, significant: 4)))" : shown
-            }, raw: counts.map { TableBuilder.raw($0.total) }),
-            .init(title: "active (B)", numeric: true, shown: counts.map { Format.fixed($0.active / 1e9, significant: 4) }, raw: counts.map { TableBuilder.raw($0.active) }),
+            }, raw: counts.map { TableBuilder.raw($0.total / 1e9) }),
+            .init(title: "active (B)", numeric: true, shown: counts.map { Format.fixed($0.active / 1e9, significant: 4) }, raw: counts.map { TableBuilder.raw($0.active / 1e9) }),
             .init(title: "layers", numeric: true, shown: models.map { "\($0.layers) (\($0.attention.effectivePattern))" }, raw: models.map { String($0.layers) }),
             .init(title: "heads / KV heads", numeric: true, shown: models.map { $0.mla == nil ? "\($0.heads) / \($0.kvHeads)" : "\($0.heads) / MLA" }, raw: models.map { "\($0.heads)/\($0.kvHeads)" }),
             .init(title: "KV per token at \(study.workload.kvPrecision.rawValue) (bytes)", numeric: true, shown: kvPerToken, raw: kvPerToken.map { $0.filter(\.isNumber) }),
@@ -282,10 +285,10 @@ public struct DocumentBuilder {
         blocks.append(.table(TableBuilder.table(number: tableCount, slug: slug, caption: "Hardware (per GPU; HBM capacities are binary on real parts)", columns: [
             .init(title: "hardware", numeric: false, shown: hardware.map(\.label), raw: hardware.map(\.name)),
             .init(title: "GPUs", numeric: true, shown: hardware.map { String($0.gpus) }, raw: hardware.map { String($0.gpus) }),
-            .init(title: "HBM", numeric: true, shown: hardware.map { format.bytes($0.hbmBytes) }, raw: hardware.map { TableBuilder.raw($0.hbmBytes) }),
-            .init(title: "HBM bandwidth (GB/s)", numeric: true, shown: hardware.map { Format.fixed($0.hbmBytesPerSecond / 1e9, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.hbmBytesPerSecond) }),
-            .init(title: "bf16 dense (TFLOP/s)", numeric: true, shown: hardware.map { Format.fixed($0.flopsPerSecond.bf16 / 1e12, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.flopsPerSecond.bf16) }),
-            .init(title: "host link", numeric: false, shown: hardware.map { "\($0.hostLink.name), \(Format.fixed($0.hostLink.bytesPerSecond / 1e9, significant: 3)) GB/s, \($0.hostLink.duplex.rawValue) duplex" }, raw: hardware.map { TableBuilder.raw($0.hostLink.bytesPerSecond) }),
+            .init(title: "HBM (\(format.gigabyteName))", numeric: true, shown: hardware.map { Format.fixed($0.hbmBytes / format.gigabyte, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.hbmBytes / format.gigabyte) }),
+            .init(title: "HBM bandwidth (GB/s)", numeric: true, shown: hardware.map { Format.fixed($0.hbmBytesPerSecond / 1e9, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.hbmBytesPerSecond / 1e9) }),
+            .init(title: "bf16 dense (TFLOP/s)", numeric: true, shown: hardware.map { Format.fixed($0.flopsPerSecond.bf16 / 1e12, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.flopsPerSecond.bf16 / 1e12) }),
+            .init(title: "host link", numeric: false, shown: hardware.map { "\($0.hostLink.name), \(Format.fixed($0.hostLink.bytesPerSecond / 1e9, significant: 3)) GB/s, \($0.hostLink.duplex.rawValue) duplex" }, raw: hardware.map { "\($0.hostLink.name), \(TableBuilder.raw($0.hostLink.bytesPerSecond / 1e9)) GB/s, \($0.hostLink.duplex.rawValue) duplex" }),
             .init(title: "source", numeric: false, shown: hardware.map(\.source), raw: hardware.map(\.source)),
         ])))
         tableCount += 1

@@ -87,11 +87,11 @@ extension DocumentBuilder {
             .init(title: "phase", numeric: false, shown: points.map(\.0.measurement.phase.rawValue), raw: points.map(\.0.measurement.phase.rawValue)),
             .init(title: "batch", numeric: true, shown: points.map { String($0.0.measurement.batch) }, raw: points.map { String($0.0.measurement.batch) }),
             .init(title: "context (tokens)", numeric: true, shown: points.map { Format.tokens($0.0.measurement.context) }, raw: points.map { String($0.0.measurement.context) }),
-            .init(title: "measured (ms)", numeric: true, shown: points.map { Format.fixed($0.0.measurement.seconds * 1e3, significant: 4) }, raw: points.map { TableBuilder.raw($0.0.measurement.seconds) }),
-            .init(title: "peak (ms)", numeric: true, shown: points.map { Format.fixed($0.0.predictedSeconds * 1e3, significant: 4) }, raw: points.map { TableBuilder.raw($0.0.predictedSeconds) }),
-            .init(title: "peak error (%)", numeric: true, shown: points.map { percent($0.0.error) }, raw: points.map { TableBuilder.raw($0.0.error) }),
-            .init(title: "calibrated (ms)", numeric: true, shown: points.map { Format.fixed($0.1.predictedSeconds * 1e3, significant: 4) }, raw: points.map { TableBuilder.raw($0.1.predictedSeconds) }),
-            .init(title: "calibrated error (%)", numeric: true, shown: points.map { percent($0.1.error) }, raw: points.map { TableBuilder.raw($0.1.error) }),
+            .init(title: "measured (ms)", numeric: true, shown: points.map { Format.fixed($0.0.measurement.seconds * 1e3, significant: 4) }, raw: points.map { TableBuilder.raw($0.0.measurement.seconds * 1e3) }),
+            .init(title: "peak (ms)", numeric: true, shown: points.map { Format.fixed($0.0.predictedSeconds * 1e3, significant: 4) }, raw: points.map { TableBuilder.raw($0.0.predictedSeconds * 1e3) }),
+            .init(title: "peak error (%)", numeric: true, shown: points.map { percent($0.0.error) }, raw: points.map { TableBuilder.raw($0.0.error * 100) }),
+            .init(title: "calibrated (ms)", numeric: true, shown: points.map { Format.fixed($0.1.predictedSeconds * 1e3, significant: 4) }, raw: points.map { TableBuilder.raw($0.1.predictedSeconds * 1e3) }),
+            .init(title: "calibrated error (%)", numeric: true, shown: points.map { percent($0.1.error) }, raw: points.map { TableBuilder.raw($0.1.error * 100) }),
         ]))
     }
 
