@@ -44,7 +44,7 @@ struct PrimitivesTests {
         let table = TableBuilder.table(number: 1, slug: "s", caption: "c", columns: [
             .init(title: "<th>", numeric: false, shown: ["<script>alert('x') & \"y\"</script>"], raw: ["x"]),
         ])
-        #expect(table.html.contains("<th scope=\"col\">&lt;th&gt;</th>"))
+        #expect(table.html.contains("<th scope=\"col\" class=\"prose\">&lt;th&gt;</th>"))
         #expect(table.html.contains("&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"))
         #expect(xmlEscaped("<script>alert('x') & \"y\"</script>") == "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
     }

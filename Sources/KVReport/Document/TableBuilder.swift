@@ -50,17 +50,24 @@ struct TableBuilder {
 extension Table {
     /// The table as an HTML block with no blank lines (so libcmark keeps it one HTML block).
     var html: String {
+        // Short text stays on one line; long text (notes, citations) wraps in a column wide enough to read.
+        let classes = columns.indices.map { index -> String in
+            if columns[index].numeric { return "num" }
+            if columns[index].title == "source" { return "source" }
+            let longest = rows.map { index < $0.count ? $0[index].count : 0 }.max() ?? 0
+            return longest > 32 ? "prose" : "text"
+        }
         var lines = ["<div class=\"table-scroll\"><table>", "<thead><tr>"]
-        for column in columns {
-            lines.append("<th scope=\"col\"\(column.numeric ? " class=\"num\"" : "")>\(xmlEscaped(column.title))</th>")
+        for (column, cls) in zip(columns, classes) {
+            lines.append("<th scope=\"col\" class=\"\(cls)\">\(xmlEscaped(column.title))</th>")
         }
         lines.append("</tr></thead>")
         lines.append("<tbody>")
         for (index, row) in rows.enumerated() {
             lines.append(baselineRows.contains(index) ? "<tr class=\"baseline\">" : "<tr>")
-            for (column, cell) in zip(columns, row) {
-                let content = column.title == "source" ? Self.linkedSources(cell) : xmlEscaped(cell)
-                lines.append("<td\(column.numeric ? " class=\"num\"" : column.title == "source" ? " class=\"source\"" : "")>\(content)</td>")
+            for (cls, cell) in zip(classes, row) {
+                let content = cls == "source" ? Self.linkedSources(cell) : xmlEscaped(cell)
+                lines.append("<td class=\"\(cls)\">\(content)</td>")
             }
             lines.append("</tr>")
         }
