@@ -155,6 +155,8 @@ struct EstimateCommand: ParsableCommand {
         } else {
             print(EstimateTable.text(sweep.scenario, estimates, format: sweep.format,
                                      baseline: "\(Format.tokens(sweep.baseline.context)) with \(sweep.baseline.compression.name)"))
+            let sharing = sweep.contexts.compactMap { estimator.sharing(context: $0) }
+            if !sharing.isEmpty { print("\n" + SharingTable.text(sharing)) }
         }
         if explain {
             for value in sweep.contexts {

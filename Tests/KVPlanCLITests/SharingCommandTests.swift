@@ -45,6 +45,14 @@ struct SharingCommandTests {
         #expect(row["saturated"] as? Bool == true)
     }
 
+    @Test("the table adds a sharing table")
+    func table() throws {
+        let run = try RunKVPlan.run(Array(Self.arguments.dropLast()) + ["--arrival-rate", "1"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("Sharing the GPU: 10.0% long requests beside 2K-token ones"))
+        #expect(run.stdout.contains("short TTFT mean"))
+    }
+
     @Test("the mix's options go together (usage error otherwise)")
     func optionsGoTogether() throws {
         let run = try RunKVPlan.run(["estimate", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--context", "128K", "--short-context", "2K"])
