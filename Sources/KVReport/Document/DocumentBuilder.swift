@@ -221,90 +221,6 @@ public struct DocumentBuilder {
         return .table(TableBuilder.table(number: tableCount, slug: slug, caption: caption, columns: columns, baselineRows: baselineRows))
     }
 
-    mutating func appendixTable() -> Block {
-        tableCount += 1
-        var rows: [(ScenarioSeriesLabel: String, estimate: Estimate, series: StudyResults.ScenarioSeries)] = []
-        for series in results.series {
-            for estimate in series.estimates { rows.append((series.label, estimate, series)) }
-        }
-        let gb = format.gigabyteName, scale = format.gigabyte
-        func column(_ title: String, numeric: Bool = true, _ shown: (Estimate) -> String, _ raw: (Estimate) -> String) -> TableBuilder.Column {
-            TableBuilder.Column(title: title, numeric: numeric, shown: rows.map { shown($0.estimate) }, raw: rows.map { raw($0.estimate) })
-        }
-        let servable = { (e: Estimate) in e.regime != .weightsDoNotFit }
-        let columns = [
-            TableBuilder.Column(title: "scenario", numeric: false, shown: rows.map(\.0), raw: rows.map(\.0)),
-            column("context (tokens)", { Format.tokens($0.context) + ($0.beyondMaxContext ? " *" : "") }, { String($0.context) }),
-            column("KV per session (\(gb))", { Format.fixed($0.kvBytes / scale, significant: 4) }, { TableBuilder.raw($0.kvBytes / scale) }),
-            column("sessions", { Format.integer($0.concurrency) }, { String($0.concurrency) }),
-            column("regime", numeric: false, { $0.regime.rawValue }, { $0.regime.rawValue }),
-            column("prefill (s)", { Format.fixed($0.prefill.seconds, significant: 3) }, { TableBuilder.raw($0.prefill.seconds) }),
-            column("attention share of prefill FLOPs (%)", { Format.fixed(100 * $0.prefillAttentionFLOPs / $0.prefillFLOPs, significant: 3) }, { TableBuilder.raw(100 * $0.prefillAttentionFLOPs / $0.prefillFLOPs) }),
-            column("decode batch", { Format.integer($0.decodeBatch) }, { String($0.decodeBatch) }),
-            column("decode step (ms)", { servable($0) ? Format.fixed($0.decodeStep.seconds * 1e3, significant: 3) : "—" }, { servable($0) ? TableBuilder.raw($0.decodeStep.seconds * 1e3) : "" }),
-            column("decode of output (s)", { servable($0) ? Format.fixed($0.decodeSeconds, significant: 3) : "—" }, { servable($0) ? TableBuilder.raw($0.decodeSeconds) : "" }),
-            column("tokens/s", { servable($0) ? Format.fixed($0.decodeTokensPerSecond, significant: 3) : "—" }, { servable($0) ? TableBuilder.raw($0.decodeTokensPerSecond) : "" }),
-            column("switch (s)", { Format.fixed($0.contextSwitchSeconds, significant: 3) }, { TableBuilder.raw($0.contextSwitchSeconds) }),
-            column("GPU-s per session", { servable($0) ? Format.fixed($0.session.gpuSeconds, significant: 3) : "—" }, { servable($0) ? TableBuilder.raw($0.session.gpuSeconds) : "" }),
-            column("relative cost (×)", { e in servable(e) ? (e.relativeCost.map { Format.fixed($0, significant: 3) } ?? "—") : "—" }, { servable($0) ? TableBuilder.raw($0.relativeCost) : "" }),
-            column("bound prefill / decode", numeric: false, { "\($0.prefill.bound.rawValue) / \(servable($0) ? $0.decodeStep.bound.rawValue : "—")" }, { "\($0.prefill.bound.rawValue)/\(servable($0) ? $0.decodeStep.bound.rawValue : "")" }),
-        ]
-        let baselineRows = Set(rows.enumerated().filter {
-            $0.element.estimate.context == results.study.baseline.context && $0.element.series.isBaselineCompression
-        }.map(\.offset))
-        return .table(TableBuilder.table(number: tableCount, slug: slug, caption: "Every estimate of the study", columns: columns, baselineRows: baselineRows))
-    }
-
-    mutating func setupBlocks() -> [Block] {
-        let study = results.study
-        var blocks: [Block] = [.paragraph("The models, GPUs and compression settings this study compares, with the sources of their figures.")]
-        tableCount += 1
-        let models = study.models
-        let kvPerToken = models.map { model in
-            (try? Estimator(Scenario(model: model, hardware: study.hardware[0], workload: study.workload)))
-                .map { Format.integer(Int(($0.kvBytes(tokens: 1) - $0.kvCache.stateBytes).rounded())) } ?? "—"
-        }
-        let counts = models.map(ParameterCounts.init(model:))
-        blocks.append(.table(TableBuilder.table(number: tableCount, slug: slug, caption: "Models", columns: [
-            .init(title: "model", numeric: false, shown: models.map(\.label), raw: models.map(\.name)),
-            .init(title: "parameters (B)", numeric: true, shown: counts.map { count in
-                // Declared on the model card; the computed count beside it when they differ by more than 2%.
-                let shown = Format.fixed(count.total / 1e9, significant: 4)
-                return abs(count.total - count.computedTotal) > 0.02 * count.total
-                    ? "\(shown) (computed \(Format.fixed(count.computedTotal / 1e9, significant: 4)))" : shown
-            }, raw: counts.map { TableBuilder.raw($0.total / 1e9) }),
-            .init(title: "active (B)", numeric: true, shown: counts.map { Format.fixed($0.active / 1e9, significant: 4) }, raw: counts.map { TableBuilder.raw($0.active / 1e9) }),
-            .init(title: "layers", numeric: true, shown: models.map { "\($0.layers) (\($0.attention.effectivePattern))" }, raw: models.map { String($0.layers) }),
-            .init(title: "heads / KV heads", numeric: true, shown: models.map { $0.mla == nil ? "\($0.heads) / \($0.kvHeads)" : "\($0.heads) / MLA" }, raw: models.map { "\($0.heads)/\($0.kvHeads)" }),
-            .init(title: "KV per token at \(study.workload.kvPrecision.rawValue) (bytes)", numeric: true, shown: kvPerToken, raw: kvPerToken.map { $0.filter(\.isNumber) }),
-            .init(title: "max context (tokens)", numeric: true, shown: models.map { Format.integer($0.maxContext) }, raw: models.map { String($0.maxContext) }),
-            .init(title: "source", numeric: false, shown: models.map(\.source), raw: models.map(\.source)),
-        ])))
-        tableCount += 1
-        let hardware = study.hardware
-        blocks.append(.table(TableBuilder.table(number: tableCount, slug: slug, caption: "Hardware (per GPU; HBM capacities are binary on real parts)", columns: [
-            .init(title: "hardware", numeric: false, shown: hardware.map(\.label), raw: hardware.map(\.name)),
-            .init(title: "GPUs", numeric: true, shown: hardware.map { String($0.gpus) }, raw: hardware.map { String($0.gpus) }),
-            .init(title: "HBM (\(format.gigabyteName))", numeric: true, shown: hardware.map { Format.fixed($0.hbmBytes / format.gigabyte, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.hbmBytes / format.gigabyte) }),
-            .init(title: "HBM bandwidth (GB/s)", numeric: true, shown: hardware.map { Format.fixed($0.hbmBytesPerSecond / 1e9, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.hbmBytesPerSecond / 1e9) }),
-            .init(title: "bf16 dense (TFLOP/s)", numeric: true, shown: hardware.map { Format.fixed($0.flopsPerSecond.bf16 / 1e12, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.flopsPerSecond.bf16 / 1e12) }),
-            .init(title: "host link", numeric: false, shown: hardware.map { "\($0.hostLink.name), \(Format.fixed($0.hostLink.bytesPerSecond / 1e9, significant: 3)) GB/s, \($0.hostLink.duplex.rawValue) duplex" }, raw: hardware.map { "\($0.hostLink.name), \(TableBuilder.raw($0.hostLink.bytesPerSecond / 1e9)) GB/s, \($0.hostLink.duplex.rawValue) duplex" }),
-            .init(title: "source", numeric: false, shown: hardware.map(\.source), raw: hardware.map(\.source)),
-        ])))
-        tableCount += 1
-        let compressions = study.compressions
-        blocks.append(.table(TableBuilder.table(number: tableCount, slug: slug, caption: "Compression settings (applied after prefill)", columns: [
-            .init(title: "compression", numeric: false, shown: compressions.map(\.label), raw: compressions.map(\.name)),
-            .init(title: "axis", numeric: false, shown: compressions.map(\.axis), raw: compressions.map(\.axis)),
-            .init(title: "settings", numeric: false, shown: compressions.map(CompressionSummary.settings), raw: compressions.map(CompressionSummary.settings)),
-            .init(title: "citation", numeric: false, shown: compressions.map(\.citation), raw: compressions.map(\.citation)),
-            .init(title: "caveat", numeric: false, shown: compressions.map(\.notes), raw: compressions.map(\.notes)),
-        ])))
-        let w = study.workload
-        blocks.append(.paragraph("Workload: \(w.outputTokens) output tokens per session, \(w.users) user\(w.users == 1 ? "" : "s"), decode batch limited to \(w.maxBatch.map(String.init) ?? "what fits"), weights in \(w.weightPrecision.rawValue), KV cache in \(w.kvPrecision.rawValue), \(format.bytes(w.reserveBytes)) reserved per GPU. Baseline for relative cost: \(Format.tokens(study.baseline.context)) tokens with compression \(study.baseline.compression.name). Sizes in \(format.gigabyteName) (\(format.sizeUnits == .decimal ? "10⁹ bytes" : "2³⁰ bytes"))."))
-        return blocks
-    }
-
     /// Where attention overtakes the linear layers in prefill FLOPs.
     func prefillSplit() -> Block {
         let first = results.first
@@ -317,25 +233,6 @@ public struct DocumentBuilder {
             return .paragraph("For \(first.label), attention stays below the linear layers over the whole range: \(Format.fixed(share, significant: 3))% of prefill FLOPs at \(Format.tokens(results.contexts.last ?? 0)) tokens.")
         }
         return .paragraph("For \(first.label), attention FLOPs overtake the linear layers' by \(Format.tokens(crossover)) tokens: beyond it prefill grows quadratically with the prompt.")
-    }
-
-    mutating func costBlocks() -> [Block] {
-        let study = results.study
-        var blocks: [Block] = [
-            .paragraph("A session is one prefill and \(study.workload.outputTokens) output tokens; with \(study.workload.users) user\(study.workload.users == 1 ? "" : "s") competing, sessions that do not fit are swapped in and out once per turn. Relative cost divides a session's GPU-seconds by the baseline's (\(Format.tokens(study.baseline.context)) tokens, \(study.baseline.compression.name)): 1× is \"as cheap as the baseline\"."),
-            figure(.cost), metricTable(.cost),
-        ]
-        if let longest = study.contexts.last {
-            let needs = results.series.map { series -> String in
-                switch series.estimator.compressionNeeded(tokens: longest, targetGPUSeconds: series.baselineGPUSeconds) {
-                case .reduction(let factor) where factor <= 1.0001: return "\(series.label): already as cheap as the baseline"
-                case .reduction(let factor): return "\(series.label): the KV cache would have to shrink \(Format.factor(factor))"
-                case .impossible(let reason): return "\(series.label): no KV reduction suffices — \(reason)"
-                }
-            }
-            blocks.append(.paragraph("To make \(Format.tokens(longest)) tokens as cheap as the baseline — " + needs.joined(separator: "; ") + "."))
-        }
-        return blocks
     }
 
     func assumptionBlocks() -> [Block] {

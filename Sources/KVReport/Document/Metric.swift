@@ -40,8 +40,4 @@ struct Metric: Sendable {
         id: "cost", name: "Cost per session relative to the baseline", unit: "×",
         value: { $0.regime == .weightsDoNotFit ? nil : $0.relativeCost },
         format: { Format.fixed($0, significant: 3) }, prefersLog: true)
-
-    static let kvSession = Metric(
-        id: "kv", name: "KV cache of one session", unit: "GB",
-        value: { $0.kvBytes / 1e9 }, format: { Format.fixed($0, significant: 4) }, prefersLog: true)
 }
