@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+@testable import KVLoader
+@testable import KVReport
+
+/// Whole reports compared byte for byte with `Golden/reports/`: the HTML page and the Markdown
+/// report of the paper's example and of a multi-model calibration study. After an intended
+/// change, regenerate every golden file (charts included) with
+/// `KVPLAN_UPDATE_GOLDEN=1 swift test --filter Golden`, and read the diff.
+@Suite struct ReportGoldenTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/reports")
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let studies = ["yi-34b-a100", "h100-calibration"]
+
+    /// The example study, loaded from `examples/` but named by its relative path, so the
+    /// provenance footer does not depend on where the repository lies.
+    static func files(_ name: String) throws -> [String: [UInt8]] {
+        let path = repository.appendingPathComponent("examples/\(name).study.yaml").path
+        let (loaded, log) = StudyLoader(catalog: try Catalog.builtIn().get()).load(path: path)
+        guard var study = loaded else { throw GoldenError(description: log.diagnostics.map(\.rendered).joined(separator: "\n")) }
+        study.path = "examples/\(name).study.yaml"
+        let renderer = ReportRenderer(templates: try ReportTemplates())
+        return try Site(renderer: renderer, options: Site.Options(markdown: true)).files(for: [study])
+    }
+
+    struct GoldenError: Error, CustomStringConvertible { var description: String }
+
+    @Test(arguments: studies.flatMap { [($0, "html"), ($0, "md")] })
+    func matchesGoldenFile(name: String, format: String) throws {
+        let rendered = String(decoding: try #require(try Self.files(name)["\(name).\(format)"]), as: UTF8.self)
+        Golden.compare(rendered, with: Self.directory.appendingPathComponent("\(name).\(format)"))
+    }
+}
+
+/// Compares rendered text with a golden file, or rewrites the file under `KVPLAN_UPDATE_GOLDEN=1`.
+enum Golden {
+    static var updating: Bool { ProcessInfo.processInfo.environment["KVPLAN_UPDATE_GOLDEN"] == "1" }
+
+    static func compare(_ rendered: String, with file: URL, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        if updating {
+            try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? rendered.write(to: file, atomically: true, encoding: .utf8)
+        }
+        guard let golden = try? String(contentsOf: file, encoding: .utf8) else {
+            Issue.record("\(file.lastPathComponent): no golden file (run KVPLAN_UPDATE_GOLDEN=1 swift test --filter Golden)", sourceLocation: sourceLocation)
+            return
+        }
+        guard rendered != golden else { return }
+        let (new, old) = (rendered.split(separator: "\n", omittingEmptySubsequences: false), golden.split(separator: "\n", omittingEmptySubsequences: false))
+        let line = (0..<min(new.count, old.count)).first { new[$0] != old[$0] } ?? min(new.count, old.count)
+        Issue.record("""
+            \(file.lastPathComponent) differs from its golden file at line \(line + 1) (rerun with KVPLAN_UPDATE_GOLDEN=1 if intended):
+            now:    \(line < new.count ? new[line] : "<end>")
+            golden: \(line < old.count ? old[line] : "<end>")
+            """, sourceLocation: sourceLocation)
+    }
+}
