@@ -23,10 +23,12 @@ let package = Package(
         .target(name: "KVMarkdown", dependencies: ["CCmark"]),
         // The closed-form estimator: pure functions, no I/O.
         .target(name: "KVEstimator"),
+        // What a study asks for, resolved: the loader produces it, the report reads it.
+        .target(name: "KVStudy", dependencies: ["KVEstimator"]),
         // The only code that reads YAML: study files, inline entries and the built-in catalog.
         .target(
             name: "KVLoader",
-            dependencies: ["KVEstimator", .product(name: "Yams", package: "Yams")],
+            dependencies: ["KVEstimator", "KVStudy", .product(name: "Yams", package: "Yams")],
             resources: [
                 .embedInCode("Resources/models.yaml"),
                 .embedInCode("Resources/hardware.yaml"),
@@ -37,7 +39,7 @@ let package = Package(
         .target(
             name: "KVReport",
             dependencies: [
-                "KVEstimator", "KVLoader", "KVMarkdown", "KVTemplates",
+                "KVEstimator", "KVStudy", "KVMarkdown", "KVTemplates",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
@@ -58,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "kvplan",
             dependencies: [
-                "KVEstimator", "KVLoader", "KVReport",
+                "KVEstimator", "KVStudy", "KVLoader", "KVReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,8 +68,8 @@ let package = Package(
         .executableTarget(name: "kvplan-bench", dependencies: ["KVEstimator"]),
         .testTarget(name: "KVMarkdownTests", dependencies: ["KVMarkdown"]),
         .testTarget(name: "KVEstimatorTests", dependencies: ["KVEstimator"]),
-        .testTarget(name: "KVLoaderTests", dependencies: ["KVLoader", "KVEstimator"], exclude: ["Fixtures"]),
-        .testTarget(name: "KVReportTests", dependencies: ["KVReport", "KVEstimator", "KVLoader", "KVTemplates"], exclude: ["Golden"]),
+        .testTarget(name: "KVLoaderTests", dependencies: ["KVLoader", "KVStudy", "KVEstimator"], exclude: ["Fixtures"]),
+        .testTarget(name: "KVReportTests", dependencies: ["KVReport", "KVStudy", "KVEstimator", "KVLoader", "KVTemplates"], exclude: ["Golden"]),
         .testTarget(name: "KVPlanCLITests", dependencies: ["kvplan"]),
     ]
 )

@@ -1,17 +1,4 @@
-/// A place in a study or catalog file, 1-based like compilers print it.
-public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
-
-    public init(file: String, line: Int, column: Int) {
-        self.file = file
-        self.line = line
-        self.column = column
-    }
-
-    public var description: String { "\(file):\(line):\(column)" }
-}
+import KVStudy
 
 /// One problem found in an input file, located and explained in a sentence a user can act on.
 public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import KVStudy
 import KVEstimator
 import Yams
 

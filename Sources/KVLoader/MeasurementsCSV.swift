@@ -1,3 +1,5 @@
+import KVStudy
+
 /// The records of a measurements CSV file (RFC 4180: commas, `"quoted, fields"` with `""` for a
 /// quote, LF or CRLF line ends), each field with the line and column it starts at, so that a
 /// bad value is reported at the CSV's own position. Blank lines and lines starting with `#`

@@ -1,3 +1,4 @@
+import KVStudy
 import KVEstimator
 
 /// One key a study or catalog map accepts. The loader checks keys against these tables and the

@@ -1,3 +1,4 @@
+import KVStudy
 import Foundation
 
 /// The text of a study or measurements file, read from disk as bytes and decoded as UTF-8

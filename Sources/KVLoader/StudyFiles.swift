@@ -1,3 +1,4 @@
+import KVStudy
 import Foundation
 
 /// Which files a command line's `<study|dir>...` arguments name: a file as given, a directory

@@ -1,3 +1,5 @@
+import KVStudy
+
 /// Loads study files (`*.study.yaml`, SPEC §4) into `Study` values, checking them as carefully
 /// as a compiler checks source: every mistake in a file is found in one run, located at its
 /// `file:line:column` and explained, and a study with any error is not returned.

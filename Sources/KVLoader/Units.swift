@@ -1,3 +1,5 @@
+import KVStudy
+
 /// Unit strings of study and catalog files (SPEC §2): `80 GiB`, `2039 GB/s`, `400 Gb/s`,
 /// `312 TFLOP/s`, `989e12`; token counts `4K`, `128K`, `1M`, `50_000` with K = 1024, M = 1048576.
 public enum Units {

@@ -1,3 +1,4 @@
+import KVStudy
 import Yams
 
 /// The text of one input file, parsed into Yams' composed node tree (every node carries its

@@ -1,10 +1,9 @@
 import KVEstimator
+import KVStudy
 
 /// How figures read in tables and prose: sizes in GB (1e9) or GiB (`units: binary`), always
 /// saying which; times in s/ms; counts with thousands separators.
 public struct Format: Sendable {
-    public enum SizeUnits: String, Sendable { case decimal, binary }
-
     public var sizeUnits: SizeUnits
 
     public init(sizeUnits: SizeUnits = .decimal) { self.sizeUnits = sizeUnits }

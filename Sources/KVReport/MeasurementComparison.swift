@@ -1,5 +1,5 @@
 import KVEstimator
-import KVLoader
+import KVStudy
 
 /// A study's measurements beside the estimator's predictions: what `kvplan validate` prints,
 /// what `kvplan calibrate` fits, and what the report's "Measured vs predicted" section shows.

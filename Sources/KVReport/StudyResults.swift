@@ -1,5 +1,5 @@
 import KVEstimator
-import KVLoader
+import KVStudy
 
 /// A study evaluated: every scenario's estimates at every context, with its baseline. The one
 /// place where the renderer calls the estimator.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KVEstimator
+import KVStudy
 import KVLoader
 import KVReport
 

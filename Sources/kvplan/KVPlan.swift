@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import KVEstimator
+import KVStudy
 import KVLoader
 import KVReport
 
 @main
 struct KVPlan: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = ReportRenderer.kvplanVersion
 
     static let configuration = CommandConfiguration(
         commandName: "kvplan",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KVStudy
 import KVLoader
 import KVReport
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KVStudy
 import KVLoader
 import KVReport
 

@@ -1,4 +1,5 @@
 import Testing
+import KVStudy
 @testable import KVLoader
 
 @Suite("Diagnostics: every mistake, located, explained")

@@ -1,4 +1,5 @@
 import Foundation
+import KVStudy
 @testable import KVLoader
 
 /// The study corpus under `Fixtures/`, found relative to this file so that tests run from any

@@ -1,4 +1,5 @@
 import Testing
+import KVStudy
 @testable import KVLoader
 
 /// What an invalid fixture says about itself on its first line:

@@ -1,4 +1,5 @@
 import Testing
+import KVStudy
 @testable import KVLoader
 
 @Suite("Measurements CSV records keep their positions")

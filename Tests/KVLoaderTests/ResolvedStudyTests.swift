@@ -1,5 +1,6 @@
 import KVEstimator
 import Testing
+import KVStudy
 @testable import KVLoader
 
 @Suite("Valid studies resolve to the values they state")

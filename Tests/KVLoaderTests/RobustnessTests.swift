@@ -1,4 +1,5 @@
 import Testing
+import KVStudy
 @testable import KVLoader
 
 /// No input crashes the loader: whatever the bytes, the answer is a study or an error.

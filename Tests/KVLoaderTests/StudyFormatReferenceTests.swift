@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KVStudy
 @testable import KVLoader
 
 @Suite("The study-format reference is generated from the schema and cannot drift")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KVStudy
 @testable import KVLoader
 @testable import KVReport
 

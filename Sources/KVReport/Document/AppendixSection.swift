@@ -1,5 +1,5 @@
 import KVEstimator
-import KVLoader
+import KVStudy
 
 /// "Appendix: every number": every estimate of every scenario at every context in one table.
 extension DocumentBuilder {

@@ -1,5 +1,5 @@
 import KVEstimator
-import KVLoader
+import KVStudy
 
 /// The charts of a study: one line chart per metric (context on a log axis, one series per
 /// scenario), the memory stack, and the roofline. All charts of a kind come from one component.

@@ -1,5 +1,5 @@
 import KVEstimator
-import KVLoader
+import KVStudy
 
 /// "Compression and cost": relative cost per session against the baseline, and the KV reduction
 /// that would bring the longest context down to it.

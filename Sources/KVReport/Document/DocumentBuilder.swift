@@ -1,5 +1,5 @@
 import KVEstimator
-import KVLoader
+import KVStudy
 import KVMarkdown
 
 /// Turns a study's results into a `Document`: the default layout (findings, setup, the four
@@ -17,7 +17,7 @@ public struct DocumentBuilder {
     ///   - methodologyMarkdown: the methodology prose, rendered from the `methodology` template.
     public static func build(_ results: StudyResults, slug: String, kvplanVersion: String, methodologyMarkdown: String) -> Document {
         var builder = DocumentBuilder(
-            results: results, slug: slug, format: Format(sizeUnits: results.study.units == .binary ? .binary : .decimal),
+            results: results, slug: slug, format: Format(sizeUnits: results.study.units),
             methodologyMarkdown: methodologyMarkdown)
         let study = results.study
         let sections = study.cells.isEmpty ? builder.defaultSections() : builder.notebookSections()

@@ -1,5 +1,5 @@
 import KVEstimator
-import KVLoader
+import KVStudy
 
 /// The report's opening sentences, generated from the numbers (never typed into a template):
 /// what the longest context costs against the shortest on each of the four challenges, and what

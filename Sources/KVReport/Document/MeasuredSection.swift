@@ -1,5 +1,5 @@
 import KVEstimator
-import KVLoader
+import KVStudy
 
 /// The "Measured vs predicted" section of a study with measurements (issue 5): the measured
 /// points over the predicted curves at peak and calibrated, a parity chart, the error of every

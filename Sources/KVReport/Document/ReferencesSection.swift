@@ -1,5 +1,5 @@
 import KVEstimator
-import KVLoader
+import KVStudy
 
 /// "Published figures beside kvplan's": each of the study's `references` next to the value
 /// kvplan computes for the same scenario and context, and the difference. The published numbers

@@ -1,5 +1,5 @@
 import KVEstimator
-import KVLoader
+import KVStudy
 
 /// "Setup": the models, GPUs and compression settings a study compares, with their sources,
 /// and the workload.

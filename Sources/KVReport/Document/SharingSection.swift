@@ -1,5 +1,5 @@
 import KVEstimator
-import KVLoader
+import KVStudy
 
 /// The "Sharing the GPU" section (issue 6; seed 004): what a long prompt does to the other
 /// tenants of a GPU — the decode stall and chunked prefill, the short requests' time to first

@@ -1,5 +1,5 @@
 import KVEstimator
-import KVLoader
+import KVStudy
 import KVMarkdown
 
 /// Renders documents: Document → Markdown (report template) → HTML (libcmark) → page (page

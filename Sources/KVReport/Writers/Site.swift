@@ -1,6 +1,6 @@
 import Foundation
 import KVEstimator
-import KVLoader
+import KVStudy
 
 /// The static site of a set of studies: `index.html` (every study with its headline figure), one
 /// page per study, the shared stylesheet and each study's data (CSV per table, JSON of all

@@ -1,7 +1,8 @@
 import KVEstimator
 
 /// A study file, loaded and resolved: what the user asked to compare (SPEC §4). Built by
-/// `StudyLoader`; consumed by the estimator (through `scenarios`) and the renderer.
+/// `StudyLoader` (KVLoader); evaluated by `StudyEvaluation` and laid out by the report stage,
+/// neither of which knows YAML.
 public struct Study: Sendable {
     /// The path the study was read from, as given.
     public var path: String
