@@ -27,6 +27,8 @@ public struct Estimate: Sendable, Equatable {
     /// m tokens after the prompt, summed in closed form.
     public var decodeSeconds: Double
     public var decodeTokensPerSecond: Double
+    /// FLOPs of one decode step of the batch: linear layers for b tokens plus b sessions' attention over c.
+    public var decodeStepFLOPs: Double
 
     public var contextSwitchSeconds: Double
     public var session: SessionCost
@@ -38,6 +40,10 @@ public struct Estimate: Sendable, Equatable {
     public var prefillIntensity: Double
     public var decodeIntensity: Double
     public var ridgePoint: Double
+
+    /// The formula behind each figure, filled only when asked for (`estimate(context:traced:)`):
+    /// building them formats strings, which the hot path must not do.
+    public var traces: [FormulaTrace] = []
 
     public var prefillFLOPs: Double { prefillLinearFLOPs + prefillAttentionFLOPs }
 }
@@ -54,8 +60,8 @@ public enum Regime: String, Sendable, Equatable {
 
 extension Estimator {
     /// Everything at context n. `baselineGPUSeconds` (a session's cost at the baseline) turns into
-    /// `relativeCost`.
-    public func estimate(context n: Int, baselineGPUSeconds: Double? = nil) -> Estimate {
+    /// `relativeCost`; `traced` also fills `traces`.
+    public func estimate(context n: Int, baselineGPUSeconds: Double? = nil, traced: Bool = false) -> Estimate {
         let tokens = Double(n)
         let workload = scenario.workload
         let kv = kvBytes(tokens: tokens)
@@ -68,7 +74,7 @@ extension Estimator {
         let linear = prefillLinearFLOPs(tokens: tokens), attention = prefillAttentionFLOPs(tokens: tokens)
         let stepBytes = weightsReadBytes(batch: b) + b * kv
         let stepFLOPs = decodeLinearFLOPs(batch: b) + decodeAttentionFLOPs(context: tokens) * b
-        return Estimate(
+        var estimate = Estimate(
             context: n,
             outputTokens: workload.outputTokens,
             regime: regime,
@@ -89,6 +95,7 @@ extension Estimator {
             decodeStep: step,
             decodeSeconds: decodeTime(batch: b, prompt: n, outputTokens: workload.outputTokens),
             decodeTokensPerSecond: b / step.seconds,
+            decodeStepFLOPs: stepFLOPs,
             contextSwitchSeconds: contextSwitchSeconds(tokens: tokens),
             session: session,
             relativeCost: baselineGPUSeconds.map { session.gpuSeconds / $0 },
@@ -96,5 +103,7 @@ extension Estimator {
             decodeIntensity: stepFLOPs / stepBytes,
             ridgePoint: matmulFLOPsPerSecond / memoryBytesPerSecond
         )
+        if traced { estimate.traces = traces(context: n) }
+        return estimate
     }
 }

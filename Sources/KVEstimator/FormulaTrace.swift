@@ -24,7 +24,6 @@ extension Estimator {
         let e = estimate(context: n)
         let model = scenario.model, hardware = scenario.hardware
         let g = hardware.gpus
-        let tokens = Double(n)
         var traces: [FormulaTrace] = []
 
         traces.append(FormulaTrace(
@@ -53,7 +52,7 @@ extension Estimator {
 
         traces.append(FormulaTrace(
             "Decode step", "max((W_read + b·KV(c)) / (g·HBM_bw), FLOPs_step / (g·FLOP/s))",
-            "max((\(sig(e.weightsReadBytes)) + \(e.decodeBatch) · \(sig(e.kvBytes))) / \(sig(memoryBytesPerSecond)), \(sig(decodeLinearFLOPs(batch: Double(e.decodeBatch)) + decodeAttentionFLOPs(context: tokens) * Double(e.decodeBatch))) / \(sig(matmulFLOPsPerSecond)))",
+            "max((\(sig(e.weightsReadBytes)) + \(e.decodeBatch) · \(sig(e.kvBytes))) / \(sig(memoryBytesPerSecond)), \(sig(e.decodeStepFLOPs)) / \(sig(matmulFLOPsPerSecond)))",
             "\(sig(e.decodeStep.seconds)) s (\(e.decodeStep.bound.rawValue)-bound)"))
 
         traces.append(FormulaTrace(
