@@ -89,18 +89,6 @@ public enum CatalogRecord {
     }
 }
 
-/// One session's KV bytes at 128K tokens, bf16, uncompressed: the catalog's headline figure.
-enum KVBytesPerToken {
-    static func bf16(_ model: Model) -> Double {
-        guard let estimator = try? Estimator(Scenario(model: model, hardware: referenceHardware)) else { return .nan }
-        return estimator.kvBytes(tokens: 131_072)
-    }
-
-    static let referenceHardware = Hardware(
-        name: "reference", hbmBytes: 1e12, hbmBytesPerSecond: 1e12, flopsPerSecond: PeakFLOPs(bf16: 1e15),
-        hostLink: HostLink(name: "reference", bytesPerSecond: 1e10))
-}
-
 /// A compression's settings in one line: `2 bits, group 32, 128 recent tokens at full precision`.
 public enum CompressionSummary {
     public static func settings(_ c: Compression) -> String {

@@ -21,15 +21,13 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         try reportingInputErrors {
-            let loaded = try loadStudies([study], catalog: try builtInCatalog())[0]
+            let (loaded, measured) = try evaluateMeasurements(study, missing: "to fit")
             if let hardware, !loaded.hardware.contains(where: { $0.name == hardware }) {
                 throw InputFailure(message: "--hardware: the study has no hardware entry `\(hardware)` (it has \(loaded.hardware.map(\.name).joined(separator: ", ")))")
             }
-            let fits = try MeasurementComparison.fits(study: loaded, only: hardware)
+            let fits = measured.fits.filter { hardware == nil || $0.hardware.name == hardware }
             guard !fits.isEmpty else { throw InputFailure(message: "\(study) has no measurements\(hardware.map { " on \($0)" } ?? "") to fit") }
-            let rows = fits.reduce(0) { $0 + $1.rows }
-            let before = fits.reduce(0.0) { $0 + $1.fit.mapeBefore * Double($1.rows) } / Double(rows)
-            let after = fits.reduce(0.0) { $0 + $1.fit.mapeAfter * Double($1.rows) } / Double(rows)
+            let (rows, before, after) = measured.mape(only: hardware)
             if json {
                 let hardwareObject = JSONValue.object(fits.map { entry in
                     (entry.hardware.name, JSONValue.object(entry.fit.fitted.map { factor in
@@ -38,7 +36,7 @@ struct CalibrateCommand: ParsableCommand {
                 })
                 print(JSONValue.object([("hardware", hardwareObject), ("mape_before", .finite(before)), ("mape_after", .finite(after))]).text)
             } else {
-                for entry in fits { print(MeasurementComparison.yamlSnippet(entry.hardware, entry.fit, rows: entry.rows)) }
+                for entry in fits { print(MeasurementComparison.yamlSnippet(entry)) }
                 print("\nMAPE over \(rows) rows: \(Format.decimalString(before * 100, decimals: 1))% at peak → \(Format.decimalString(after * 100, decimals: 1))% calibrated")
             }
         }

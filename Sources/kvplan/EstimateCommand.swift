@@ -86,23 +86,18 @@ struct EstimateCommand: ParsableCommand {
     func run() throws {
         try reportingInputErrors {
             let catalog = try builtInCatalog()
-            let sweeps = try study.map { try studySweeps($0, catalog: catalog) } ?? [try optionSweep(catalog)]
-            for (index, sweep) in sweeps.enumerated() {
+            let study = try self.study.map { try loadStudy($0, catalog: catalog) } ?? optionStudy(catalog)
+            let evaluation = try StudyEvaluation(study: study, tracing: explain ? .everyContext : .endpoints)
+            let format = Format(sizeUnits: study.units)
+            for (index, series) in evaluation.series.enumerated() {
                 if !json, index > 0 { print("") }
-                try write(sweep)
+                write(series, baseline: study.baseline, format: format)
             }
         }
     }
 
-    /// One scenario at some contexts, with the baseline its relative cost is measured against.
-    struct Sweep {
-        var scenario: Scenario
-        var contexts: [Int]
-        var baseline: Baseline
-        var format: Format
-    }
-
-    private func optionSweep(_ catalog: Catalog) throws -> Sweep {
+    /// The options as a study of one scenario, evaluated like any other.
+    private func optionStudy(_ catalog: Catalog) throws -> Study {
         var hardwareEntry = try catalog.resolveHardware(hardware ?? "")
         if let gpus { hardwareEntry.gpus = gpus }
         var workload = Workload(outputTokens: outputTokens ?? 250, users: users ?? 1)
@@ -113,12 +108,11 @@ struct EstimateCommand: ParsableCommand {
             if let kvBlock { sharing.kvBlockTokens = try tokens(kvBlock, "--kv-block") }
             workload.sharing = sharing
         }
-        let scenario = Scenario(
-            model: try catalog.resolveModel(model ?? ""), hardware: hardwareEntry,
-            compression: try catalog.resolveCompression(compression ?? "none"), workload: workload,
-            mode: mode.flatMap(Mode.init(rawValue:)) ?? .peak)
-        let contexts = try context.map { try tokens($0, "--context") }
-        return Sweep(scenario: scenario, contexts: contexts, baseline: Baseline(), format: Format())
+        return Study(
+            path: "", text: "", title: "kvplan estimate", models: [try catalog.resolveModel(model ?? "")], hardware: [hardwareEntry],
+            compressions: [try catalog.resolveCompression(compression ?? "none")],
+            contexts: try context.map { try tokens($0, "--context") }, workload: workload,
+            mode: mode.flatMap(StudyMode.init(rawValue:)) ?? .peak)
     }
 
     /// A positive token count (`4K`, `128K`, `1M`, `50_000`) from an option.
@@ -129,40 +123,29 @@ struct EstimateCommand: ParsableCommand {
         return value
     }
 
-    /// Every scenario of a study, in the study's order; diagnostics go to stderr, errors exit 1.
-    private func studySweeps(_ path: String, catalog: Catalog) throws -> [Sweep] {
+    /// A study file; diagnostics go to stderr, errors exit 1.
+    private func loadStudy(_ path: String, catalog: Catalog) throws -> Study {
         let (loaded, log) = StudyLoader(catalog: catalog).load(path: path)
         log.diagnostics.forEach { printError($0.rendered) }
         guard let loaded else { throw ExitCode(1) }
-        let format = Format(sizeUnits: loaded.units == .binary ? .binary : .decimal)
-        return loaded.modes.flatMap { mode in
-            loaded.scenarios(mode: mode).map { Sweep(scenario: $0, contexts: loaded.contexts, baseline: loaded.baseline, format: format) }
-        }
+        return loaded
     }
 
-    private func write(_ sweep: Sweep) throws {
-        let estimator = try Estimator(sweep.scenario)
-        var baselineScenario = sweep.scenario
-        baselineScenario.compression = sweep.baseline.compression
-        let baseline = try Estimator(baselineScenario).sessionCost(tokens: sweep.baseline.context).gpuSeconds
-        let estimates = sweep.contexts.map { estimator.estimate(context: $0, baselineGPUSeconds: baseline) }
-
+    private func write(_ series: StudyEvaluation.ScenarioSeries, baseline: Baseline, format: Format) {
+        let sharing = Dictionary(series.sharing.map { ($0.context, $0) }, uniquingKeysWith: { first, _ in first })
         if json {
-            for estimate in estimates {
-                let needed = estimator.compressionNeeded(tokens: estimate.context, targetGPUSeconds: baseline)
-                let sharing = estimator.sharing(context: estimate.context)
-                print(JSONValue.object(EstimateRecord.fields(sweep.scenario, estimate, compressionNeeded: needed, sharing: sharing)).text)
+            for (estimate, needed) in zip(series.estimates, series.compressionNeeded) {
+                print(JSONValue.object(EstimateRecord.fields(series.scenario, estimate, compressionNeeded: needed, sharing: sharing[estimate.context])).text)
             }
         } else {
-            print(EstimateTable.text(sweep.scenario, estimates, format: sweep.format,
-                                     baseline: "\(Format.tokens(sweep.baseline.context)) with \(sweep.baseline.compression.name)"))
-            let sharing = sweep.contexts.compactMap { estimator.sharing(context: $0) }
-            if !sharing.isEmpty { print("\n" + SharingTable.text(sharing)) }
+            print(EstimateTable.text(series.scenario, series.estimates, format: format,
+                                     baseline: "\(Format.tokens(baseline.context)) with \(baseline.compression.name)"))
+            if !series.sharing.isEmpty { print("\n" + SharingTable.text(series.sharing)) }
         }
         if explain {
-            for value in sweep.contexts {
-                print("\nFormulas at \(Format.tokens(value)) tokens:")
-                for trace in estimator.traces(context: value) {
+            for estimate in series.estimates {
+                print("\nFormulas at \(Format.tokens(estimate.context)) tokens:")
+                for trace in estimate.traces {
                     print("  \(trace.quantity): \(trace.formula)\n    = \(trace.substituted)\n    = \(trace.result)")
                 }
             }

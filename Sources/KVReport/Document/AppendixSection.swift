@@ -5,8 +5,8 @@ import KVStudy
 extension DocumentBuilder {
     mutating func appendixTable() -> Block {
         tableCount += 1
-        var rows: [(ScenarioSeriesLabel: String, estimate: Estimate, series: StudyResults.ScenarioSeries)] = []
-        for series in results.series {
+        var rows: [(ScenarioSeriesLabel: String, estimate: Estimate, series: StudyEvaluation.ScenarioSeries)] = []
+        for series in evaluation.series {
             for estimate in series.estimates { rows.append((series.label, estimate, series)) }
         }
         let gb = format.gigabyteName, scale = format.gigabyte
@@ -32,7 +32,7 @@ extension DocumentBuilder {
             column("bound prefill / decode", numeric: false, { "\($0.prefill.bound.rawValue) / \(servable($0) ? $0.decodeStep.bound.rawValue : "—")" }, { "\($0.prefill.bound.rawValue)/\(servable($0) ? $0.decodeStep.bound.rawValue : "")" }),
         ]
         let baselineRows = Set(rows.enumerated().filter {
-            $0.element.estimate.context == results.study.baseline.context && $0.element.series.isBaselineCompression
+            $0.element.estimate.context == evaluation.study.baseline.context && $0.element.series.isBaselineCompression
         }.map(\.offset))
         return .table(TableBuilder.table(number: tableCount, slug: slug, caption: "Every estimate of the study", columns: columns, baselineRows: baselineRows))
     }

@@ -4,7 +4,7 @@ import KVStudy
 /// The charts of a study: one line chart per metric (context on a log axis, one series per
 /// scenario), the memory stack, and the roofline. All charts of a kind come from one component.
 struct ChartFactory {
-    let results: StudyResults
+    let evaluation: StudyEvaluation
     let format: Format
     let contextScale: AxisScale
     /// What a notebook chart cell asked for: its x dimension and its series dimension.
@@ -24,10 +24,10 @@ struct ChartFactory {
     /// The entries a study lists along a dimension, in file order.
     func names(_ dimension: ChartCell.Dimension) -> [String] {
         switch dimension {
-        case .model: results.study.models.map(\.name)
-        case .hardware: results.study.hardware.map(\.name)
-        case .compression: results.study.compressions.map(\.name)
-        case .context: results.contexts.map(Format.tokens)
+        case .model: evaluation.study.models.map(\.name)
+        case .hardware: evaluation.study.hardware.map(\.name)
+        case .compression: evaluation.study.compressions.map(\.name)
+        case .context: evaluation.contexts.map(Format.tokens)
         }
     }
 
@@ -38,9 +38,9 @@ struct ChartFactory {
     }
 
     /// The scenarios a chart shows when it fixes every dimension but `free` to its first entry.
-    func scenarios(varying free: [ChartCell.Dimension]) -> [StudyResults.ScenarioSeries] {
+    func scenarios(varying free: [ChartCell.Dimension]) -> [StudyEvaluation.ScenarioSeries] {
         let fixed = [ChartCell.Dimension.model, .hardware, .compression].filter { !free.contains($0) }
-        return results.series.filter { series in
+        return evaluation.series.filter { series in
             fixed.allSatisfy { Self.name(series.scenario, $0) == names($0).first }
         }
     }
@@ -52,17 +52,17 @@ struct ChartFactory {
     func metricChart(_ metric: Metric, id: String) -> (caption: String, svg: String) {
         if x != .context { return metricBars(metric, id: id) }
         // One line per scenario; a `series` dimension keeps only its lines, the rest at their first entry.
-        let shown = seriesDimension.map { dimension in scenarios(varying: dimension == .context ? [] : [dimension]) } ?? results.series
+        let shown = seriesDimension.map { dimension in scenarios(varying: dimension == .context ? [] : [dimension]) } ?? evaluation.series
         let series = shown.map { scenario in
             ChartSeries(
                 name: seriesDimension.map { dimension in
                     dimension == .context ? scenario.label
-                        : Self.name(scenario.scenario, dimension) + (results.study.mode == .both ? " · \(scenario.scenario.mode.rawValue)" : "")
+                        : Self.name(scenario.scenario, dimension) + (evaluation.study.mode == .both ? " · \(scenario.scenario.mode.rawValue)" : "")
                 } ?? scenario.label,
-                points: zip(results.contexts, scenario.estimates).compactMap { context, estimate in
+                points: zip(evaluation.contexts, scenario.estimates).compactMap { context, estimate in
                     metric.value(estimate).map { ChartPoint(x: Double(context), y: $0) }
                 },
-                dashed: scenario.scenario.mode == .peak && results.study.mode == .both)
+                dashed: scenario.scenario.mode == .peak && evaluation.study.mode == .both)
         }
         let all = series.flatMap { $0.points.map(\.y) }
         let values = all.filter { $0 > 0 }
@@ -74,9 +74,9 @@ struct ChartFactory {
             scale: logScale ? .log : .linear,
             format: { metric.format($0) })
         var annotations: [ChartAnnotation] = []
-        let maxContexts = Set(results.series.map(\.scenario.model.maxContext))
+        let maxContexts = Set(evaluation.series.map(\.scenario.model.maxContext))
         if maxContexts.count == 1, let maxContext = maxContexts.first,
-           let last = results.contexts.last, let first = results.contexts.first, maxContext < last, maxContext > first {
+           let last = evaluation.contexts.last, let first = evaluation.contexts.first, maxContext < last, maxContext > first {
             annotations.append(ChartAnnotation(x: Double(maxContext), label: "max context \(Format.tokens(maxContext))"))
         }
         let title = "\(metric.name) vs context length"
@@ -91,10 +91,10 @@ struct ChartFactory {
     func metricBars(_ metric: Metric, id: String) -> (caption: String, svg: String) {
         let categories = names(x)
         let perContext = seriesDimension == nil || seriesDimension == .context
-        let contexts = perContext ? Self.spread(results.contexts, count: 3) : [results.contexts.last ?? 0]
+        let contexts = perContext ? Self.spread(evaluation.contexts, count: 3) : [evaluation.contexts.last ?? 0]
         let groups = perContext ? contexts.map(Format.tokens) : names(seriesDimension!)
         let candidates = scenarios(varying: [x] + (perContext ? [] : [seriesDimension!]))
-            .filter { results.study.mode != .both || $0.scenario.mode == .calibrated }
+            .filter { evaluation.study.mode != .both || $0.scenario.mode == .calibrated }
         let bars = groups.enumerated().map { index, group in
             BarSeries(name: perContext ? "\(group) tokens" : group, values: categories.map { category in
                 let context = perContext ? contexts[index] : contexts[0]
@@ -115,14 +115,14 @@ struct ChartFactory {
     /// KV cache of one session per scenario at a few contexts, as grouped bars: the size that
     /// decides concurrency, compared across models, GPUs or compression.
     func kvSessionBars(id: String) -> (caption: String, svg: String)? {
-        guard results.series.count > 1 else { return nil }
-        let picked = Self.spread(results.contexts, count: 3)
+        guard evaluation.series.count > 1 else { return nil }
+        let picked = Self.spread(evaluation.contexts, count: 3)
         let scale = format.gigabyte
         let chart = BarChart(
             title: "KV cache of one session",
-            categories: results.series.map(\.label),
+            categories: evaluation.series.map(\.label),
             series: picked.map { context in
-                BarSeries(name: "\(Format.tokens(context)) tokens", values: results.series.map { series in
+                BarSeries(name: "\(Format.tokens(context)) tokens", values: evaluation.series.map { series in
                     (series.estimates.first { $0.context == context }?.kvBytes ?? 0) / scale
                 })
             },
@@ -133,10 +133,10 @@ struct ChartFactory {
 
     /// HBM of the first scenario's GPUs split into weights, one session's KV and what is left.
     func memoryChart(id: String) -> (caption: String, svg: String)? {
-        let first = results.first
+        let first = evaluation.first
         let hardware = first.scenario.hardware
         let total = Double(hardware.gpus) * hardware.hbmBytes
-        let picked = Self.spread(results.contexts, count: 8)
+        let picked = Self.spread(evaluation.contexts, count: 8)
         let estimates = picked.compactMap { context in first.estimates.first { $0.context == context } }
         let scale = format.gigabyte
         let reserve = Double(hardware.gpus) * first.scenario.workload.reserveBytes
@@ -157,8 +157,7 @@ struct ChartFactory {
 
     /// Prefill and decode of the first scenario against the roofline of its GPUs.
     func rooflineChart(id: String) -> (caption: String, svg: String)? {
-        let first = results.first
-        let estimator = first.estimator
+        let first = evaluation.first
         guard let short = first.estimates.first, let long = first.estimates.last, short.regime != .weightsDoNotFit else { return nil }
         var points: [RooflinePoint] = []
         for estimate in short.context == long.context ? [short] : [short, long] {
@@ -166,16 +165,14 @@ struct ChartFactory {
                 label: "prefill \(Format.tokens(estimate.context))", intensity: estimate.prefillIntensity,
                 flopsPerSecond: estimate.prefillFLOPs / estimate.prefill.seconds))
             if estimate.regime != .weightsDoNotFit {
-                let flops = estimator.decodeLinearFLOPs(batch: Double(estimate.decodeBatch))
-                    + estimator.decodeAttentionFLOPs(context: Double(estimate.context)) * Double(estimate.decodeBatch)
                 points.append(RooflinePoint(
                     label: "decode \(Format.tokens(estimate.context)), batch \(estimate.decodeBatch)", intensity: estimate.decodeIntensity,
-                    flopsPerSecond: flops / estimate.decodeStep.seconds))
+                    flopsPerSecond: estimate.decodeStepFLOPs / estimate.decodeStep.seconds))
             }
         }
         let chart = RooflineChart(
             title: "Roofline of \(first.scenario.hardware.label)",
-            peakFLOPsPerSecond: estimator.matmulFLOPsPerSecond, bytesPerSecond: estimator.memoryBytesPerSecond, points: points)
+            peakFLOPsPerSecond: first.matmulFLOPsPerSecond, bytesPerSecond: first.memoryBytesPerSecond, points: points)
         return ("Arithmetic intensity of prefill and decode for \(first.label) against the roofline (ridge point \(Format.fixed(short.ridgePoint, significant: 3)) FLOP/byte): prefill sits under the flat compute roof, decode far left on the bandwidth slope.", chart.svg(id: id))
     }
 

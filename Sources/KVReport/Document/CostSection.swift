@@ -5,14 +5,14 @@ import KVStudy
 /// that would bring the longest context down to it.
 extension DocumentBuilder {
     mutating func costBlocks() -> [Block] {
-        let study = results.study
+        let study = evaluation.study
         var blocks: [Block] = [
             .paragraph("A session is one prefill and \(study.workload.outputTokens) output tokens; with \(study.workload.users) user\(study.workload.users == 1 ? "" : "s") competing, sessions that do not fit are swapped in and out once per turn. Relative cost divides a session's GPU-seconds by the baseline's (\(Format.tokens(study.baseline.context)) tokens, \(study.baseline.compression.name)): 1× is \"as cheap as the baseline\"."),
             figure(.cost), metricTable(.cost),
         ]
         if let longest = study.contexts.last {
-            let needs = results.series.map { series -> String in
-                switch series.estimator.compressionNeeded(tokens: longest, targetGPUSeconds: series.baselineGPUSeconds) {
+            let needs = evaluation.series.map { series -> String in
+                switch series.compressionNeeded[study.contexts.count - 1] {
                 case .reduction(let factor) where factor <= 1.0001: return "\(series.label): already as cheap as the baseline"
                 case .reduction(let factor): return "\(series.label): the KV cache would have to shrink \(Format.factor(factor))"
                 case .impossible(let reason): return "\(series.label): no KV reduction suffices — \(reason)"

@@ -2,10 +2,10 @@ import KVEstimator
 import KVStudy
 import KVMarkdown
 
-/// Turns a study's results into a `Document`: the default layout (findings, setup, the four
+/// Turns a study's evaluation into a `Document`: the default layout (findings, setup, the four
 /// challenges, compression and cost, methodology, appendix), or the study's own notebook cells.
 public struct DocumentBuilder {
-    let results: StudyResults
+    let evaluation: StudyEvaluation
     let slug: String
     let format: Format
     let methodologyMarkdown: String
@@ -15,13 +15,13 @@ public struct DocumentBuilder {
     /// - Parameters:
     ///   - slug: the page's file stem; tables and figures are named after it.
     ///   - methodologyMarkdown: the methodology prose, rendered from the `methodology` template.
-    public static func build(_ results: StudyResults, slug: String, kvplanVersion: String, methodologyMarkdown: String) -> Document {
+    public static func build(_ evaluation: StudyEvaluation, slug: String, kvplanVersion: String, methodologyMarkdown: String) -> Document {
         var builder = DocumentBuilder(
-            results: results, slug: slug, format: Format(sizeUnits: results.study.units),
+            evaluation: evaluation, slug: slug, format: Format(sizeUnits: evaluation.study.units),
             methodologyMarkdown: methodologyMarkdown)
-        let study = results.study
+        let study = evaluation.study
         let sections = study.cells.isEmpty ? builder.defaultSections() : builder.notebookSections()
-        let findings = Findings(results: results, format: builder.format)
+        let findings = Findings(evaluation: evaluation, format: builder.format)
         let tagged = findings.tagged
         let topic = findings.headlineTopic
         let figures = sections.flatMap { $0.blocks.compactMap { if case .figure(let f) = $0 { f } else { nil } } }
@@ -31,13 +31,13 @@ public struct DocumentBuilder {
             descriptionHTML: study.description.map { Markdown.html($0, trust: study.allowHTML ? .trusted : .untrusted) } ?? "",
             findings: tagged.map(\.text),
             sections: sections,
-            provenance: Provenance.of(results, kvplanVersion: kvplanVersion),
+            provenance: Provenance.of(evaluation, kvplanVersion: kvplanVersion),
             headline: tagged.first { $0.topic == topic }?.text ?? tagged.first?.text ?? builder.subtitle,
             headlineFigure: figures.first { $0.topic == topic.rawValue } ?? figures.first)
     }
 
     var subtitle: String {
-        let study = results.study
+        let study = evaluation.study
         let names = { (list: [String]) in list.count <= 3 ? list.joined(separator: ", ") : "\(list.count)" }
         return "\(names(study.models.map(\.label))) on \(names(study.hardware.map(\.label))); "
             + "\(study.compressions.count) compression setting\(study.compressions.count == 1 ? "" : "s"); "
@@ -48,7 +48,7 @@ public struct DocumentBuilder {
     // MARK: Layouts
 
     mutating func defaultSections() -> [Section] {
-        let m = results.study.workload.outputTokens
+        let m = evaluation.study.workload.outputTokens
         var sections: [Section] = []
         let published = referenceBlocks()
         if !published.isEmpty { sections.append(Section(id: "published", title: "Published figures beside kvplan's", blocks: published)) }
@@ -59,7 +59,7 @@ public struct DocumentBuilder {
         ]))
         sections.append(Section(id: "concurrency", title: "Challenge 2 · Concurrency (HBM size)", blocks: [
             .paragraph("After prefill every session keeps its KV cache in HBM beside the weights; how many sessions fit is the free memory divided by one session's cache."),
-            figure(.concurrency)] + (results.series.count > 1 ? [figure(.kvSession)] : []) + [
+            figure(.concurrency)] + (evaluation.series.count > 1 ? [figure(.kvSession)] : []) + [
             figure(.memory), metricTable(.concurrency), traces(["Weights", "KV cache per session", "Concurrency"]),
         ]))
         sections.append(Section(id: "decode", title: "Challenge 3 · Decode (HBM bandwidth)", blocks: [
@@ -71,10 +71,10 @@ public struct DocumentBuilder {
             figure(.switching), metricTable(.switching), traces(["Context switch"]),
         ]))
         sections.append(Section(id: "cost", title: "Compression and cost", blocks: costBlocks()))
-        if results.study.workload.sharing != nil {
+        if evaluation.study.workload.sharing != nil {
             sections.append(Section(id: "sharing", title: "Sharing the GPU", blocks: sharingBlocks()))
         }
-        if !results.study.measurements.isEmpty {
+        if !evaluation.study.measurements.isEmpty {
             sections.append(Section(id: "measured", title: "Measured vs predicted", blocks: measuredBlocks()))
         }
         sections.append(Section(id: "methodology", title: "Methodology and assumptions", blocks: [.markdown(methodologyMarkdown)] + assumptionBlocks()))
@@ -95,7 +95,7 @@ public struct DocumentBuilder {
                 blocks = []
             }
         }
-        for cell in results.study.cells {
+        for cell in evaluation.study.cells {
             switch cell {
             case .markdown(let text):
                 // A cell that opens with a heading starts a section of its own.
@@ -122,7 +122,7 @@ public struct DocumentBuilder {
     }
 
     func userProse(_ markdown: String) -> String {
-        Markdown.html(markdown, trust: results.study.allowHTML ? .trusted : .untrusted)
+        Markdown.html(markdown, trust: evaluation.study.allowHTML ? .trusted : .untrusted)
     }
 
     mutating func tableBlocks(_ cell: TableCell) -> [Block] {
@@ -135,11 +135,10 @@ public struct DocumentBuilder {
         case .cost: return [metricTable(.cost, title: cell.title)]
         case .appendix: return [appendixTable()]
         case .measured:
-            guard let peak = try? MeasurementComparison(study: results.study, mode: .peak),
-                  let calibrated = try? MeasurementComparison(study: results.study, mode: .calibrated) else { return [] }
-            return [measuredTable(peak: peak, calibrated: calibrated)]
+            guard case .success(let measured) = evaluation.measured else { return [] }
+            return [measuredTable(peak: measured.peak, calibrated: measured.calibrated)]
         case .sharing:
-            return results.study.workload.sharing == nil ? sharingBlocks() : [sharingTable()]
+            return evaluation.study.workload.sharing == nil ? sharingBlocks() : [sharingTable()]
         }
     }
 
@@ -164,7 +163,7 @@ public struct DocumentBuilder {
 
     mutating func figure(_ kind: ChartKind, cell: ChartCell? = nil) -> Block {
         let charts = ChartFactory(
-            results: results, format: format, contextScale: cell?.scale == .linear ? .linear : .log,
+            evaluation: evaluation, format: format, contextScale: cell?.scale == .linear ? .linear : .log,
             x: cell?.x ?? .context, seriesDimension: cell?.series)
         let title = cell?.title
         let made: (caption: String, svg: String)?
@@ -196,13 +195,13 @@ public struct DocumentBuilder {
     /// Context down the side, one column per scenario (plus an optional second metric).
     mutating func metricTable(_ metric: Metric, also second: Metric? = nil, title: String? = nil) -> Block {
         tableCount += 1
-        let contexts = results.contexts
-        let maxContexts = results.series.map(\.scenario.model.maxContext)
+        let contexts = evaluation.contexts
+        let maxContexts = evaluation.series.map(\.scenario.model.maxContext)
         var columns = [TableBuilder.Column(
             title: "context (tokens)", numeric: true,
             shown: contexts.map { context in Format.tokens(context) + (maxContexts.contains { context > $0 } && maxContexts.allSatisfy { context > $0 } ? " *" : "") },
             raw: contexts.map(String.init))]
-        for series in results.series {
+        for series in evaluation.series {
             for metric in [metric] + (second.map { [$0] } ?? []) {
                 let values = series.estimates.map(metric.value)
                 columns.append(TableBuilder.Column(
@@ -215,50 +214,47 @@ public struct DocumentBuilder {
                     raw: values.map(TableBuilder.raw)))
             }
         }
-        let baselineRows = Set(contexts.enumerated().filter { $0.element == results.study.baseline.context }.map(\.offset))
+        let baselineRows = Set(contexts.enumerated().filter { $0.element == evaluation.study.baseline.context }.map(\.offset))
         let caption = (title ?? "\(metric.name)\(second.map { " and \($0.name.lowercased())" } ?? "") by context length")
-            + (results.series.contains { $0.estimates.contains(where: \.beyondMaxContext) } ? "; * beyond the model's maximum context" : "")
+            + (evaluation.series.contains { $0.estimates.contains(where: \.beyondMaxContext) } ? "; * beyond the model's maximum context" : "")
         return .table(TableBuilder.table(number: tableCount, slug: slug, caption: caption, columns: columns, baselineRows: baselineRows))
     }
 
     /// Where attention overtakes the linear layers in prefill FLOPs.
     func prefillSplit() -> Block {
-        let first = results.first
-        guard let crossover = results.contexts.first(where: { context in
-            let e = first.estimator
-            return e.prefillAttentionFLOPs(tokens: Double(context)) > e.prefillLinearFLOPs(tokens: Double(context))
-        }) else {
-            let last = results.first.estimates.last
+        let first = evaluation.first
+        guard let crossover = first.estimates.first(where: { $0.prefillAttentionFLOPs > $0.prefillLinearFLOPs })?.context else {
+            let last = evaluation.first.estimates.last
             let share = last.map { 100 * $0.prefillAttentionFLOPs / $0.prefillFLOPs } ?? 0
-            return .paragraph("For \(first.label), attention stays below the linear layers over the whole range: \(Format.fixed(share, significant: 3))% of prefill FLOPs at \(Format.tokens(results.contexts.last ?? 0)) tokens.")
+            return .paragraph("For \(first.label), attention stays below the linear layers over the whole range: \(Format.fixed(share, significant: 3))% of prefill FLOPs at \(Format.tokens(evaluation.contexts.last ?? 0)) tokens.")
         }
         return .paragraph("For \(first.label), attention FLOPs overtake the linear layers' by \(Format.tokens(crossover)) tokens: beyond it prefill grows quadratically with the prompt.")
     }
 
     func assumptionBlocks() -> [Block] {
-        let study = results.study
+        let study = evaluation.study
         var lines = [
             "Mode: \(study.mode.rawValue) — \(study.mode == .peak ? "datasheet peaks, no efficiency factors: real GPUs are slower (see kvplan calibrate)" : "efficiency factors from the hardware entries are applied")."
         ]
-        if results.series.contains(where: { $0.estimates.contains(where: \.beyondMaxContext) }) {
+        if evaluation.series.contains(where: { $0.estimates.contains(where: \.beyondMaxContext) }) {
             lines.append("Contexts marked * exceed a model's advertised maximum context; they are extrapolations of the formulas.")
         }
-        if results.series.contains(where: { $0.estimates.contains { $0.regime == .offload } }) {
+        if evaluation.series.contains(where: { $0.estimates.contains { $0.regime == .offload } }) {
             lines.append("Where not one session fits in HBM (offload regime), decode streams the KV that does not fit over the host link each step, overlapped with compute as in FlexGen.")
         }
-        if results.series.contains(where: { $0.estimates.contains { $0.regime == .weightsDoNotFit } }) {
+        if evaluation.series.contains(where: { $0.estimates.contains { $0.regime == .weightsDoNotFit } }) {
             lines.append("Where the weights alone exceed the HBM of the GPUs, decode and cost are not reported (—).")
         }
         return lines.map { .paragraph($0) }
     }
 
     func traces(_ quantities: [String]) -> Block {
-        let first = results.first
-        let contexts = Array(Set([results.contexts.first, results.contexts.last].compactMap { $0 })).sorted()
+        let first = evaluation.first
+        let contexts = Array(Set([evaluation.contexts.first, evaluation.contexts.last].compactMap { $0 })).sorted()
         let groups = contexts.map { context in
             TraceGroup(
                 heading: "\(first.label) at \(Format.tokens(context)) tokens",
-                lines: first.estimator.traces(context: context).filter { quantities.contains($0.quantity) }
+                lines: (first.estimates.first { $0.context == context }?.traces ?? []).filter { quantities.contains($0.quantity) }
                     .map { ($0.quantity, $0.formula, $0.substituted, $0.result) })
         }
         return .traces(summary: "Formulas with this study's values", traces: groups)

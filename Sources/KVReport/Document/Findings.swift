@@ -5,7 +5,7 @@ import KVStudy
 /// what the longest context costs against the shortest on each of the four challenges, and what
 /// compression buys back.
 struct Findings {
-    let results: StudyResults
+    let evaluation: StudyEvaluation
     let format: Format
 
     /// What a finding (and a figure) is about, so that the site index can pair its headline
@@ -18,7 +18,7 @@ struct Findings {
 
     /// The topic a study is mostly about: what it varies.
     var headlineTopic: Topic {
-        let study = results.study
+        let study = evaluation.study
         if let chosen = study.headline, let topic = Topic(rawValue: chosen.rawValue) { return topic }
         if !study.measurements.isEmpty { return .measured }
         if study.compressions.count > 1 { return .cost }
@@ -27,8 +27,8 @@ struct Findings {
 
     var tagged: [(topic: Topic, text: String)] {
         var sentences: [(topic: Topic, text: String)] = []
-        guard let shortest = results.contexts.first, let longest = results.contexts.last, !results.series.isEmpty else { return [] }
-        let first = results.first
+        guard let shortest = evaluation.contexts.first, let longest = evaluation.contexts.last, !evaluation.series.isEmpty else { return [] }
+        let first = evaluation.first
         let scenario = first.scenario
         let who = scenario.hardware.gpus > 1 ? scenario.hardware.label : "one \(scenario.hardware.label)"
         let short = first.estimates[0], long = first.estimates[first.estimates.count - 1]
@@ -47,13 +47,13 @@ struct Findings {
             sentences.append((.offload, "From \(Format.tokens(firstOffload.context)) tokens on not one session fits beside the \(format.bytes(short.weightsBytes)) of weights: decode streams the KV cache over \(scenario.hardware.hostLink.name) (\(Format.seconds(firstOffload.decodeStep.seconds)) per token instead of \(Format.seconds(short.decodeStep.seconds)))."))
         }
         // Across scenarios, when the study compares several.
-        if results.series.count > results.study.modes.count {
+        if evaluation.series.count > evaluation.study.modes.count {
             if let range = spread(at: longest, { Double($0.concurrency) }, higherIsBetter: true) {
                 sentences.insert((.concurrency, "At \(Format.tokens(longest)) tokens the scenarios hold from \(sessions(Int(range.best.value))) (\(range.best.label)) down to \(sessions(Int(range.worst.value))) (\(range.worst.label))."), at: 0)
             }
             if let range = spread(at: longest, { $0.decodeSeconds }, higherIsBetter: false) {
                 let batch = { (label: String) -> String in
-                    let size = results.series.first { $0.label == label }?.estimates.last?.decodeBatch ?? 1
+                    let size = evaluation.series.first { $0.label == label }?.estimates.last?.decodeBatch ?? 1
                     return size == 1 ? "one session per step" : "\(size) sessions per step"
                 }
                 sentences.append((.decode, "Decoding \(long.outputTokens) tokens after \(Format.tokens(longest)) takes \(Format.seconds(range.best.value)) with \(range.best.label) (\(batch(range.best.label))) and \(Format.seconds(range.worst.value)) with \(range.worst.label) (\(batch(range.worst.label)))."))
@@ -71,12 +71,12 @@ struct Findings {
         // Switching.
         sentences.append((.switching, "Swapping a \(Format.tokens(longest))-token session out and another in over \(scenario.hardware.hostLink.name) takes \(Format.seconds(long.contextSwitchSeconds)) (\(format.bytes(long.kvBytes)) each way)."))
         // Cost and compression.
-        let atLongest = results.series.compactMap { series -> (StudyResults.ScenarioSeries, Double)? in
+        let atLongest = evaluation.series.compactMap { series -> (StudyEvaluation.ScenarioSeries, Double)? in
             guard let cost = series.estimates.last?.relativeCost, series.estimates.last?.regime != .weightsDoNotFit else { return nil }
             return (series, cost)
         }
         if let uncompressed = atLongest.first(where: { $0.0.isBaselineCompression }), let best = atLongest.min(by: { $0.1 < $1.1 }) {
-            let baselineName = "the \(Format.tokens(results.study.baseline.context))-token baseline"
+            let baselineName = "the \(Format.tokens(evaluation.study.baseline.context))-token baseline"
             var sentence = "At \(Format.tokens(longest)) tokens a session of \(uncompressed.0.scenario.model.label) costs \(Format.factor(uncompressed.1)) \(baselineName)"
             if best.0.label != uncompressed.0.label {
                 sentence += "; the cheapest setting here, \(best.0.scenario.compression.label), brings it to \(Format.factor(best.1))"
@@ -90,7 +90,7 @@ struct Findings {
             }
             sentences.append((.cost, sentence))
         }
-        if let mix = results.study.workload.sharing, let sharing = first.estimator.sharing(context: longest) {
+        if let mix = evaluation.study.workload.sharing, let sharing = first.sharing.last {
             let chunked = "chunked prefill cuts the longest decode pause from \(Format.seconds(sharing.prefillStallSeconds)) to \(Format.seconds(sharing.chunkedStepSeconds))"
             if let mean = sharing.ttftShortMeanSeconds, let p99 = sharing.ttftShortP99Seconds {
                 sentences.append((.note, "With \(Format.fixed(mix.longFraction * 100, significant: 3))% of requests at \(Format.tokens(longest)) tokens, a \(Format.tokens(mix.shortContextTokens))-token request waits \(Format.seconds(mean)) for its first token on average and \(Format.seconds(p99)) at p99; \(chunked)."))
@@ -98,11 +98,11 @@ struct Findings {
                 sentences.append((.note, "With \(Format.fixed(mix.longFraction * 100, significant: 3))% of requests at \(Format.tokens(longest)) tokens arriving at \(Format.fixed(mix.arrivalsPerSecond, significant: 3))/s, the prefill queue saturates: short requests wait without bound; \(chunked)."))
             }
         }
-        if let peak = try? MeasurementComparison(study: results.study, mode: .peak), !peak.points.isEmpty,
-           let calibrated = try? MeasurementComparison(study: results.study, mode: .calibrated) {
+        if case .success(let measured) = evaluation.measured, !measured.peak.points.isEmpty {
+            let (peak, calibrated) = (measured.peak, measured.calibrated)
             sentences.insert((.measured, "Against \(peak.points.count) measured latencies, kvplan's predictions are off by \(MeasurementComparison.percent(calibrated.mape)) on average with the study's efficiency factors, and by \(MeasurementComparison.percent(peak.mape)) at datasheet peak."), at: 0)
         }
-        if results.series.contains(where: { $0.estimates.contains(where: \.beyondMaxContext) }) {
+        if evaluation.series.contains(where: { $0.estimates.contains(where: \.beyondMaxContext) }) {
             sentences.append((.note, "Some contexts exceed a model's advertised maximum; they are marked * and are extrapolations."))
         }
         return sentences
@@ -111,7 +111,7 @@ struct Findings {
     /// The best and worst scenario at one context by `value`, when they differ.
     func spread(at context: Int, _ value: (Estimate) -> Double, higherIsBetter: Bool)
         -> (best: (label: String, value: Double), worst: (label: String, value: Double))? {
-        let compared = results.series.filter { results.study.mode != .both || $0.scenario.mode == .calibrated }
+        let compared = evaluation.series.filter { evaluation.study.mode != .both || $0.scenario.mode == .calibrated }
         let points = compared.compactMap { series -> (label: String, value: Double)? in
             guard let estimate = series.estimates.first(where: { $0.context == context }), estimate.regime != .weightsDoNotFit else { return nil }
             return (series.label, value(estimate))
@@ -126,8 +126,8 @@ struct Findings {
 
 extension Provenance {
     /// Fingerprints of the study file and of each resolved catalog entry it uses.
-    static func of(_ results: StudyResults, kvplanVersion: String) -> Provenance {
-        let study = results.study
+    static func of(_ evaluation: StudyEvaluation, kvplanVersion: String) -> Provenance {
+        let study = evaluation.study
         var entries: [(String, String)] = []
         for model in study.models { entries.append(("model \(model.name)", SHA256.hex(CatalogRecord.model(model).text))) }
         for hardware in study.hardware { entries.append(("hardware \(hardware.name)", SHA256.hex(CatalogRecord.hardware(hardware).text))) }

@@ -6,53 +6,41 @@ import KVStudy
 /// point, the MAPE and the factors `kvplan calibrate` fits to the same data.
 extension DocumentBuilder {
     mutating func measuredBlocks() -> [Block] {
-        let study = results.study
-        guard !study.measurements.isEmpty,
-              let peak = try? MeasurementComparison(study: study, mode: .peak),
-              let calibrated = try? MeasurementComparison(study: study, mode: .calibrated) else {
-            return [.paragraph("This study has no measurements to compare with.")]
+        let study = evaluation.study
+        let measured: MeasuredEvaluation
+        switch evaluation.measured {
+        case nil: return [.paragraph("This study has no measurements to compare with.")]
+        case .failure(let error): return [.paragraph("The measurements could not be predicted: \(error).")]
+        case .success(let value): measured = value
         }
+        let (peak, calibrated) = (measured.peak, measured.calibrated)
         var blocks: [Block] = []
         let byPhase = { (comparison: MeasurementComparison) in
             comparison.mapeByPhase.map { "\($0.phase.rawValue) \(MeasurementComparison.percent($0.mape))" }.joined(separator: ", ")
         }
         blocks.append(.paragraph("Against \(peak.points.count) measured latencies, the peak formulas are off by \(MeasurementComparison.percent(peak.mape)) on average (MAPE; \(byPhase(peak))); with the efficiency factors of this study's hardware entries, by \(MeasurementComparison.percent(calibrated.mape)) (\(byPhase(calibrated)))."))
-        if let fits = try? MeasurementComparison.fits(study: study) {
-            for entry in fits {
+        do {
+            for entry in measured.fits {
                 let fitted = entry.fit.fitted.map { "\($0.rawValue) \(Format.decimalString(entry.fit.efficiency[$0], decimals: 3))" }
                 blocks.append(.paragraph("Fitted to these \(entry.rows) measurements of \(entry.hardware.name) by least squares on the log of predicted over measured (kvplan calibrate): \(fitted.joined(separator: ", ")); MAPE \(MeasurementComparison.percent(entry.fit.mapeBefore)) at peak, \(MeasurementComparison.percent(entry.fit.mapeAfter)) with them." + (entry.fit.notFitted.isEmpty ? "" : " Not fitted: " + entry.fit.notFitted.map { "\($0.factor.rawValue) (\($0.reason))" }.joined(separator: "; ") + ".")))
             }
         }
-        for phase in [Measurement.Phase.prefill, .decodeStep] {
-            if let block = overlayFigure(phase: phase, peak: peak, calibrated: calibrated) { blocks.append(block) }
-        }
+        for overlay in measured.overlays { blocks.append(overlayFigure(overlay)) }
         blocks.append(parityFigure(peak: peak, calibrated: calibrated))
         blocks.append(measuredTable(peak: peak, calibrated: calibrated))
         return blocks
     }
 
     /// Measured points of one phase at batch 1 over the predicted curves, per model.
-    mutating func overlayFigure(phase: Measurement.Phase, peak: MeasurementComparison, calibrated: MeasurementComparison) -> Block? {
-        let rows = results.study.measurements.filter { $0.phase == phase && $0.batch == 1 }
-        let models = results.study.models.filter { model in rows.contains { $0.model == model.name } }
-        guard !models.isEmpty else { return nil }
+    mutating func overlayFigure(_ overlay: MeasuredEvaluation.Overlay) -> Block {
         var series: [ChartSeries] = []
-        for model in models {
-            let mine = rows.filter { $0.model == model.name }
-            guard let hardware = results.study.hardware.first(where: { $0.name == mine[0].hardware }) else { continue }
-            let low = mine.map(\.context).min()!, high = mine.map(\.context).max()!
-            let contexts = Array(Set(results.contexts.filter { $0 >= low && $0 <= high } + mine.map(\.context))).sorted()
-            for mode in [Mode.peak, .calibrated] {
-                let points = contexts.compactMap { context -> ChartPoint? in
-                    let observation = Calibration.Observation(model: model, workload: results.study.workload,
-                                                              phase: phase == .prefill ? .prefill : .decodeStep, batch: 1, context: context, seconds: 1)
-                    return (try? Calibration.predict(observation, on: hardware, mode: mode)).map { ChartPoint(x: Double(context), y: $0) }
-                }
-                series.append(ChartSeries(name: "\(model.name) \(mode.rawValue)", points: points, dashed: mode == .peak))
+        for curve in overlay.curves {
+            for (mode, points) in curve.predicted {
+                series.append(ChartSeries(name: "\(curve.model.name) \(mode.rawValue)", points: points.map { ChartPoint(x: Double($0.context), y: $0.seconds) }, dashed: mode == .peak))
             }
-            series.append(ChartSeries(name: "\(model.name) measured", points: mine.map { ChartPoint(x: Double($0.context), y: $0.seconds) }, markersOnly: true))
+            series.append(ChartSeries(name: "\(curve.model.name) measured", points: curve.measured.map { ChartPoint(x: Double($0.context), y: $0.seconds) }, markersOnly: true))
         }
-        let what = phase == .prefill ? "Prefill" : "Decode step (batch 1)"
+        let what = overlay.phase == .prefill ? "Prefill" : "Decode step (batch 1)"
         let chart = LineChart(
             title: "\(what): measured vs predicted",
             x: Axis(title: "context length (tokens)", scale: .log, format: { Format.tokens(Int($0.rounded())) }),

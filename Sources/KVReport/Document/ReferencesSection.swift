@@ -6,23 +6,8 @@ import KVStudy
 /// are the study's data (with their sources); kvplan's come from the estimator.
 extension DocumentBuilder {
     mutating func referenceBlocks() -> [Block] {
-        let study = results.study
-        let rows = study.references.compactMap { reference -> (Reference, StudyResults.ScenarioSeries, Double)? in
-            let model = reference.model ?? study.models.first?.name
-            let hardware = reference.hardware ?? study.hardware.first?.name
-            let compression = reference.compression ?? study.compressions.first?.name
-            guard let series = results.series.first(where: {
-                $0.scenario.model.name == model && $0.scenario.hardware.name == hardware && $0.scenario.compression.name == compression
-            }) else { return nil }
-            let estimate = series.estimator.estimate(context: reference.context, baselineGPUSeconds: series.baselineGPUSeconds)
-            guard case .some(let value) = EstimateRecord.fields(series.scenario, estimate).first(where: { $0.0 == reference.quantity })?.1
-            else { return nil }
-            switch value {
-            case .number(let number): return (reference, series, number)
-            case .integer(let number): return (reference, series, Double(number))
-            default: return nil
-            }
-        }
+        let study = evaluation.study
+        let rows = evaluation.references.map { ($0.reference, $0.label, $0.computed) }
         guard !rows.isEmpty else { return [] }
         tableCount += 1
         let format = self.format
@@ -42,7 +27,7 @@ extension DocumentBuilder {
             .paragraph("Figures published elsewhere for the same setups, beside what kvplan computes; the difference is kvplan's value relative to the published one."),
             .table(TableBuilder.table(number: tableCount, slug: slug, caption: "Published figures beside kvplan's", columns: [
                 .init(title: "quantity", numeric: false, shown: rows.map(\.0.quantity), raw: rows.map(\.0.quantity)),
-                .init(title: "scenario", numeric: false, shown: rows.map(\.1.label), raw: rows.map(\.1.label)),
+                .init(title: "scenario", numeric: false, shown: rows.map(\.1), raw: rows.map(\.1)),
                 .init(title: "context (tokens)", numeric: true, shown: rows.map { Format.tokens($0.0.context) }, raw: rows.map { String($0.0.context) }),
                 .init(title: "published", numeric: true, shown: rows.map { shown($0.0.quantity, $0.0.value) }, raw: rows.map { TableBuilder.raw($0.0.value) }),
                 .init(title: "kvplan", numeric: true, shown: rows.map { shown($0.0.quantity, $0.2) }, raw: rows.map { TableBuilder.raw($0.2) }),

@@ -5,15 +5,17 @@ import KVStudy
 /// and the workload.
 extension DocumentBuilder {
     mutating func setupBlocks() -> [Block] {
-        let study = results.study
+        let study = evaluation.study
         var blocks: [Block] = [.paragraph("The models, GPUs and compression settings this study compares, with the sources of their figures.")]
         tableCount += 1
         let models = study.models
-        let kvPerToken = models.map { model in
-            (try? Estimator(Scenario(model: model, hardware: study.hardware[0], workload: study.workload)))
-                .map { Format.integer(Int(($0.kvBytes(tokens: 1) - $0.kvCache.stateBytes).rounded())) } ?? "—"
+        let kvPerToken = evaluation.models.map { figures in
+            switch figures.kvBytesPerToken {
+            case .success(let bytes): Format.integer(Int(bytes.rounded()))
+            case .failure: "—"
+            }
         }
-        let counts = models.map(ParameterCounts.init(model:))
+        let counts = evaluation.models.map(\.parameters)
         blocks.append(.table(TableBuilder.table(number: tableCount, slug: slug, caption: "Models", columns: [
             .init(title: "model", numeric: false, shown: models.map(\.label), raw: models.map(\.name)),
             .init(title: "parameters (B)", numeric: true, shown: counts.map { count in

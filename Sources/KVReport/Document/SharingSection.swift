@@ -8,14 +8,11 @@ import KVStudy
 extension DocumentBuilder {
     /// The first scenario's sharing figures at every context, when the workload describes a mix.
     var sharingSeries: [(label: String, estimates: [SharingEstimate])] {
-        results.series.filter { results.study.mode != .both || $0.scenario.mode == .calibrated }.compactMap { series in
-            let estimates = results.contexts.compactMap { series.estimator.sharing(context: $0) }
-            return estimates.isEmpty ? nil : (series.label, estimates)
-        }
+        evaluation.compared.compactMap { series in series.sharing.isEmpty ? nil : (series.label, series.sharing) }
     }
 
     mutating func sharingBlocks() -> [Block] {
-        guard let mix = results.study.workload.sharing, let first = sharingSeries.first else {
+        guard let mix = evaluation.study.workload.sharing, let first = sharingSeries.first else {
             return [.paragraph("This study's workload has no mix of short and long requests (short_context, long_fraction, arrival_rate).")]
         }
         var blocks: [Block] = [.paragraph(
@@ -51,15 +48,11 @@ extension DocumentBuilder {
     }
 
     mutating func sharingTTFTFigure(mix: SharingWorkload) -> Block {
-        guard let entry = sharingSeries.first, let estimator = results.series.first(where: { $0.label == entry.label })?.estimator,
-              let context = results.contexts.last else { return .paragraph("No mixed workload to chart.") }
-        let fractions = (0...20).map { Double($0) / 20 * max(mix.longFraction * 2, 0.05) }
+        guard let sweep = evaluation.ttft else { return .paragraph("No mixed workload to chart.") }
+        let context = sweep.context
         var mean: [ChartPoint] = [], p99: [ChartPoint] = []
         var saturation: Double?
-        for p in fractions {
-            var varied = mix
-            varied.longFraction = min(1, p)
-            let sharing = estimator.sharing(context: context, workload: varied)
+        for (p, sharing) in sweep.points {
             if let m = sharing.ttftShortMeanSeconds, let q = sharing.ttftShortP99Seconds {
                 mean.append(ChartPoint(x: p, y: m))
                 p99.append(ChartPoint(x: p, y: q))
@@ -73,7 +66,7 @@ extension DocumentBuilder {
             y: Axis(title: "TTFT of a \(Format.tokens(mix.shortContextTokens))-token request (s)", scale: .log, format: { Format.fixed($0, significant: 3) }),
             series: [ChartSeries(name: "mean", points: mean), ChartSeries(name: "p99", points: p99, dashed: true)],
             annotations: [ChartAnnotation(x: mix.longFraction, label: "this study")] + (saturation.map { [ChartAnnotation(x: $0, label: "queue saturates")] } ?? []))
-        return addFigure(caption: "Short requests wait behind long prompts in the prefill queue (M/G/1, first come first served, \(Format.fixed(mix.arrivalsPerSecond, significant: 3)) requests/s, \(entry.label)): the mean is Pollaczek–Khinchine's, the p99 the exact waiting-time distribution computed numerically. The mean hides the tail.", chart: chart, topic: "sharing-ttft")
+        return addFigure(caption: "Short requests wait behind long prompts in the prefill queue (M/G/1, first come first served, \(Format.fixed(mix.arrivalsPerSecond, significant: 3)) requests/s, \(sweep.label)): the mean is Pollaczek–Khinchine's, the p99 the exact waiting-time distribution computed numerically. The mean hides the tail.", chart: chart, topic: "sharing-ttft")
     }
 
     mutating func sharingPagedFigure(mix: SharingWorkload) -> Block {

@@ -29,10 +29,15 @@ public struct ReportRenderer: Sendable {
 
     /// Evaluates a study and lays it out.
     public func document(for study: Study, slug: String) throws(EstimatorInputError) -> Document {
-        let results = try StudyResults(study: study)
+        document(for: try StudyEvaluation(study: study), slug: slug)
+    }
+
+    /// Lays out an evaluated study.
+    public func document(for evaluation: StudyEvaluation, slug: String) -> Document {
+        let study = evaluation.study
         let methodology = templates.render(
             MethodologyContext(mode: study.mode.rawValue, outputTokens: study.workload.outputTokens), "methodology")
-        return DocumentBuilder.build(results, slug: slug, kvplanVersion: Self.kvplanVersion, methodologyMarkdown: methodology)
+        return DocumentBuilder.build(evaluation, slug: slug, kvplanVersion: Self.kvplanVersion, methodologyMarkdown: methodology)
     }
 
     /// The report as Markdown, with placeholders for kvplan's HTML blocks, and those blocks.

@@ -31,8 +31,9 @@ public struct Site {
         var entries: [IndexEntry] = []
         let slugs = Self.slugs(for: studies.map(\.path))
         for (study, slug) in zip(studies, slugs) {
-            let document = try renderer.document(for: study, slug: slug)
-            let json = Self.resultsJSON(study: study, try StudyResults(study: study))
+            let evaluation = try StudyEvaluation(study: study)
+            let document = renderer.document(for: evaluation, slug: slug)
+            let json = Self.resultsJSON(evaluation)
             if options.singleFile {
                 let links = ReportRenderer.Links(figure: { $0.fileName }, table: { Self.dataURI($0.csv, type: "text/csv") })
                 let page = renderer.page(
@@ -83,8 +84,9 @@ public struct Site {
     }
 
     /// Every estimate of a study as one JSON document (keys as `kvplan estimate --json`).
-    static func resultsJSON(study: Study, _ results: StudyResults) -> String {
-        let rows = results.series.flatMap { series in
+    static func resultsJSON(_ evaluation: StudyEvaluation) -> String {
+        let study = evaluation.study
+        let rows = evaluation.series.flatMap { series in
             series.estimates.map { estimate in
                 JSONValue.object([("series", .string(series.label))] + EstimateRecord.fields(series.scenario, estimate))
             }

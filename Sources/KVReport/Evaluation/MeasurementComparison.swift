@@ -16,8 +16,7 @@ public struct MeasurementComparison: Sendable {
     public var mode: Mode
 
     /// Predicts every measurement of `study` with the study's own hardware entries.
-    public init(study: Study, mode: Mode? = nil) throws(EstimatorInputError) {
-        let mode = mode ?? (study.mode == .peak ? .peak : .calibrated)
+    init(study: Study, mode: Mode) throws(EstimatorInputError) {
         var points: [Point] = []
         for measurement in study.measurements {
             guard let observation = Self.observation(measurement, in: study),
@@ -39,17 +38,6 @@ public struct MeasurementComparison: Sendable {
     }
 
     public var mape: Double { Calibration.mape(points.map(\.error)) }
-
-    /// The fitted factors of each hardware entry that has measurements (or only `only`).
-    public static func fits(study: Study, only: String? = nil) throws(EstimatorInputError) -> [(hardware: Hardware, fit: Calibration.Fit, rows: Int)] {
-        var result: [(Hardware, Calibration.Fit, Int)] = []
-        for hardware in study.hardware where only == nil || hardware.name == only {
-            let observations = study.measurements.filter { $0.hardware == hardware.name }.compactMap { observation($0, in: study) }
-            guard !observations.isEmpty else { continue }
-            result.append((hardware, try Calibration.fit(observations, on: hardware), observations.count))
-        }
-        return result.map { (hardware: $0.0, fit: $0.1, rows: $0.2) }
-    }
 
     static func observation(_ measurement: Measurement, in study: Study) -> Calibration.Observation? {
         guard let model = study.models.first(where: { $0.name == measurement.model }),
@@ -91,7 +79,8 @@ public struct MeasurementComparison: Sendable {
     static func percent(_ fraction: Double) -> String { Format.decimalString(fraction * 100, decimals: 1) + "%" }
 
     /// The YAML to paste into a study (or the catalog) for one fitted hardware entry.
-    public static func yamlSnippet(_ hardware: Hardware, _ fit: Calibration.Fit, rows: Int) -> String {
+    public static func yamlSnippet(_ entry: MeasuredEvaluation.HardwareFit) -> String {
+        let (hardware, fit, rows) = (entry.hardware, entry.fit, entry.rows)
         let factors = fit.fitted.map { "\($0.rawValue): \(Format.decimalString(fit.efficiency[$0], decimals: 3))" }
         var lines = [
             "# \(hardware.name): fitted from \(rows) measurement\(rows == 1 ? "" : "s"); MAPE \(percent(fit.mapeBefore)) at peak, \(percent(fit.mapeAfter)) calibrated",

@@ -1,0 +1,89 @@
+import KVEstimator
+import KVStudy
+
+/// A study's measurements evaluated: every point predicted at peak and calibrated, the factors
+/// `kvplan calibrate` fits per hardware entry, and the predicted curves the report draws under the
+/// measured points.
+public struct MeasuredEvaluation: Sendable {
+    public var peak: MeasurementComparison
+    public var calibrated: MeasurementComparison
+    /// The comparison `kvplan validate` prints: peak for `mode: peak`, calibrated otherwise.
+    public var studyMode: MeasurementComparison
+    public var fits: [HardwareFit]
+    public var overlays: [Overlay]
+
+    public struct HardwareFit: Sendable {
+        public var hardware: Hardware
+        public var fit: Calibration.Fit
+        public var rows: Int
+    }
+
+    /// One phase's measured points at batch 1, with each measured model's predicted curves.
+    public struct Overlay: Sendable {
+        public var phase: Measurement.Phase
+        public var curves: [Curve]
+    }
+
+    public struct Curve: Sendable {
+        public var model: Model
+        /// Peak, then calibrated: predicted seconds at the measured contexts and the study's between them.
+        public var predicted: [(mode: Mode, points: [(context: Int, seconds: Double)])]
+        public var measured: [Measurement]
+    }
+
+    public init(study: Study) throws(EstimatorInputError) {
+        peak = try MeasurementComparison(study: study, mode: .peak)
+        calibrated = try MeasurementComparison(study: study, mode: .calibrated)
+        studyMode = study.mode == .peak ? peak : calibrated
+        fits = try Self.fits(study)
+        var overlays: [Overlay] = []
+        for phase in [Measurement.Phase.prefill, .decodeStep] {
+            if let overlay = try Self.overlay(study, phase) { overlays.append(overlay) }
+        }
+        self.overlays = overlays
+    }
+
+    /// MAPE over every fitted row, at peak and with the fitted factors (weighted by rows).
+    public func mape(only hardware: String? = nil) -> (rows: Int, before: Double, after: Double) {
+        let chosen = fits.filter { hardware == nil || $0.hardware.name == hardware }
+        let rows = chosen.reduce(0) { $0 + $1.rows }
+        guard rows > 0 else { return (0, 0, 0) }
+        return (rows,
+                chosen.reduce(0.0) { $0 + $1.fit.mapeBefore * Double($1.rows) } / Double(rows),
+                chosen.reduce(0.0) { $0 + $1.fit.mapeAfter * Double($1.rows) } / Double(rows))
+    }
+
+    static func fits(_ study: Study) throws(EstimatorInputError) -> [HardwareFit] {
+        var result: [HardwareFit] = []
+        for hardware in study.hardware {
+            let observations = study.measurements.filter { $0.hardware == hardware.name }.compactMap { MeasurementComparison.observation($0, in: study) }
+            guard !observations.isEmpty else { continue }
+            result.append(HardwareFit(hardware: hardware, fit: try Calibration.fit(observations, on: hardware), rows: observations.count))
+        }
+        return result
+    }
+
+    static func overlay(_ study: Study, _ phase: Measurement.Phase) throws(EstimatorInputError) -> Overlay? {
+        let rows = study.measurements.filter { $0.phase == phase && $0.batch == 1 }
+        var curves: [Curve] = []
+        for model in study.models where rows.contains(where: { $0.model == model.name }) {
+            let mine = rows.filter { $0.model == model.name }
+            guard let hardware = study.hardware.first(where: { $0.name == mine[0].hardware }) else { continue }
+            let low = mine.map(\.context).min()!, high = mine.map(\.context).max()!
+            let contexts = Array(Set(study.contexts.filter { $0 >= low && $0 <= high } + mine.map(\.context))).sorted()
+            var predicted: [(mode: Mode, points: [(context: Int, seconds: Double)])] = []
+            for mode in [Mode.peak, .calibrated] {
+                var points: [(context: Int, seconds: Double)] = []
+                for context in contexts {
+                    let observation = Calibration.Observation(
+                        model: model, workload: study.workload, phase: phase == .prefill ? .prefill : .decodeStep,
+                        batch: 1, context: context, seconds: 1)
+                    points.append((context, try Calibration.predict(observation, on: hardware, mode: mode)))
+                }
+                predicted.append((mode, points))
+            }
+            curves.append(Curve(model: model, predicted: predicted, measured: mine))
+        }
+        return curves.isEmpty ? nil : Overlay(phase: phase, curves: curves)
+    }
+}

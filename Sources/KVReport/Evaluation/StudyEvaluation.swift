@@ -1,0 +1,172 @@
+import KVEstimator
+import KVStudy
+
+/// A study evaluated once: every figure a report, `estimate`, `validate` or `calibrate` can show —
+/// each scenario's estimates at every context with its baseline, the compression each context would
+/// need, the sharing figures, the formula traces, the setup's per-model figures, the published
+/// references beside kvplan's values and the measured comparisons and fits. It holds numbers, never
+/// an estimator: the layout that reads it computes nothing. This folder is the only code of the
+/// report stage that calls the estimator.
+public struct StudyEvaluation: Sendable {
+    public var study: Study
+    public var series: [ScenarioSeries]
+    /// One entry per model of the study, in order.
+    public var models: [ModelFigures]
+    /// The study's `references` that name one of its scenarios, with kvplan's value.
+    public var references: [ReferenceComparison]
+    /// nil without measurements; an error value when a measurement cannot be predicted.
+    public var measured: Result<MeasuredEvaluation, EstimatorInputError>?
+    /// The short requests' time to first token as the long fraction varies; nil without a mix.
+    public var ttft: TTFTSweep?
+
+    /// Which contexts get formula traces: the first and last (what a report shows), or all (`--explain`).
+    public enum Tracing: Sendable { case endpoints, everyContext }
+
+    /// One line of every chart: a scenario (model × hardware × compression × mode) over the contexts.
+    public struct ScenarioSeries: Sendable {
+        public var scenario: Scenario
+        /// The names of the dimensions that vary in the study (`kivi-2bit`, `h100-sxm · fp8-kv`).
+        public var label: String
+        /// At each of the study's contexts, in order; traced as `Tracing` asks.
+        public var estimates: [Estimate]
+        /// A session's GPU-seconds at the baseline (context and compression).
+        public var baselineGPUSeconds: Double
+        public var isBaselineCompression: Bool
+        /// The KV reduction that would make each context as cheap as the baseline.
+        public var compressionNeeded: [CompressionNeeded]
+        /// Sharing figures at each context; empty without a mixed workload.
+        public var sharing: [SharingEstimate]
+        /// The peaks the roofline is drawn against (efficiency applied in calibrated mode).
+        public var matmulFLOPsPerSecond: Double
+        public var memoryBytesPerSecond: Double
+    }
+
+    /// What the setup table states about a model: parameter counts and KV bytes per token on the
+    /// study's first hardware entry (nil when that scenario is invalid).
+    public struct ModelFigures: Sendable {
+        public var model: Model
+        public var parameters: ParameterCounts
+        public var kvBytesPerToken: Result<Double, EstimatorInputError>
+    }
+
+    /// The first series with a mix, at the longest context, over long fractions from 0 to twice
+    /// the study's: the mean and p99 time to first token of a short request, or nil past saturation.
+    public struct TTFTSweep: Sendable {
+        public var label: String
+        public var context: Int
+        public var points: [(longFraction: Double, sharing: SharingEstimate)]
+    }
+
+    /// A published figure beside the value kvplan computes for the same scenario and context.
+    public struct ReferenceComparison: Sendable {
+        public var reference: Reference
+        public var label: String
+        public var computed: Double
+    }
+
+    public init(study: Study, tracing: Tracing = .endpoints) throws(EstimatorInputError) {
+        self.study = study
+        let dimensions = VaryingDimensions(study)
+        let endpoints = Set([study.contexts.first, study.contexts.last].compactMap { $0 })
+        var series: [ScenarioSeries] = []
+        var estimators: [Estimator] = []
+        for mode in study.modes {
+            for scenario in study.scenarios(mode: mode) {
+                let estimator = try Estimator(scenario)
+                estimators.append(estimator)
+                var baselineScenario = scenario
+                baselineScenario.compression = study.baseline.compression
+                let baseline = try Estimator(baselineScenario).sessionCost(tokens: study.baseline.context).gpuSeconds
+                series.append(ScenarioSeries(
+                    scenario: scenario,
+                    label: dimensions.label(scenario),
+                    estimates: study.contexts.map {
+                        estimator.estimate(context: $0, baselineGPUSeconds: baseline, traced: tracing == .everyContext || endpoints.contains($0))
+                    },
+                    baselineGPUSeconds: baseline,
+                    isBaselineCompression: scenario.compression.name == study.baseline.compression.name,
+                    compressionNeeded: study.contexts.map { estimator.compressionNeeded(tokens: $0, targetGPUSeconds: baseline) },
+                    sharing: study.contexts.compactMap { estimator.sharing(context: $0) },
+                    matmulFLOPsPerSecond: estimator.matmulFLOPsPerSecond,
+                    memoryBytesPerSecond: estimator.memoryBytesPerSecond))
+            }
+        }
+        self.series = series
+        models = study.models.map { model in
+            ModelFigures(
+                model: model, parameters: ParameterCounts(model: model),
+                kvBytesPerToken: Result { () throws(EstimatorInputError) in
+                    let estimator = try Estimator(Scenario(model: model, hardware: study.hardware[0], workload: study.workload))
+                    return estimator.kvBytes(tokens: 1) - estimator.kvCache.stateBytes
+                })
+        }
+        references = Self.references(study, series, estimators)
+        ttft = Self.ttftSweep(study, series, estimators)
+        measured = study.measurements.isEmpty ? nil : Result { () throws(EstimatorInputError) in try MeasuredEvaluation(study: study) }
+    }
+
+    public var contexts: [Int] { study.contexts }
+    public var first: ScenarioSeries { series[0] }
+
+    /// The series the comparisons across scenarios use: with `mode: both`, the calibrated ones.
+    public var compared: [ScenarioSeries] {
+        series.filter { study.mode != .both || $0.scenario.mode == .calibrated }
+    }
+
+    static func ttftSweep(_ study: Study, _ series: [ScenarioSeries], _ estimators: [Estimator]) -> TTFTSweep? {
+        guard let mix = study.workload.sharing, let context = study.contexts.last,
+              let index = series.indices.first(where: {
+                  (study.mode != .both || series[$0].scenario.mode == .calibrated) && !series[$0].sharing.isEmpty
+              }) else { return nil }
+        let fractions = (0...20).map { Double($0) / 20 * max(mix.longFraction * 2, 0.05) }
+        return TTFTSweep(label: series[index].label, context: context, points: fractions.map { p in
+            var varied = mix
+            varied.longFraction = min(1, p)
+            return (p, estimators[index].sharing(context: context, workload: varied))
+        })
+    }
+
+    static func references(_ study: Study, _ series: [ScenarioSeries], _ estimators: [Estimator]) -> [ReferenceComparison] {
+        study.references.compactMap { reference -> ReferenceComparison? in
+            let model = reference.model ?? study.models.first?.name
+            let hardware = reference.hardware ?? study.hardware.first?.name
+            let compression = reference.compression ?? study.compressions.first?.name
+            guard let index = series.firstIndex(where: {
+                $0.scenario.model.name == model && $0.scenario.hardware.name == hardware && $0.scenario.compression.name == compression
+            }) else { return nil }
+            let entry = series[index]
+            let estimate = estimators[index].estimate(context: reference.context, baselineGPUSeconds: entry.baselineGPUSeconds)
+            guard case .some(let value) = EstimateRecord.fields(entry.scenario, estimate).first(where: { $0.0 == reference.quantity })?.1
+            else { return nil }
+            switch value {
+            case .number(let number): return ReferenceComparison(reference: reference, label: entry.label, computed: number)
+            case .integer(let number): return ReferenceComparison(reference: reference, label: entry.label, computed: Double(number))
+            default: return nil
+            }
+        }
+    }
+}
+
+/// Which of a study's lists have more than one entry: only those name a series.
+struct VaryingDimensions {
+    var models: Bool
+    var hardware: Bool
+    var compressions: Bool
+    var modes: Bool
+
+    init(_ study: Study) {
+        models = study.models.count > 1
+        hardware = study.hardware.count > 1
+        compressions = study.compressions.count > 1
+        modes = study.modes.count > 1
+    }
+
+    func label(_ scenario: Scenario) -> String {
+        var parts: [String] = []
+        if models { parts.append(scenario.model.name) }
+        if hardware { parts.append(scenario.hardware.name) }
+        if compressions { parts.append(scenario.compression.name) }
+        if modes { parts.append(scenario.mode.rawValue) }
+        return parts.isEmpty ? scenario.model.name : parts.joined(separator: " · ")
+    }
+}
