@@ -32,6 +32,52 @@ public enum Markdown {
         return String(cString: rendered)
     }
 
+    /// Normalised CommonMark for a Markdown report. Untrusted prose loses its raw HTML and its
+    /// `javascript:`-style link targets, as `html(_:trust:)` drops them in safe mode.
+    public static func commonmark(_ markdown: String, trust: Trust) -> String {
+        let bytes = Array(markdown.utf8)
+        guard let document = bytes.withUnsafeBufferPointer({ buffer in
+            buffer.baseAddress.map { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    cmark_parse_document($0, buffer.count, CMARK_OPT_DEFAULT)
+                }
+            } ?? cmark_parse_document("", 0, CMARK_OPT_DEFAULT)
+        }) else { return "" }
+        defer { cmark_node_free(document) }
+        if trust == .untrusted { neutralise(document) }
+        guard let rendered = cmark_render_commonmark(document, CMARK_OPT_DEFAULT, 0) else { return "" }
+        defer { free(rendered) }
+        return String(cString: rendered)
+    }
+
+    /// Removes raw HTML nodes and empties dangerous link and image targets.
+    static func neutralise(_ document: OpaquePointer) {
+        var html: [OpaquePointer] = []
+        let iterator = cmark_iter_new(document)
+        defer { cmark_iter_free(iterator) }
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(node) {
+            case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE: html.append(node)
+            case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                if isDangerous(url) { cmark_node_set_url(node, "") }
+            default: break
+            }
+        }
+        for node in html {
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+        }
+    }
+
+    /// cmark's own rule: `javascript:`, `vbscript:`, `file:` and `data:` other than common images.
+    static func isDangerous(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        if ["data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp"].contains(where: lower.hasPrefix) { return false }
+        return ["javascript:", "vbscript:", "file:", "data:"].contains(where: lower.hasPrefix)
+    }
+
     /// The libcmark version linked, e.g. "0.30.2".
     public static var libraryVersion: String { String(cString: cmark_version_string()) }
 }

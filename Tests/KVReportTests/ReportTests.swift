@@ -232,7 +232,7 @@ enum Blank {
         case is BlockContext.Type: BlockContext()
         case is TextContext.Type: TextContext(text: "")
         case is ContentContext.Type: ContentContext(content: "")
-        case is FigureContext.Type: FigureContext(inlineSVG: true, id: "", number: 0, caption: "", svg: "", href: "")
+        case is FigureContext.Type: FigureContext(id: "", number: 0, caption: "", svg: "")
         case is TableContext.Type: TableContext(id: "", number: 0, caption: "", csvHref: "", fileName: "", html: "")
         case is TracesContext.Type: TracesContext(summary: "", groups: [])
         case is TraceGroupContext.Type: TraceGroupContext(heading: "", lines: [])

@@ -49,8 +49,8 @@ struct ChartFactory {
         Axis(title: "context length (tokens)", scale: contextScale, format: { Format.tokens(Int($0.rounded())) })
     }
 
-    func metricChart(_ metric: Metric, id: String) -> (caption: String, svg: String) {
-        if x != .context { return metricBars(metric, id: id) }
+    func metricChart(_ metric: Metric) -> (caption: String, chart: Chart) {
+        if x != .context { return metricBars(metric) }
         // One line per scenario; a `series` dimension keeps only its lines, the rest at their first entry.
         let shown = seriesDimension.map { dimension in scenarios(varying: dimension == .context ? [] : [dimension]) } ?? evaluation.series
         let series = shown.map { scenario in
@@ -83,12 +83,12 @@ struct ChartFactory {
         let chart = LineChart(title: title, x: contextAxis, y: y, series: series, annotations: annotations)
         let per = seriesDimension.map { $0 == .context ? "scenario" : $0.rawValue } ?? "scenario"
         let note = seriesDimension.map { fixedNote(free: $0 == .context ? [.model, .hardware, .compression] : [$0]) } ?? ""
-        return ("\(metric.name) (\(metric.unit)) against context length, one line per \(per)\(note).", chart.svg(id: id))
+        return ("\(metric.name) (\(metric.unit)) against context length, one line per \(per)\(note).", .line(chart))
     }
 
     /// A metric across the entries of the `x` dimension, as grouped bars: one bar per entry of the
     /// `series` dimension, or per context (a few, spread over the study's) when there is none.
-    func metricBars(_ metric: Metric, id: String) -> (caption: String, svg: String) {
+    func metricBars(_ metric: Metric) -> (caption: String, chart: Chart) {
         let categories = names(x)
         let perContext = seriesDimension == nil || seriesDimension == .context
         let contexts = perContext ? Self.spread(evaluation.contexts, count: 3) : [evaluation.contexts.last ?? 0]
@@ -109,12 +109,12 @@ struct ChartFactory {
             y: Axis(title: "\(metric.name.lowercased()) (\(metric.unit))", scale: .linear, format: { metric.format($0) }),
             categoryTitle: x.rawValue)
         let at = perContext ? "at \(contexts.map(Format.tokens).joined(separator: ", ")) tokens" : "at \(Format.tokens(contexts[0])) tokens"
-        return ("\(metric.name) (\(metric.unit)) by \(x.rawValue), \(at)\(fixedNote(free: [x] + (perContext ? [] : [seriesDimension!]))).", chart.svg(id: id))
+        return ("\(metric.name) (\(metric.unit)) by \(x.rawValue), \(at)\(fixedNote(free: [x] + (perContext ? [] : [seriesDimension!]))).", .bars(chart))
     }
 
     /// KV cache of one session per scenario at a few contexts, as grouped bars: the size that
     /// decides concurrency, compared across models, GPUs or compression.
-    func kvSessionBars(id: String) -> (caption: String, svg: String)? {
+    func kvSessionBars() -> (caption: String, chart: Chart)? {
         guard evaluation.series.count > 1 else { return nil }
         let picked = Self.spread(evaluation.contexts, count: 3)
         let scale = format.gigabyte
@@ -128,11 +128,11 @@ struct ChartFactory {
             },
             y: Axis(title: "KV per session (\(format.gigabyteName))", scale: .linear, format: { Format.fixed($0, significant: 3) }),
             categoryTitle: "scenario")
-        return ("The KV cache one session holds, per scenario, at \(picked.map(Format.tokens).joined(separator: ", ")) tokens: what each session takes from the HBM left beside the weights.", chart.svg(id: id))
+        return ("The KV cache one session holds, per scenario, at \(picked.map(Format.tokens).joined(separator: ", ")) tokens: what each session takes from the HBM left beside the weights.", .bars(chart))
     }
 
     /// HBM of the first scenario's GPUs split into weights, one session's KV and what is left.
-    func memoryChart(id: String) -> (caption: String, svg: String)? {
+    func memoryChart() -> (caption: String, chart: Chart)? {
         let first = evaluation.first
         let hardware = first.scenario.hardware
         let total = Double(hardware.gpus) * hardware.hbmBytes
@@ -152,11 +152,11 @@ struct ChartFactory {
             categories: estimates.map { Format.tokens($0.context) + ($0.regime == .offload ? " (spills)" : "") },
             segments: segments,
             y: Axis(title: "HBM (\(format.gigabyteName))", scale: .linear, format: { Format.fixed($0, significant: 3) }))
-        return ("Where the HBM of \(hardware.label) goes with one session of \(first.label) in it: weights, that session's KV cache, and what is left for others. A bar marked “spills” holds less than one session.", chart.svg(id: id))
+        return ("Where the HBM of \(hardware.label) goes with one session of \(first.label) in it: weights, that session's KV cache, and what is left for others. A bar marked “spills” holds less than one session.", .stackedBars(chart))
     }
 
     /// Prefill and decode of the first scenario against the roofline of its GPUs.
-    func rooflineChart(id: String) -> (caption: String, svg: String)? {
+    func rooflineChart() -> (caption: String, chart: Chart)? {
         let first = evaluation.first
         guard let short = first.estimates.first, let long = first.estimates.last, short.regime != .weightsDoNotFit else { return nil }
         var points: [RooflinePoint] = []
@@ -173,7 +173,7 @@ struct ChartFactory {
         let chart = RooflineChart(
             title: "Roofline of \(first.scenario.hardware.label)",
             peakFLOPsPerSecond: first.matmulFLOPsPerSecond, bytesPerSecond: first.memoryBytesPerSecond, points: points)
-        return ("Arithmetic intensity of prefill and decode for \(first.label) against the roofline (ridge point \(Format.fixed(short.ridgePoint, significant: 3)) FLOP/byte): prefill sits under the flat compute roof, decode far left on the bandwidth slope.", chart.svg(id: id))
+        return ("Arithmetic intensity of prefill and decode for \(first.label) against the roofline (ridge point \(Format.fixed(short.ridgePoint, significant: 3)) FLOP/byte): prefill sits under the flat compute roof, decode far left on the bandwidth slope.", .roofline(chart))
     }
 
     /// At most `count` values spread evenly over `values`, ends included.

@@ -1,6 +1,5 @@
 import KVEstimator
 import KVStudy
-import KVMarkdown
 
 /// Turns a study's evaluation into a `Document`: the default layout (findings, setup, the four
 /// challenges, compression and cost, methodology, appendix), or the study's own notebook cells.
@@ -28,12 +27,13 @@ public struct DocumentBuilder {
         return Document(
             title: study.title,
             subtitle: builder.subtitle,
-            descriptionHTML: study.description.map { Markdown.html($0, trust: study.allowHTML ? .trusted : .untrusted) } ?? "",
+            description: study.description.map(builder.userProse),
             findings: tagged.map(\.text),
             sections: sections,
             provenance: Provenance.of(evaluation, kvplanVersion: kvplanVersion),
             headline: tagged.first { $0.topic == topic }?.text ?? tagged.first?.text ?? builder.subtitle,
-            headlineFigure: figures.first { $0.topic == topic.rawValue } ?? figures.first)
+            headlineFigure: figures.first { $0.topic == topic.rawValue } ?? figures.first,
+            calibrated: study.mode != .peak)
     }
 
     var subtitle: String {
@@ -77,7 +77,7 @@ public struct DocumentBuilder {
         if !evaluation.study.measurements.isEmpty {
             sections.append(Section(id: "measured", title: "Measured vs predicted", blocks: measuredBlocks()))
         }
-        sections.append(Section(id: "methodology", title: "Methodology and assumptions", blocks: [.markdown(methodologyMarkdown)] + assumptionBlocks()))
+        sections.append(Section(id: "methodology", title: "Methodology and assumptions", blocks: [.prose(Prose(markdown: methodologyMarkdown, source: .kvplan, trusted: true))] + assumptionBlocks()))
         sections.append(Section(id: "appendix", title: "Appendix: every number", blocks: [
             .paragraph("Every figure of every scenario at every context. The JSON download holds the same numbers with all fields."),
             appendixTable(),
@@ -103,9 +103,9 @@ public struct DocumentBuilder {
                     flush()
                     title = heading.drop { $0 == "#" || $0 == " " }.trimmingCharacters
                     let rest = text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
-                    if !rest.trimmingCharacters.isEmpty { blocks.append(.html(userProse(rest))) }
+                    if !rest.trimmingCharacters.isEmpty { blocks.append(.prose(userProse(rest))) }
                 } else {
-                    blocks.append(.html(userProse(text)))
+                    blocks.append(.prose(userProse(text)))
                 }
             case .chart(let chart) where chart.kind == .measured:
                 blocks.append(contentsOf: measuredBlocks().filter { if case .figure = $0 { true } else { false } })
@@ -121,8 +121,8 @@ public struct DocumentBuilder {
         return sections
     }
 
-    func userProse(_ markdown: String) -> String {
-        Markdown.html(markdown, trust: evaluation.study.allowHTML ? .trusted : .untrusted)
+    func userProse(_ markdown: String) -> Prose {
+        Prose(markdown: markdown, source: .study, trusted: evaluation.study.allowHTML)
     }
 
     mutating func tableBlocks(_ cell: TableCell) -> [Block] {
@@ -166,28 +166,31 @@ public struct DocumentBuilder {
             evaluation: evaluation, format: format, contextScale: cell?.scale == .linear ? .linear : .log,
             x: cell?.x ?? .context, seriesDimension: cell?.series)
         let title = cell?.title
-        let made: (caption: String, svg: String)?
+        let made: (caption: String, chart: Chart)?
         let topic: String
-        // Unique across a site, so a figure can also appear on the index page.
-        let id = "\(slug)-figure-\(figureCount + 1)"
         switch kind {
-        case .prefill: (made, topic) = (charts.metricChart(.prefill, id: id), "prefill")
-        case .concurrency: (made, topic) = (charts.metricChart(.concurrency, id: id), "concurrency")
-        case .decode: (made, topic) = (charts.metricChart(.decode, id: id), "decode")
-        case .switching: (made, topic) = (charts.metricChart(.switching, id: id), "switching")
-        case .cost: (made, topic) = (charts.metricChart(.cost, id: id), "cost")
-        case .memory: (made, topic) = (charts.memoryChart(id: id), "memory")
-        case .roofline: (made, topic) = (charts.rooflineChart(id: id), "roofline")
-        case .kvSession: (made, topic) = (charts.kvSessionBars(id: id), "kv")
+        case .prefill: (made, topic) = (charts.metricChart(.prefill), "prefill")
+        case .concurrency: (made, topic) = (charts.metricChart(.concurrency), "concurrency")
+        case .decode: (made, topic) = (charts.metricChart(.decode), "decode")
+        case .switching: (made, topic) = (charts.metricChart(.switching), "switching")
+        case .cost: (made, topic) = (charts.metricChart(.cost), "cost")
+        case .memory: (made, topic) = (charts.memoryChart(), "memory")
+        case .roofline: (made, topic) = (charts.rooflineChart(), "roofline")
+        case .kvSession: (made, topic) = (charts.kvSessionBars(), "kv")
         case .unsupported(let name): (made, topic) = (nil, name)
         }
         guard let made else {
             return .paragraph("This study has nothing to draw for this chart (it needs a mixed workload or measurements).")
         }
+        return addFigure(caption: title ?? made.caption, chart: made.chart, topic: topic)
+    }
+
+    /// Numbers the next figure; its chart is unique across a site, so it can also appear on the index page.
+    mutating func addFigure(caption: String, chart: Chart, topic: String) -> Block {
         figureCount += 1
         return .figure(Figure(
-            number: figureCount, id: "figure-\(figureCount)", caption: title ?? made.caption, svg: made.svg,
-            fileName: "\(slug)-figure-\(figureCount).svg", topic: topic))
+            number: figureCount, id: "figure-\(figureCount)", chartID: "\(slug)-figure-\(figureCount)", caption: caption,
+            chart: chart, fileName: "\(slug)-figure-\(figureCount).svg", topic: topic))
     }
 
     // MARK: Tables

@@ -18,8 +18,7 @@ struct SectionContext {
 /// Exactly one member is set; the template renders the one that is.
 struct BlockContext {
     var paragraph: TextContext?
-    var html: ContentContext?
-    var markdown: ContentContext?
+    var prose: ContentContext?
     var figure: FigureContext?
     var table: TableContext?
     var traces: TracesContext?
@@ -29,12 +28,10 @@ struct TextContext { var text: String }
 struct ContentContext { var content: String }
 
 struct FigureContext {
-    var inlineSVG: Bool
     var id: String
     var number: Int
     var caption: String
     var svg: String
-    var href: String
 }
 
 struct TableContext {

@@ -1,10 +1,8 @@
 import KVEstimator
 import KVStudy
-import KVMarkdown
 
-/// Renders documents: Document → Markdown (report template) → HTML (libcmark) → page (page
-/// template). kvplan's own HTML — figures, tables, user prose already rendered in safe mode — is
-/// stood in for by placeholders while libcmark runs and put back after, so it is never re-parsed.
+/// Renders documents: lays an evaluated study out as a `Document`, then writes it as an HTML page
+/// (`HTMLWriter` through the report and page templates) or as Markdown (`MarkdownWriter`).
 public struct ReportRenderer: Sendable {
     public static let kvplanVersion = "0.1.0"
 
@@ -25,8 +23,6 @@ public struct ReportRenderer: Sendable {
         }
     }
 
-    public enum Target: Sendable { case html, markdown }
-
     /// Evaluates a study and lays it out.
     public func document(for study: Study, slug: String) throws(EstimatorInputError) -> Document {
         document(for: try StudyEvaluation(study: study), slug: slug)
@@ -40,63 +36,14 @@ public struct ReportRenderer: Sendable {
         return DocumentBuilder.build(evaluation, slug: slug, kvplanVersion: Self.kvplanVersion, methodologyMarkdown: methodology)
     }
 
-    /// The report as Markdown, with placeholders for kvplan's HTML blocks, and those blocks.
-    func markdownWithPlaceholders(_ document: Document, target: Target, links: Links) -> (String, [String]) {
-        var chunks: [String] = []
-        func placeholder(_ html: String) -> String {
-            chunks.append(html)
-            return "<!--kvplan-block-\(chunks.count - 1)-->"
-        }
-        let sections = document.sections.map { section in
-            SectionContext(id: section.id, title: section.title, blocks: section.blocks.map { block in
-                var context = BlockContext()
-                switch block {
-                case .paragraph(let text): context.paragraph = TextContext(text: text)
-                case .html(let html): context.html = ContentContext(content: placeholder(html))
-                case .markdown(let markdown): context.markdown = ContentContext(content: markdown)
-                case .figure(let figure):
-                    context.figure = FigureContext(
-                        inlineSVG: target == .html, id: figure.id, number: figure.number, caption: figure.caption,
-                        svg: placeholder(figure.svg), href: links.figure(figure))
-                case .table(let table):
-                    context.table = TableContext(
-                        id: table.id, number: table.number, caption: table.caption, csvHref: links.table(table),
-                        fileName: table.fileName, html: placeholder(table.html))
-                case .traces(let summary, let groups):
-                    context.traces = TracesContext(summary: summary, groups: groups.map { group in
-                        TraceGroupContext(heading: group.heading, lines: group.lines.map {
-                            TraceLineContext(quantity: $0.quantity, formula: $0.formula, substituted: $0.substituted, result: $0.result)
-                        })
-                    })
-                }
-                return context
-            })
-        }
-        let context = ReportContext(
-            title: document.title, subtitle: document.subtitle,
-            descriptionHTML: document.descriptionHTML.isEmpty ? "" : placeholder(document.descriptionHTML),
-            hasFindings: !document.findings.isEmpty, findings: document.findings, sections: sections)
-        return (templates.render(context, "report"), chunks)
-    }
-
-    static func substitute(_ text: String, _ chunks: [String]) -> String {
-        var result = text
-        for (index, chunk) in chunks.enumerated().reversed() {
-            result = result.replacingOccurrences(of: "<!--kvplan-block-\(index)-->", with: chunk)
-        }
-        return result
-    }
-
     /// GitHub-readable Markdown (figures as linked SVG files).
     public func markdown(_ document: Document, links: Links) -> String {
-        let (markdown, chunks) = markdownWithPlaceholders(document, target: .markdown, links: links)
-        return Self.tidy(Self.substitute(markdown, chunks))
+        MarkdownWriter.write(document, links: links)
     }
 
-    /// The report body as HTML: the Markdown through libcmark, kvplan's blocks put back after.
+    /// The report body as HTML.
     public func htmlBody(_ document: Document, links: Links) -> String {
-        let (markdown, chunks) = markdownWithPlaceholders(document, target: .html, links: links)
-        return Self.substitute(Markdown.html(markdown, trust: .trusted), chunks)
+        HTMLWriter.body(document, templates: templates, links: links)
     }
 
     /// The whole page.
@@ -117,7 +64,7 @@ public struct ReportRenderer: Sendable {
             content: htmlBody(document, links: links),
             studyPath: document.provenance.studyPath, studySHA256: document.provenance.studySHA256,
             catalog: document.provenance.catalogSHA256.map { CatalogHash(name: $0.name, sha256: $0.sha256) },
-            calibrated: false)
+            calibrated: document.calibrated)
         return Self.tidy(templates.render(context, "page"))
     }
 

@@ -35,7 +35,7 @@ public struct Site {
             let document = renderer.document(for: evaluation, slug: slug)
             let json = Self.resultsJSON(evaluation)
             if options.singleFile {
-                let links = ReportRenderer.Links(figure: { $0.fileName }, table: { Self.dataURI($0.csv, type: "text/csv") })
+                let links = ReportRenderer.Links(figure: { $0.fileName }, table: { Self.dataURI(CSVWriter.write($0), type: "text/csv") })
                 let page = renderer.page(
                     document, links: links, stylesheet: .inline, siteHref: nil,
                     downloads: [(Self.dataURI(json, type: "application/json"), "\(slug).json", "all results (JSON)")])
@@ -45,17 +45,17 @@ public struct Site {
                 files["\(slug).html"] = Array(renderer.page(
                     document, links: links, stylesheet: .link("style.css"), siteHref: "index.html",
                     downloads: [("\(slug)/\(slug).json", "\(slug).json", "all results (JSON)")]).utf8)
-                for table in document.tables { files["\(slug)/\(table.fileName)"] = Array(table.csv.utf8) }
+                for table in document.tables { files["\(slug)/\(table.fileName)"] = Array(CSVWriter.write(table).utf8) }
                 files["\(slug)/\(slug).json"] = Array(json.utf8)
                 entries.append(IndexEntry(
                     href: "\(slug).html", title: document.title, headline: document.headline,
-                    figure: document.headlineFigure.map { IndexFigure(svg: $0.svg, caption: $0.caption) }))
+                    figure: document.headlineFigure.map { IndexFigure(svg: HTMLWriter.svg($0), caption: $0.caption) }))
             }
             if options.markdown {
                 let links = ReportRenderer.Links(figure: { "\(slug)/\($0.fileName)" }, table: { "\(slug)/\($0.fileName)" })
                 files["\(slug).md"] = Array(renderer.markdown(document, links: links).utf8)
-                for figure in document.figures { files["\(slug)/\(figure.fileName)"] = Array(figure.svg.utf8) }
-                for table in document.tables { files["\(slug)/\(table.fileName)"] = Array(table.csv.utf8) }
+                for figure in document.figures { files["\(slug)/\(figure.fileName)"] = Array(HTMLWriter.svg(figure).utf8) }
+                for table in document.tables { files["\(slug)/\(table.fileName)"] = Array(CSVWriter.write(table).utf8) }
             }
         }
         if !options.singleFile {
