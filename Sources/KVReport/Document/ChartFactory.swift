@@ -1,7 +1,7 @@
 import KVEstimator
 import KVStudy
 
-/// The charts of a study: one line chart per metric (context on a log axis, one series per
+/// The charts of a study: one line chart per quantity (context on a log axis, one series per
 /// scenario), the memory stack, and the roofline. All charts of a kind come from one component.
 struct ChartFactory {
     let evaluation: StudyEvaluation
@@ -49,8 +49,8 @@ struct ChartFactory {
         Axis(title: "context length (tokens)", scale: contextScale, format: { Format.tokens(Int($0.rounded())) })
     }
 
-    func metricChart(_ metric: Metric) -> (caption: String, chart: Chart) {
-        if x != .context { return metricBars(metric) }
+    func quantityChart(_ quantity: Quantity) -> (caption: String, chart: Chart) {
+        if x != .context { return quantityBars(quantity) }
         // One line per scenario; a `series` dimension keeps only its lines, the rest at their first entry.
         let shown = seriesDimension.map { dimension in scenarios(varying: dimension == .context ? [] : [dimension]) } ?? evaluation.series
         let series = shown.map { scenario in
@@ -60,7 +60,7 @@ struct ChartFactory {
                         : Self.name(scenario.scenario, dimension) + (evaluation.study.mode == .both ? " · \(scenario.scenario.mode.rawValue)" : "")
                 } ?? scenario.label,
                 points: zip(evaluation.contexts, scenario.estimates).compactMap { context, estimate in
-                    metric.value(estimate).map { ChartPoint(x: Double(context), y: $0) }
+                    quantity.value(estimate).map { ChartPoint(x: Double(context), y: $0) }
                 },
                 dashed: scenario.scenario.mode == .peak && evaluation.study.mode == .both)
         }
@@ -68,27 +68,27 @@ struct ChartFactory {
         let values = all.filter { $0 > 0 }
         let spread = (values.max() ?? 1) / max(values.min() ?? 1, 1e-300)
         // A log axis when values span decades, unless a zero (a point that matters: "none fits") would vanish.
-        let logScale = spread > 20 && (metric.prefersLog || values.count == all.count)
+        let logScale = spread > 20 && (quantity.prefersLog || values.count == all.count)
         let y = Axis(
-            title: "\(metric.name.lowercased()) (\(metric.unit))",
+            title: "\(quantity.name.lowercased()) (\(quantity.unit))",
             scale: logScale ? .log : .linear,
-            format: { metric.format($0) })
+            format: { quantity.formatted($0) })
         var annotations: [ChartAnnotation] = []
         let maxContexts = Set(evaluation.series.map(\.scenario.model.maxContext))
         if maxContexts.count == 1, let maxContext = maxContexts.first,
            let last = evaluation.contexts.last, let first = evaluation.contexts.first, maxContext < last, maxContext > first {
             annotations.append(ChartAnnotation(x: Double(maxContext), label: "max context \(Format.tokens(maxContext))"))
         }
-        let title = "\(metric.name) vs context length"
+        let title = "\(quantity.name) vs context length"
         let chart = LineChart(title: title, x: contextAxis, y: y, series: series, annotations: annotations)
         let per = seriesDimension.map { $0 == .context ? "scenario" : $0.rawValue } ?? "scenario"
         let note = seriesDimension.map { fixedNote(free: $0 == .context ? [.model, .hardware, .compression] : [$0]) } ?? ""
-        return ("\(metric.name) (\(metric.unit)) against context length, one line per \(per)\(note).", .line(chart))
+        return ("\(quantity.name) (\(quantity.unit)) against context length, one line per \(per)\(note).", .line(chart))
     }
 
-    /// A metric across the entries of the `x` dimension, as grouped bars: one bar per entry of the
+    /// A quantity across the entries of the `x` dimension, as grouped bars: one bar per entry of the
     /// `series` dimension, or per context (a few, spread over the study's) when there is none.
-    func metricBars(_ metric: Metric) -> (caption: String, chart: Chart) {
+    func quantityBars(_ quantity: Quantity) -> (caption: String, chart: Chart) {
         let categories = names(x)
         let perContext = seriesDimension == nil || seriesDimension == .context
         let contexts = perContext ? Self.spread(evaluation.contexts, count: 3) : [evaluation.contexts.last ?? 0]
@@ -101,15 +101,15 @@ struct ChartFactory {
                 let scenario = candidates.first {
                     Self.name($0.scenario, x) == category && (perContext || Self.name($0.scenario, seriesDimension!) == group)
                 }
-                return scenario.flatMap { $0.estimates.first { $0.context == context } }.flatMap(metric.value) ?? 0
+                return scenario.flatMap { $0.estimates.first { $0.context == context } }.flatMap(quantity.value) ?? 0
             })
         }
         let chart = BarChart(
-            title: "\(metric.name) by \(x.rawValue)", categories: categories, series: bars,
-            y: Axis(title: "\(metric.name.lowercased()) (\(metric.unit))", scale: .linear, format: { metric.format($0) }),
+            title: "\(quantity.name) by \(x.rawValue)", categories: categories, series: bars,
+            y: Axis(title: "\(quantity.name.lowercased()) (\(quantity.unit))", scale: .linear, format: { quantity.formatted($0) }),
             categoryTitle: x.rawValue)
         let at = perContext ? "at \(contexts.map(Format.tokens).joined(separator: ", ")) tokens" : "at \(Format.tokens(contexts[0])) tokens"
-        return ("\(metric.name) (\(metric.unit)) by \(x.rawValue), \(at)\(fixedNote(free: [x] + (perContext ? [] : [seriesDimension!]))).", .bars(chart))
+        return ("\(quantity.name) (\(quantity.unit)) by \(x.rawValue), \(at)\(fixedNote(free: [x] + (perContext ? [] : [seriesDimension!]))).", .bars(chart))
     }
 
     /// KV cache of one session per scenario at a few contexts, as grouped bars: the size that

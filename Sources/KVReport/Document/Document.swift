@@ -60,8 +60,8 @@ public struct Figure: Sendable {
     public var chart: Chart
     /// File name when drawn beside a Markdown report.
     public var fileName: String
-    /// What the figure shows (`concurrency`, `cost`, `measured`, …).
-    public var topic: String
+    /// What the figure shows.
+    public var topic: Topic
 }
 
 /// What a figure draws: one of kvplan's chart components, as data.

@@ -32,7 +32,7 @@ public struct DocumentBuilder {
             sections: sections,
             provenance: Provenance.of(evaluation, kvplanVersion: kvplanVersion),
             headline: tagged.first { $0.topic == topic }?.text ?? tagged.first?.text ?? builder.subtitle,
-            headlineFigure: figures.first { $0.topic == topic.rawValue } ?? figures.first,
+            headlineFigure: figures.first { $0.topic == topic } ?? figures.first,
             calibrated: study.mode != .peak)
     }
 
@@ -55,20 +55,20 @@ public struct DocumentBuilder {
         sections.append(Section(id: "setup", title: "Setup", blocks: setupBlocks()))
         sections.append(Section(id: "prefill", title: "Challenge 1 · Prefill (GPU FLOP/s)", blocks: [
             .paragraph("Reading the prompt costs 2 FLOPs per active parameter per token plus causal attention over n²/2 token pairs per layer, so prefill time grows linearly at first and quadratically once attention dominates."),
-            figure(.prefill), metricTable(.prefill), prefillSplit(), traces(["Prefill"]),
+            figure(.prefill), quantityTable(.prefill), prefillSplit(), traces(.prefill),
         ]))
         sections.append(Section(id: "concurrency", title: "Challenge 2 · Concurrency (HBM size)", blocks: [
             .paragraph("After prefill every session keeps its KV cache in HBM beside the weights; how many sessions fit is the free memory divided by one session's cache."),
-            figure(.concurrency)] + (evaluation.series.count > 1 ? [figure(.kvSession)] : []) + [
-            figure(.memory), metricTable(.concurrency), traces(["Weights", "KV cache per session", "Concurrency"]),
+            figure(.concurrency)] + kvSessionFigure() + [
+            figure(.memory), quantityTable(.concurrency), traces(.concurrency),
         ]))
         sections.append(Section(id: "decode", title: "Challenge 3 · Decode (HBM bandwidth)", blocks: [
             .paragraph("Every output token reads all the weights and every resident session's KV cache from HBM; the KV read grows with the context. Figures are for \(m) output tokens at the batch shown in the appendix."),
-            figure(.decode), metricTable(.decode, also: .decodeStep), figure(.roofline), traces(["Decode step", "Decode of m tokens"]),
+            figure(.decode), quantityTable(.decode, also: .decodeStep), figure(.roofline), traces(.decode),
         ]))
         sections.append(Section(id: "switching", title: "Challenge 4 · Context switching (host link)", blocks: [
             .paragraph("When more users want the GPU than fit in HBM, sessions are swapped out to host memory and back over the host link; the time is the KV cache moved divided by the link bandwidth."),
-            figure(.switching), metricTable(.switching), traces(["Context switch"]),
+            figure(.switching), quantityTable(.switching), traces(.switching),
         ]))
         sections.append(Section(id: "cost", title: "Compression and cost", blocks: costBlocks()))
         if evaluation.study.workload.sharing != nil {
@@ -112,7 +112,7 @@ public struct DocumentBuilder {
             case .chart(let chart) where chart.kind == .sharing:
                 blocks.append(contentsOf: sharingBlocks().filter { if case .figure = $0 { true } else { false } })
             case .chart(let chart):
-                blocks.append(figure(ChartKind(chart.kind), cell: chart))
+                blocks.append(figure(chart.kind, cell: chart))
             case .table(let table):
                 blocks.append(contentsOf: tableBlocks(table))
             }
@@ -128,11 +128,9 @@ public struct DocumentBuilder {
     mutating func tableBlocks(_ cell: TableCell) -> [Block] {
         switch cell.kind {
         case .setup: return setupBlocks()
-        case .concurrency: return [metricTable(.concurrency, title: cell.title)]
-        case .prefill: return [metricTable(.prefill, title: cell.title)]
-        case .decode: return [metricTable(.decode, also: .decodeStep, title: cell.title)]
-        case .switching: return [metricTable(.switching, title: cell.title)]
-        case .cost: return [metricTable(.cost, title: cell.title)]
+        case .concurrency, .prefill, .decode, .switching, .cost:
+            let quantity = Quantity(key: cell.kind.quantity!)
+            return [quantityTable(quantity, also: quantity.key == .decode ? .decodeStep : nil, title: cell.title)]
         case .appendix: return [appendixTable()]
         case .measured:
             guard case .success(let measured) = evaluation.measured else { return [] }
@@ -144,49 +142,33 @@ public struct DocumentBuilder {
 
     // MARK: Figures
 
-    enum ChartKind {
-        case prefill, concurrency, memory, kvSession, decode, switching, roofline, cost, unsupported(String)
-
-        init(_ kind: ChartCell.Kind) {
-            switch kind {
-            case .prefill: self = .prefill
-            case .concurrency: self = .concurrency
-            case .memory: self = .memory
-            case .decode: self = .decode
-            case .switching: self = .switching
-            case .roofline: self = .roofline
-            case .cost: self = .cost
-            case .sharing, .measured: self = .unsupported(kind.rawValue)
-            }
-        }
-    }
-
-    mutating func figure(_ kind: ChartKind, cell: ChartCell? = nil) -> Block {
+    /// A chart cell's figure (or the default layout's): its quantity against context, or the
+    /// memory stack, or the roofline.
+    mutating func figure(_ kind: ChartCell.Kind, cell: ChartCell? = nil) -> Block {
         let charts = ChartFactory(
             evaluation: evaluation, format: format, contextScale: cell?.scale == .linear ? .linear : .log,
             x: cell?.x ?? .context, seriesDimension: cell?.series)
-        let title = cell?.title
-        let made: (caption: String, chart: Chart)?
-        let topic: String
-        switch kind {
-        case .prefill: (made, topic) = (charts.metricChart(.prefill), "prefill")
-        case .concurrency: (made, topic) = (charts.metricChart(.concurrency), "concurrency")
-        case .decode: (made, topic) = (charts.metricChart(.decode), "decode")
-        case .switching: (made, topic) = (charts.metricChart(.switching), "switching")
-        case .cost: (made, topic) = (charts.metricChart(.cost), "cost")
-        case .memory: (made, topic) = (charts.memoryChart(), "memory")
-        case .roofline: (made, topic) = (charts.rooflineChart(), "roofline")
-        case .kvSession: (made, topic) = (charts.kvSessionBars(), "kv")
-        case .unsupported(let name): (made, topic) = (nil, name)
+        let made: (caption: String, chart: Chart)?, topic: Topic
+        switch (kind, kind.quantity) {
+        case (_, let key?): (made, topic) = (charts.quantityChart(Quantity(key: key)), .quantity(key))
+        case (.memory, nil): (made, topic) = (charts.memoryChart(), .memory)
+        case (.roofline, nil): (made, topic) = (charts.rooflineChart(), .roofline)
+        default: (made, topic) = (nil, .note)
         }
         guard let made else {
             return .paragraph("This study has nothing to draw for this chart (it needs a mixed workload or measurements).")
         }
-        return addFigure(caption: title ?? made.caption, chart: made.chart, topic: topic)
+        return addFigure(caption: cell?.title ?? made.caption, chart: made.chart, topic: topic)
+    }
+
+    /// One session's KV cache per scenario, when the study compares several.
+    mutating func kvSessionFigure() -> [Block] {
+        let charts = ChartFactory(evaluation: evaluation, format: format, contextScale: .log)
+        return charts.kvSessionBars().map { [addFigure(caption: $0.caption, chart: $0.chart, topic: .kvSession)] } ?? []
     }
 
     /// Numbers the next figure; its chart is unique across a site, so it can also appear on the index page.
-    mutating func addFigure(caption: String, chart: Chart, topic: String) -> Block {
+    mutating func addFigure(caption: String, chart: Chart, topic: Topic) -> Block {
         figureCount += 1
         return .figure(Figure(
             number: figureCount, id: "figure-\(figureCount)", chartID: "\(slug)-figure-\(figureCount)", caption: caption,
@@ -195,8 +177,8 @@ public struct DocumentBuilder {
 
     // MARK: Tables
 
-    /// Context down the side, one column per scenario (plus an optional second metric).
-    mutating func metricTable(_ metric: Metric, also second: Metric? = nil, title: String? = nil) -> Block {
+    /// Context down the side, one column per scenario (plus an optional second quantity).
+    mutating func quantityTable(_ quantity: Quantity, also second: Quantity? = nil, title: String? = nil) -> Block {
         tableCount += 1
         let contexts = evaluation.contexts
         let maxContexts = evaluation.series.map(\.scenario.model.maxContext)
@@ -205,20 +187,20 @@ public struct DocumentBuilder {
             shown: contexts.map { context in Format.tokens(context) + (maxContexts.contains { context > $0 } && maxContexts.allSatisfy { context > $0 } ? " *" : "") },
             raw: contexts.map(String.init))]
         for series in evaluation.series {
-            for metric in [metric] + (second.map { [$0] } ?? []) {
-                let values = series.estimates.map(metric.value)
+            for quantity in [quantity] + (second.map { [$0] } ?? []) {
+                let values = series.estimates.map(quantity.value)
                 columns.append(TableBuilder.Column(
-                    title: "\(series.label)\(second == nil ? "" : " — \(metric.id == "decode-step" ? "step" : "total")") (\(metric.unit))",
+                    title: "\(series.label)\(second == nil ? "" : " — \(quantity.key == .decodeStep ? "step" : "total")") (\(quantity.unit))",
                     numeric: true,
                     shown: zip(values, series.estimates).map { value, estimate in
                         guard let value else { return "—" }
-                        return metric.format(value) + (estimate.beyondMaxContext ? " *" : "") + (metric.id == "concurrency" && estimate.regime == .offload ? " (offload)" : "")
+                        return quantity.formatted(value) + (estimate.beyondMaxContext ? " *" : "") + (quantity.key == .concurrency && estimate.regime == .offload ? " (offload)" : "")
                     },
                     raw: values.map(TableBuilder.raw)))
             }
         }
         let baselineRows = Set(contexts.enumerated().filter { $0.element == evaluation.study.baseline.context }.map(\.offset))
-        let caption = (title ?? "\(metric.name)\(second.map { " and \($0.name.lowercased())" } ?? "") by context length")
+        let caption = (title ?? "\(quantity.name)\(second.map { " and \($0.name.lowercased())" } ?? "") by context length")
             + (evaluation.series.contains { $0.estimates.contains(where: \.beyondMaxContext) } ? "; * beyond the model's maximum context" : "")
         return .table(TableBuilder.table(number: tableCount, slug: slug, caption: caption, columns: columns, baselineRows: baselineRows))
     }
@@ -251,7 +233,9 @@ public struct DocumentBuilder {
         return lines.map { .paragraph($0) }
     }
 
-    func traces(_ quantities: [String]) -> Block {
+    /// The formulas behind a quantity, for the first scenario at the shortest and longest context.
+    func traces(_ quantity: Quantity) -> Block {
+        let quantities = quantity.traces
         let first = evaluation.first
         let contexts = Array(Set([evaluation.contexts.first, evaluation.contexts.last].compactMap { $0 })).sorted()
         let groups = contexts.map { context in

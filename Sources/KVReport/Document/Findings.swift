@@ -8,18 +8,12 @@ struct Findings {
     let evaluation: StudyEvaluation
     let format: Format
 
-    /// What a finding (and a figure) is about, so that the site index can pair its headline
-    /// sentence with the matching figure.
-    enum Topic: String {
-        case concurrency, offload, prefill, decode, switching, cost, measured, note
-    }
-
     var sentences: [String] { tagged.map(\.text) }
 
     /// The topic a study is mostly about: what it varies.
     var headlineTopic: Topic {
         let study = evaluation.study
-        if let chosen = study.headline, let topic = Topic(rawValue: chosen.rawValue) { return topic }
+        if let chosen = study.headline { return Topic(chosen) }
         if !study.measurements.isEmpty { return .measured }
         if study.compressions.count > 1 { return .cost }
         return .concurrency

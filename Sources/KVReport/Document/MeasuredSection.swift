@@ -46,7 +46,7 @@ extension DocumentBuilder {
             x: Axis(title: "context length (tokens)", scale: .log, format: { Format.tokens(Int($0.rounded())) }),
             y: Axis(title: "\(what.lowercased()) time (s)", scale: .log, format: { Format.fixed($0, significant: 3) }),
             series: series)
-        return addFigure(caption: "\(what) of each measured model: measured points (markers) over kvplan's predictions at peak (dashed) and calibrated (solid).", chart: .line(chart), topic: "measured-overlay")
+        return addFigure(caption: "\(what) of each measured model: measured points (markers) over kvplan's predictions at peak (dashed) and calibrated (solid).", chart: .line(chart), topic: .measuredOverlay)
     }
 
     /// Every point: predicted against measured, peak and calibrated, with the line of perfect agreement.
@@ -62,7 +62,7 @@ extension DocumentBuilder {
                 ChartSeries(name: "peak", points: peak.points.map { ChartPoint(x: $0.measurement.seconds, y: $0.predictedSeconds) }, markersOnly: true),
                 ChartSeries(name: "calibrated", points: calibrated.points.map { ChartPoint(x: $0.measurement.seconds, y: $0.predictedSeconds) }, markersOnly: true),
             ])
-        return addFigure(caption: "Each measurement against its prediction: points on the dashed line are exact; points below it are optimistic.", chart: .line(chart), topic: "measured")
+        return addFigure(caption: "Each measurement against its prediction: points on the dashed line are exact; points below it are optimistic.", chart: .line(chart), topic: .measured)
     }
 
     mutating func measuredTable(peak: MeasurementComparison, calibrated: MeasurementComparison) -> Block {

@@ -44,7 +44,7 @@ extension DocumentBuilder {
             x: Axis(title: "context of the long prompt (tokens)", scale: .log, format: { Format.tokens(Int($0.rounded())) }),
             y: Axis(title: "longest pause of co-resident decode (s)", scale: .log, format: { Format.fixed($0, significant: 3) }),
             series: series)
-        return addFigure(caption: "How long other sessions' decode stops while a long prompt is prefilled: all of it without chunking (dashed), one iteration with chunked prefill (solid).", chart: .line(chart), topic: "sharing")
+        return addFigure(caption: "How long other sessions' decode stops while a long prompt is prefilled: all of it without chunking (dashed), one iteration with chunked prefill (solid).", chart: .line(chart), topic: .sharing)
     }
 
     mutating func sharingTTFTFigure(mix: SharingWorkload) -> Block {
@@ -66,7 +66,7 @@ extension DocumentBuilder {
             y: Axis(title: "TTFT of a \(Format.tokens(mix.shortContextTokens))-token request (s)", scale: .log, format: { Format.fixed($0, significant: 3) }),
             series: [ChartSeries(name: "mean", points: mean), ChartSeries(name: "p99", points: p99, dashed: true)],
             annotations: [ChartAnnotation(x: mix.longFraction, label: "this study")] + (saturation.map { [ChartAnnotation(x: $0, label: "queue saturates")] } ?? []))
-        return addFigure(caption: "Short requests wait behind long prompts in the prefill queue (M/G/1, first come first served, \(Format.fixed(mix.arrivalsPerSecond, significant: 3)) requests/s, \(sweep.label)): the mean is Pollaczek–Khinchine's, the p99 the exact waiting-time distribution computed numerically. The mean hides the tail.", chart: .line(chart), topic: "sharing-ttft")
+        return addFigure(caption: "Short requests wait behind long prompts in the prefill queue (M/G/1, first come first served, \(Format.fixed(mix.arrivalsPerSecond, significant: 3)) requests/s, \(sweep.label)): the mean is Pollaczek–Khinchine's, the p99 the exact waiting-time distribution computed numerically. The mean hides the tail.", chart: .line(chart), topic: .sharingTTFT)
     }
 
     mutating func sharingPagedFigure(mix: SharingWorkload) -> Block {
@@ -80,7 +80,7 @@ extension DocumentBuilder {
             x: Axis(title: "context length (tokens)", scale: .log, format: { Format.tokens(Int($0.rounded())) }),
             y: Axis(title: "concurrent sessions", scale: .linear, format: { Format.integer(Int($0.rounded())) }),
             series: series)
-        return addFigure(caption: "Paged KV (vLLM's PagedAttention, arXiv 2309.06180) wastes on average (B − 1)/2 tokens per session; a server that reserves the model's maximum context per session holds far fewer short sessions.", chart: .line(chart), topic: "sharing-paged")
+        return addFigure(caption: "Paged KV (vLLM's PagedAttention, arXiv 2309.06180) wastes on average (B − 1)/2 tokens per session; a server that reserves the model's maximum context per session holds far fewer short sessions.", chart: .line(chart), topic: .sharingPaged)
     }
 
     mutating func sharingTable() -> Block {
