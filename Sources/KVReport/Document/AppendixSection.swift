@@ -2,9 +2,16 @@ import KVEstimator
 import KVStudy
 
 /// "Appendix: every number": every estimate of every scenario at every context in one table.
-extension DocumentBuilder {
-    mutating func appendixTable() -> Block {
-        tableCount += 1
+struct AppendixSection: ReportSection {
+    let id = "appendix"
+    let title = "Appendix: every number"
+    let layout: Layout
+
+    func blocks() -> [Block] {
+        [.paragraph("Every figure of every scenario at every context. The JSON download holds the same numbers with all fields."), appendixTable()]
+    }
+
+    func appendixTable() -> Block {
         var rows: [(ScenarioSeriesLabel: String, estimate: Estimate, series: StudyEvaluation.ScenarioSeries)] = []
         for series in evaluation.series {
             for estimate in series.estimates { rows.append((series.label, estimate, series)) }
@@ -34,6 +41,6 @@ extension DocumentBuilder {
         let baselineRows = Set(rows.enumerated().filter {
             $0.element.estimate.context == evaluation.study.baseline.context && $0.element.series.isBaselineCompression
         }.map(\.offset))
-        return .table(TableBuilder.table(number: tableCount, slug: slug, caption: "Every estimate of the study", columns: columns, baselineRows: baselineRows))
+        return .table(layout.table(caption: "Every estimate of the study", columns: columns, baselineRows: baselineRows))
     }
 }

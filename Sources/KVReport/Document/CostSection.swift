@@ -3,12 +3,16 @@ import KVStudy
 
 /// "Compression and cost": relative cost per session against the baseline, and the KV reduction
 /// that would bring the longest context down to it.
-extension DocumentBuilder {
-    mutating func costBlocks() -> [Block] {
+struct CostSection: ReportSection {
+    let id = "cost"
+    let title = "Compression and cost"
+    let layout: Layout
+
+    func blocks() -> [Block] {
         let study = evaluation.study
         var blocks: [Block] = [
             .paragraph("A session is one prefill and \(study.workload.outputTokens) output tokens; with \(study.workload.users) user\(study.workload.users == 1 ? "" : "s") competing, sessions that do not fit are swapped in and out once per turn. Relative cost divides a session's GPU-seconds by the baseline's (\(Format.tokens(study.baseline.context)) tokens, \(study.baseline.compression.name)): 1× is \"as cheap as the baseline\"."),
-            figure(.cost), quantityTable(.cost),
+            layout.chart(.cost), layout.quantityTable(.cost),
         ]
         if let longest = study.contexts.last {
             let needs = evaluation.series.map { series -> String in

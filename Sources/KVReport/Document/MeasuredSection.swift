@@ -4,8 +4,13 @@ import KVStudy
 /// The "Measured vs predicted" section of a study with measurements (issue 5): the measured
 /// points over the predicted curves at peak and calibrated, a parity chart, the error of every
 /// point, the MAPE and the factors `kvplan calibrate` fits to the same data.
-extension DocumentBuilder {
-    mutating func measuredBlocks() -> [Block] {
+struct MeasuredSection: ReportSection {
+    let id = "measured"
+    let title = "Measured vs predicted"
+    let layout: Layout
+    var applies: Bool { !evaluation.study.measurements.isEmpty }
+
+    func blocks() -> [Block] {
         let study = evaluation.study
         let measured: MeasuredEvaluation
         switch evaluation.measured {
@@ -32,7 +37,7 @@ extension DocumentBuilder {
     }
 
     /// Measured points of one phase at batch 1 over the predicted curves, per model.
-    mutating func overlayFigure(_ overlay: MeasuredEvaluation.Overlay) -> Block {
+    func overlayFigure(_ overlay: MeasuredEvaluation.Overlay) -> Block {
         var series: [ChartSeries] = []
         for curve in overlay.curves {
             for (mode, points) in curve.predicted {
@@ -46,11 +51,11 @@ extension DocumentBuilder {
             x: Axis(title: "context length (tokens)", scale: .log, format: { Format.tokens(Int($0.rounded())) }),
             y: Axis(title: "\(what.lowercased()) time (s)", scale: .log, format: { Format.fixed($0, significant: 3) }),
             series: series)
-        return addFigure(caption: "\(what) of each measured model: measured points (markers) over kvplan's predictions at peak (dashed) and calibrated (solid).", chart: .line(chart), topic: .measuredOverlay)
+        return layout.figure(caption: "\(what) of each measured model: measured points (markers) over kvplan's predictions at peak (dashed) and calibrated (solid).", chart: .line(chart), topic: .measuredOverlay)
     }
 
     /// Every point: predicted against measured, peak and calibrated, with the line of perfect agreement.
-    mutating func parityFigure(peak: MeasurementComparison, calibrated: MeasurementComparison) -> Block {
+    func parityFigure(peak: MeasurementComparison, calibrated: MeasurementComparison) -> Block {
         let all = peak.points.map(\.measurement.seconds) + peak.points.map(\.predictedSeconds) + calibrated.points.map(\.predictedSeconds)
         let low = (all.min() ?? 1e-3) / 1.5, high = (all.max() ?? 1) * 1.5
         let chart = LineChart(
@@ -62,14 +67,13 @@ extension DocumentBuilder {
                 ChartSeries(name: "peak", points: peak.points.map { ChartPoint(x: $0.measurement.seconds, y: $0.predictedSeconds) }, markersOnly: true),
                 ChartSeries(name: "calibrated", points: calibrated.points.map { ChartPoint(x: $0.measurement.seconds, y: $0.predictedSeconds) }, markersOnly: true),
             ])
-        return addFigure(caption: "Each measurement against its prediction: points on the dashed line are exact; points below it are optimistic.", chart: .line(chart), topic: .measured)
+        return layout.figure(caption: "Each measurement against its prediction: points on the dashed line are exact; points below it are optimistic.", chart: .line(chart), topic: .measured)
     }
 
-    mutating func measuredTable(peak: MeasurementComparison, calibrated: MeasurementComparison) -> Block {
-        tableCount += 1
+    func measuredTable(peak: MeasurementComparison, calibrated: MeasurementComparison) -> Block {
         let points = zip(peak.points, calibrated.points).map { ($0, $1) }
         let percent = { (value: Double) in (value >= 0 ? "+" : "") + Format.decimalString(value * 100, decimals: 1) }
-        return .table(TableBuilder.table(number: tableCount, slug: slug, caption: "Every measurement with its predictions and errors", columns: [
+        return .table(layout.table(caption: "Every measurement with its predictions and errors", columns: [
             .init(title: "model", numeric: false, shown: points.map(\.0.measurement.model), raw: points.map(\.0.measurement.model)),
             .init(title: "hardware", numeric: false, shown: points.map(\.0.measurement.hardware), raw: points.map(\.0.measurement.hardware)),
             .init(title: "phase", numeric: false, shown: points.map(\.0.measurement.phase.rawValue), raw: points.map(\.0.measurement.phase.rawValue)),

@@ -4,12 +4,15 @@ import KVStudy
 /// "Published figures beside kvplan's": each of the study's `references` next to the value
 /// kvplan computes for the same scenario and context, and the difference. The published numbers
 /// are the study's data (with their sources); kvplan's come from the estimator.
-extension DocumentBuilder {
-    mutating func referenceBlocks() -> [Block] {
+struct ReferencesSection: ReportSection {
+    let id = "published"
+    let title = "Published figures beside kvplan's"
+    let layout: Layout
+
+    func blocks() -> [Block] {
         let study = evaluation.study
         let rows = evaluation.references.map { ($0.reference, $0.label, $0.computed) }
         guard !rows.isEmpty else { return [] }
-        tableCount += 1
         let format = self.format
         let shown = { (quantity: String, value: Double) -> String in
             if quantity.hasSuffix("_bytes") || quantity == "kv_bytes_per_token" { return format.bytes(value) }
@@ -25,7 +28,7 @@ extension DocumentBuilder {
         }
         return [
             .paragraph("Figures published elsewhere for the same setups, beside what kvplan computes; the difference is kvplan's value relative to the published one."),
-            .table(TableBuilder.table(number: tableCount, slug: slug, caption: "Published figures beside kvplan's", columns: [
+            .table(layout.table(caption: "Published figures beside kvplan's", columns: [
                 .init(title: "quantity", numeric: false, shown: rows.map(\.0.quantity), raw: rows.map(\.0.quantity)),
                 .init(title: "scenario", numeric: false, shown: rows.map(\.1), raw: rows.map(\.1)),
                 .init(title: "context (tokens)", numeric: true, shown: rows.map { Format.tokens($0.0.context) }, raw: rows.map { String($0.0.context) }),

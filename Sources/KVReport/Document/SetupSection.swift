@@ -3,11 +3,14 @@ import KVStudy
 
 /// "Setup": the models, GPUs and compression settings a study compares, with their sources,
 /// and the workload.
-extension DocumentBuilder {
-    mutating func setupBlocks() -> [Block] {
+struct SetupSection: ReportSection {
+    let id = "setup"
+    let title = "Setup"
+    let layout: Layout
+
+    func blocks() -> [Block] {
         let study = evaluation.study
         var blocks: [Block] = [.paragraph("The models, GPUs and compression settings this study compares, with the sources of their figures.")]
-        tableCount += 1
         let models = study.models
         let kvPerToken = evaluation.models.map { figures in
             switch figures.kvBytesPerToken {
@@ -16,7 +19,7 @@ extension DocumentBuilder {
             }
         }
         let counts = evaluation.models.map(\.parameters)
-        blocks.append(.table(TableBuilder.table(number: tableCount, slug: slug, caption: "Models", columns: [
+        blocks.append(.table(layout.table(caption: "Models", columns: [
             .init(title: "model", numeric: false, shown: models.map(\.label), raw: models.map(\.name)),
             .init(title: "parameters (B)", numeric: true, shown: counts.map { count in
                 // Declared on the model card; the computed count beside it when they differ by more than 2%.
@@ -31,9 +34,8 @@ extension DocumentBuilder {
             .init(title: "max context (tokens)", numeric: true, shown: models.map { Format.integer($0.maxContext) }, raw: models.map { String($0.maxContext) }),
             .init(title: "source", numeric: false, shown: models.map(\.source), raw: models.map(\.source)),
         ])))
-        tableCount += 1
         let hardware = study.hardware
-        blocks.append(.table(TableBuilder.table(number: tableCount, slug: slug, caption: "Hardware (per GPU; HBM capacities are binary on real parts)", columns: [
+        blocks.append(.table(layout.table(caption: "Hardware (per GPU; HBM capacities are binary on real parts)", columns: [
             .init(title: "hardware", numeric: false, shown: hardware.map(\.label), raw: hardware.map(\.name)),
             .init(title: "GPUs", numeric: true, shown: hardware.map { String($0.gpus) }, raw: hardware.map { String($0.gpus) }),
             .init(title: "HBM (\(format.gigabyteName))", numeric: true, shown: hardware.map { Format.fixed($0.hbmBytes / format.gigabyte, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.hbmBytes / format.gigabyte) }),
@@ -42,9 +44,8 @@ extension DocumentBuilder {
             .init(title: "host link", numeric: false, shown: hardware.map { "\($0.hostLink.name), \(Format.fixed($0.hostLink.bytesPerSecond / 1e9, significant: 3)) GB/s, \($0.hostLink.duplex.rawValue) duplex" }, raw: hardware.map { "\($0.hostLink.name), \(TableBuilder.raw($0.hostLink.bytesPerSecond / 1e9)) GB/s, \($0.hostLink.duplex.rawValue) duplex" }),
             .init(title: "source", numeric: false, shown: hardware.map(\.source), raw: hardware.map(\.source)),
         ])))
-        tableCount += 1
         let compressions = study.compressions
-        blocks.append(.table(TableBuilder.table(number: tableCount, slug: slug, caption: "Compression settings (applied after prefill)", columns: [
+        blocks.append(.table(layout.table(caption: "Compression settings (applied after prefill)", columns: [
             .init(title: "compression", numeric: false, shown: compressions.map(\.label), raw: compressions.map(\.name)),
             .init(title: "axis", numeric: false, shown: compressions.map(\.axis), raw: compressions.map(\.axis)),
             .init(title: "settings", numeric: false, shown: compressions.map(CompressionSummary.settings), raw: compressions.map(CompressionSummary.settings)),

@@ -5,13 +5,18 @@ import KVStudy
 /// tenants of a GPU — the decode stall and chunked prefill, the short requests' time to first
 /// token behind long prompts (mean and p99 of an M/G/1 queue), paged against reserved KV, and
 /// moving KV between machines instead of recomputing it.
-extension DocumentBuilder {
+struct SharingSection: ReportSection {
+    let id = "sharing"
+    let title = "Sharing the GPU"
+    let layout: Layout
+    var applies: Bool { evaluation.study.workload.sharing != nil }
+
     /// The first scenario's sharing figures at every context, when the workload describes a mix.
     var sharingSeries: [(label: String, estimates: [SharingEstimate])] {
         evaluation.compared.compactMap { series in series.sharing.isEmpty ? nil : (series.label, series.sharing) }
     }
 
-    mutating func sharingBlocks() -> [Block] {
+    func blocks() -> [Block] {
         guard let mix = evaluation.study.workload.sharing, let first = sharingSeries.first else {
             return [.paragraph("This study's workload has no mix of short and long requests (short_context, long_fraction, arrival_rate).")]
         }
@@ -33,7 +38,7 @@ extension DocumentBuilder {
         return blocks
     }
 
-    mutating func sharingStallFigure() -> Block {
+    func sharingStallFigure() -> Block {
         var series: [ChartSeries] = []
         for entry in sharingSeries {
             series.append(ChartSeries(name: "\(entry.label): whole prefill", points: entry.estimates.map { ChartPoint(x: Double($0.context), y: $0.prefillStallSeconds) }, dashed: true))
@@ -44,10 +49,10 @@ extension DocumentBuilder {
             x: Axis(title: "context of the long prompt (tokens)", scale: .log, format: { Format.tokens(Int($0.rounded())) }),
             y: Axis(title: "longest pause of co-resident decode (s)", scale: .log, format: { Format.fixed($0, significant: 3) }),
             series: series)
-        return addFigure(caption: "How long other sessions' decode stops while a long prompt is prefilled: all of it without chunking (dashed), one iteration with chunked prefill (solid).", chart: .line(chart), topic: .sharing)
+        return layout.figure(caption: "How long other sessions' decode stops while a long prompt is prefilled: all of it without chunking (dashed), one iteration with chunked prefill (solid).", chart: .line(chart), topic: .sharing)
     }
 
-    mutating func sharingTTFTFigure(mix: SharingWorkload) -> Block {
+    func sharingTTFTFigure(mix: SharingWorkload) -> Block {
         guard let sweep = evaluation.ttft else { return .paragraph("No mixed workload to chart.") }
         let context = sweep.context
         var mean: [ChartPoint] = [], p99: [ChartPoint] = []
@@ -66,10 +71,10 @@ extension DocumentBuilder {
             y: Axis(title: "TTFT of a \(Format.tokens(mix.shortContextTokens))-token request (s)", scale: .log, format: { Format.fixed($0, significant: 3) }),
             series: [ChartSeries(name: "mean", points: mean), ChartSeries(name: "p99", points: p99, dashed: true)],
             annotations: [ChartAnnotation(x: mix.longFraction, label: "this study")] + (saturation.map { [ChartAnnotation(x: $0, label: "queue saturates")] } ?? []))
-        return addFigure(caption: "Short requests wait behind long prompts in the prefill queue (M/G/1, first come first served, \(Format.fixed(mix.arrivalsPerSecond, significant: 3)) requests/s, \(sweep.label)): the mean is Pollaczek–Khinchine's, the p99 the exact waiting-time distribution computed numerically. The mean hides the tail.", chart: .line(chart), topic: .sharingTTFT)
+        return layout.figure(caption: "Short requests wait behind long prompts in the prefill queue (M/G/1, first come first served, \(Format.fixed(mix.arrivalsPerSecond, significant: 3)) requests/s, \(sweep.label)): the mean is Pollaczek–Khinchine's, the p99 the exact waiting-time distribution computed numerically. The mean hides the tail.", chart: .line(chart), topic: .sharingTTFT)
     }
 
-    mutating func sharingPagedFigure(mix: SharingWorkload) -> Block {
+    func sharingPagedFigure(mix: SharingWorkload) -> Block {
         var series: [ChartSeries] = []
         for entry in sharingSeries {
             series.append(ChartSeries(name: "\(entry.label): paged (blocks of \(mix.kvBlockTokens))", points: entry.estimates.map { ChartPoint(x: Double($0.context), y: Double($0.concurrencyPaged)) }))
@@ -80,14 +85,13 @@ extension DocumentBuilder {
             x: Axis(title: "context length (tokens)", scale: .log, format: { Format.tokens(Int($0.rounded())) }),
             y: Axis(title: "concurrent sessions", scale: .linear, format: { Format.integer(Int($0.rounded())) }),
             series: series)
-        return addFigure(caption: "Paged KV (vLLM's PagedAttention, arXiv 2309.06180) wastes on average (B − 1)/2 tokens per session; a server that reserves the model's maximum context per session holds far fewer short sessions.", chart: .line(chart), topic: .sharingPaged)
+        return layout.figure(caption: "Paged KV (vLLM's PagedAttention, arXiv 2309.06180) wastes on average (B − 1)/2 tokens per session; a server that reserves the model's maximum context per session holds far fewer short sessions.", chart: .line(chart), topic: .sharingPaged)
     }
 
-    mutating func sharingTable() -> Block {
-        tableCount += 1
+    func sharingTable() -> Block {
         let rows = sharingSeries.flatMap { entry in entry.estimates.map { (entry.label, $0) } }
         let seconds = { (value: Double?) in value.map { Format.fixed($0, significant: 3) } ?? "saturated" }
-        return .table(TableBuilder.table(number: tableCount, slug: slug, caption: "Sharing the GPU by context of the long requests", columns: [
+        return .table(layout.table(caption: "Sharing the GPU by context of the long requests", columns: [
             .init(title: "scenario", numeric: false, shown: rows.map(\.0), raw: rows.map(\.0)),
             .init(title: "context (tokens)", numeric: true, shown: rows.map { Format.tokens($0.1.context) }, raw: rows.map { String($0.1.context) }),
             .init(title: "stall without chunking (s)", numeric: true, shown: rows.map { seconds($0.1.prefillStallSeconds) }, raw: rows.map { TableBuilder.raw($0.1.prefillStallSeconds) }),

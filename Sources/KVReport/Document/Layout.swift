@@ -1,0 +1,109 @@
+import KVEstimator
+import KVStudy
+
+/// What every section lays out from — the evaluated study, how figures read — and the numbering
+/// of figures and tables, which runs across sections in page order (hence a reference type).
+final class Layout {
+    let evaluation: StudyEvaluation
+    let format: Format
+    /// The page's file stem; tables and figures are named after it.
+    let slug: String
+    /// The methodology prose, rendered from the `methodology` template.
+    let methodologyMarkdown: String
+    private(set) var figureCount = 0
+    private(set) var tableCount = 0
+
+    init(evaluation: StudyEvaluation, slug: String, methodologyMarkdown: String) {
+        self.evaluation = evaluation
+        self.format = Format(sizeUnits: evaluation.study.units)
+        self.slug = slug
+        self.methodologyMarkdown = methodologyMarkdown
+    }
+
+    /// Numbers the next figure; its chart is unique across a site, so it can also appear on the index page.
+    func figure(caption: String, chart: Chart, topic: Topic) -> Block {
+        figureCount += 1
+        return .figure(Figure(
+            number: figureCount, id: "figure-\(figureCount)", chartID: "\(slug)-figure-\(figureCount)", caption: caption,
+            chart: chart, fileName: "\(slug)-figure-\(figureCount).svg", topic: topic))
+    }
+
+    /// Numbers the next table.
+    func table(caption: String, columns: [TableBuilder.Column], baselineRows: Set<Int> = []) -> Table {
+        tableCount += 1
+        return TableBuilder.table(number: tableCount, slug: slug, caption: caption, columns: columns, baselineRows: baselineRows)
+    }
+
+    /// A study's prose, trusted only with `allow_html`.
+    func userProse(_ markdown: String) -> Prose {
+        Prose(markdown: markdown, source: .study, trusted: evaluation.study.allowHTML)
+    }
+
+    /// A chart cell's figure (or the default layout's): its quantity against context, or the
+    /// memory stack, or the roofline.
+    func chart(_ kind: ChartCell.Kind, cell: ChartCell? = nil) -> Block {
+        let charts = ChartFactory(
+            evaluation: evaluation, format: format, contextScale: cell?.scale == .linear ? .linear : .log,
+            x: cell?.x ?? .context, seriesDimension: cell?.series)
+        let made: (caption: String, chart: Chart)?, topic: Topic
+        switch (kind, kind.quantity) {
+        case (_, let key?): (made, topic) = (charts.quantityChart(Quantity(key: key)), .quantity(key))
+        case (.memory, nil): (made, topic) = (charts.memoryChart(), .memory)
+        case (.roofline, nil): (made, topic) = (charts.rooflineChart(), .roofline)
+        default: (made, topic) = (nil, .note)
+        }
+        guard let made else {
+            return .paragraph("This study has nothing to draw for this chart (it needs a mixed workload or measurements).")
+        }
+        return figure(caption: cell?.title ?? made.caption, chart: made.chart, topic: topic)
+    }
+
+    /// One session's KV cache per scenario, when the study compares several.
+    func kvSessionFigure() -> [Block] {
+        let charts = ChartFactory(evaluation: evaluation, format: format, contextScale: .log)
+        return charts.kvSessionBars().map { [figure(caption: $0.caption, chart: $0.chart, topic: .kvSession)] } ?? []
+    }
+
+    // MARK: Tables
+
+    /// Context down the side, one column per scenario (plus an optional second quantity).
+    func quantityTable(_ quantity: Quantity, also second: Quantity? = nil, title: String? = nil) -> Block {
+        let contexts = evaluation.contexts
+        let maxContexts = evaluation.series.map(\.scenario.model.maxContext)
+        var columns = [TableBuilder.Column(
+            title: "context (tokens)", numeric: true,
+            shown: contexts.map { context in Format.tokens(context) + (maxContexts.contains { context > $0 } && maxContexts.allSatisfy { context > $0 } ? " *" : "") },
+            raw: contexts.map(String.init))]
+        for series in evaluation.series {
+            for quantity in [quantity] + (second.map { [$0] } ?? []) {
+                let values = series.estimates.map(quantity.value)
+                columns.append(TableBuilder.Column(
+                    title: "\(series.label)\(second == nil ? "" : " — \(quantity.key == .decodeStep ? "step" : "total")") (\(quantity.unit))",
+                    numeric: true,
+                    shown: zip(values, series.estimates).map { value, estimate in
+                        guard let value else { return "—" }
+                        return quantity.formatted(value) + (estimate.beyondMaxContext ? " *" : "") + (quantity.key == .concurrency && estimate.regime == .offload ? " (offload)" : "")
+                    },
+                    raw: values.map(TableBuilder.raw)))
+            }
+        }
+        let baselineRows = Set(contexts.enumerated().filter { $0.element == evaluation.study.baseline.context }.map(\.offset))
+        let caption = (title ?? "\(quantity.name)\(second.map { " and \($0.name.lowercased())" } ?? "") by context length")
+            + (evaluation.series.contains { $0.estimates.contains(where: \.beyondMaxContext) } ? "; * beyond the model's maximum context" : "")
+        return .table(table(caption: caption, columns: columns, baselineRows: baselineRows))
+    }
+
+    /// The formulas behind a quantity, for the first scenario at the shortest and longest context.
+    func traces(_ quantity: Quantity) -> Block {
+        let quantities = quantity.traces
+        let first = evaluation.first
+        let contexts = Array(Set([evaluation.contexts.first, evaluation.contexts.last].compactMap { $0 })).sorted()
+        let groups = contexts.map { context in
+            TraceGroup(
+                heading: "\(first.label) at \(Format.tokens(context)) tokens",
+                lines: (first.estimates.first { $0.context == context }?.traces ?? []).filter { quantities.contains($0.quantity) }
+                    .map { ($0.quantity, $0.formula, $0.substituted, $0.result) })
+        }
+        return .traces(summary: "Formulas with this study's values", traces: groups)
+    }
+}
