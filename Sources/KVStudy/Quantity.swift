@@ -100,3 +100,10 @@ extension Measurement.Phase {
         }
     }
 }
+
+extension ChartCell.Kind {
+    /// The chart of a quantity against context.
+    public init(quantity: Quantity) {
+        self.init(rawValue: quantity.key.rawValue)!
+    }
+}

@@ -3,8 +3,6 @@ import KVStudy
 
 /// "Appendix: every number": every estimate of every scenario at every context in one table.
 struct AppendixSection: ReportSection {
-    let id = "appendix"
-    let title = "Appendix: every number"
     let layout: Layout
 
     func blocks() -> [Block] {

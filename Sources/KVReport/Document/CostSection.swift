@@ -4,8 +4,6 @@ import KVStudy
 /// "Compression and cost": relative cost per session against the baseline, and the KV reduction
 /// that would bring the longest context down to it.
 struct CostSection: ReportSection {
-    let id = "cost"
-    let title = "Compression and cost"
     let layout: Layout
 
     func blocks() -> [Block] {

@@ -43,13 +43,20 @@ public struct DocumentBuilder {
 
     /// The default layout: each kind of section in page order, those that apply to the study.
     func defaultSections() -> [Section] {
-        let kinds: [any ReportSection] = [
-            ReferencesSection(layout: layout), SetupSection(layout: layout),
-            PrefillSection(layout: layout), ConcurrencySection(layout: layout), DecodeSection(layout: layout), SwitchingSection(layout: layout),
-            CostSection(layout: layout), SharingSection(layout: layout), MeasuredSection(layout: layout),
-            MethodologySection(layout: layout), AppendixSection(layout: layout),
+        let kinds: [(id: String, title: String, section: any ReportSection)] = [
+            ("published", "Published figures beside kvplan's", ReferencesSection(layout: layout)),
+            ("setup", "Setup", SetupSection(layout: layout)),
+            ("prefill", "Challenge 1 · Prefill (GPU FLOP/s)", ChallengeSection.prefill(layout)),
+            ("concurrency", "Challenge 2 · Concurrency (HBM size)", ChallengeSection.concurrency(layout)),
+            ("decode", "Challenge 3 · Decode (HBM bandwidth)", ChallengeSection.decode(layout)),
+            ("switching", "Challenge 4 · Context switching (host link)", ChallengeSection.switching(layout)),
+            ("cost", "Compression and cost", CostSection(layout: layout)),
+            ("sharing", "Sharing the GPU", SharingSection(layout: layout)),
+            ("measured", "Measured vs predicted", MeasuredSection(layout: layout)),
+            ("methodology", "Methodology and assumptions", MethodologySection(layout: layout)),
+            ("appendix", "Appendix: every number", AppendixSection(layout: layout)),
         ]
-        return kinds.compactMap { $0.section() }
+        return kinds.compactMap { $0.section.section(id: $0.id, title: $0.title) }
     }
 
     func notebookSections() -> [Section] {

@@ -5,8 +5,6 @@ import KVStudy
 /// points over the predicted curves at peak and calibrated, a parity chart, the error of every
 /// point, the MAPE and the factors `kvplan calibrate` fits to the same data.
 struct MeasuredSection: ReportSection {
-    let id = "measured"
-    let title = "Measured vs predicted"
     let layout: Layout
     var applies: Bool { !evaluation.study.measurements.isEmpty }
 

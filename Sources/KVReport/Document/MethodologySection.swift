@@ -1,7 +1,7 @@
+import KVStudy
+
 /// "Methodology and assumptions": the methodology template's prose and what this study assumes.
 struct MethodologySection: ReportSection {
-    let id = "methodology"
-    let title = "Methodology and assumptions"
     let layout: Layout
 
     func blocks() -> [Block] {

@@ -5,8 +5,6 @@ import KVStudy
 /// kvplan computes for the same scenario and context, and the difference. The published numbers
 /// are the study's data (with their sources); kvplan's come from the estimator.
 struct ReferencesSection: ReportSection {
-    let id = "published"
-    let title = "Published figures beside kvplan's"
     let layout: Layout
 
     func blocks() -> [Block] {

@@ -4,8 +4,6 @@ import KVStudy
 /// "Setup": the models, GPUs and compression settings a study compares, with their sources,
 /// and the workload.
 struct SetupSection: ReportSection {
-    let id = "setup"
-    let title = "Setup"
     let layout: Layout
 
     func blocks() -> [Block] {

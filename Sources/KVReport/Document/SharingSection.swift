@@ -6,8 +6,6 @@ import KVStudy
 /// token behind long prompts (mean and p99 of an M/G/1 queue), paged against reserved KV, and
 /// moving KV between machines instead of recomputing it.
 struct SharingSection: ReportSection {
-    let id = "sharing"
-    let title = "Sharing the GPU"
     let layout: Layout
     var applies: Bool { evaluation.study.workload.sharing != nil }
 
