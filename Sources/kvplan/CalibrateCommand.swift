@@ -10,8 +10,7 @@ struct CalibrateCommand: ParsableCommand {
         abstract: "Fit each hardware entry's efficiency factors to the study's measurements; print a YAML snippet."
     )
 
-    @Argument(help: "A study with `measurements`.")
-    var study: String
+    @OptionGroup var study: MeasuredStudy
 
     @Option(help: "Fit only this hardware entry (by its name in the study).")
     var hardware: String?
@@ -21,12 +20,12 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         try reportingInputErrors {
-            let (loaded, measured) = try evaluateMeasurements(study, missing: "to fit")
+            let (loaded, measured) = try study.evaluate(missing: "to fit")
             if let hardware, !loaded.hardware.contains(where: { $0.name == hardware }) {
                 throw InputFailure(message: "--hardware: the study has no hardware entry `\(hardware)` (it has \(loaded.hardware.map(\.name).joined(separator: ", ")))")
             }
             let fits = measured.fits.filter { hardware == nil || $0.hardware.name == hardware }
-            guard !fits.isEmpty else { throw InputFailure(message: "\(study) has no measurements\(hardware.map { " on \($0)" } ?? "") to fit") }
+            guard !fits.isEmpty else { throw InputFailure(message: "\(study.path) has no measurements\(hardware.map { " on \($0)" } ?? "") to fit") }
             let (rows, before, after) = measured.mape(only: hardware)
             if json {
                 let hardwareObject = JSONValue.object(fits.map { entry in

@@ -9,22 +9,15 @@ struct CheckCommand: ParsableCommand {
         abstract: "Validate study files: compiler-style diagnostics on stderr, exit 1 on any error."
     )
 
-    @Argument(help: "Study files, or directories searched recursively for *.study.yaml.")
-    var paths: [String]
+    @OptionGroup var studies: StudyPaths
 
     func run() throws {
-        let loader = StudyLoader(catalog: try builtInCatalog())
-        let (files, problems) = StudyFiles.expand(paths)
-        var errors = problems.count, warnings = 0, scenarios = 0
-        problems.forEach { printError($0.rendered) }
-        for file in files {
-            let (study, log) = loader.load(path: file)
-            log.diagnostics.forEach { printError($0.rendered) }
-            errors += log.errorCount
-            warnings += log.warningCount
-            scenarios += study?.pointCount ?? 0
-        }
-        print(CheckCommand.summary(studies: files.count, scenarios: scenarios, errors: errors, warnings: warnings))
+        let loaded = LoadedStudies(studies.paths, catalog: try builtInCatalog())
+        loaded.diagnostics.forEach { printError($0.rendered) }
+        let errors = loaded.errors.count
+        print(CheckCommand.summary(
+            studies: loaded.files.count, scenarios: loaded.studies.reduce(0) { $0 + $1.pointCount }, errors: errors,
+            warnings: loaded.diagnostics.count - errors))
         if errors > 0 { throw ExitCode(1) }
     }
 

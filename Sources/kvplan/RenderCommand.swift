@@ -14,8 +14,7 @@ struct RenderCommand: ParsableCommand {
         case html, md
     }
 
-    @Argument(help: "Study files, or directories searched for *.study.yaml.")
-    var paths: [String]
+    @OptionGroup var studies: StudyPaths
 
     @Option(help: "Output directory (created if missing; kvplan only replaces files it wrote).")
     var out: String = "reports"
@@ -32,7 +31,7 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         try reportingInputErrors {
             let catalog = try builtInCatalog()
-            let studies = try loadStudies(paths, catalog: catalog)
+            let studies = try loadStudies(self.studies.paths, catalog: catalog)
             let renderer: ReportRenderer
             renderer = ReportRenderer(templates: try ReportTemplates(directory: templates))
             let site = Site(renderer: renderer, options: Site.Options(singleFile: singleFile, markdown: format == .md))
@@ -41,23 +40,4 @@ struct RenderCommand: ParsableCommand {
             printError("kvplan: rendered \(studies.count) stud\(studies.count == 1 ? "y" : "ies") into \(out)/ (\(files.count) files)")
         }
     }
-}
-
-/// Loads every study named by `arguments` (files or directories), printing diagnostics to stderr;
-/// throws exit 1 when any has an error, so nothing is rendered from a broken study.
-func loadStudies(_ arguments: [String], catalog: Catalog) throws -> [Study] {
-    let (paths, problems) = StudyFiles.expand(arguments)
-    let log = DiagnosticLog()
-    var studies: [Study] = []
-    for path in paths {
-        let (study, studyLog) = StudyLoader(catalog: catalog).load(path: path)
-        log.merge(studyLog)
-        if let study { studies.append(study) }
-    }
-    for diagnostic in problems + log.diagnostics { printError(diagnostic.rendered) }
-    if !problems.isEmpty || log.hasErrors || paths.isEmpty {
-        if paths.isEmpty && problems.isEmpty { printError("error: no study files given") }
-        throw ExitCode(1)
-    }
-    return studies
 }

@@ -10,8 +10,7 @@ struct ServeCommand: ParsableCommand {
         abstract: "Live preview on 127.0.0.1: the site of the given studies, re-rendered when they change."
     )
 
-    @Argument(help: "Study files, or directories searched for *.study.yaml.")
-    var paths: [String]
+    @OptionGroup var studies: StudyPaths
 
     @Option(help: "Port on 127.0.0.1 (0 picks a free one).")
     var port: UInt16 = 8000
@@ -22,9 +21,9 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         try reportingInputErrors {
             let catalog = try builtInCatalog()
-            let preview = LivePreview(arguments: paths, templates: templates, catalog: catalog)
+            let preview = LivePreview(arguments: studies.paths, templates: templates, catalog: catalog)
             let (socket, bound) = try PreviewServer.listen(port: port)
-            printError("kvplan: serving \(paths.joined(separator: " ")) at http://127.0.0.1:\(bound)/ — edit a study and reload the page; Ctrl-C stops")
+            printError("kvplan: serving \(studies.paths.joined(separator: " ")) at http://127.0.0.1:\(bound)/ — edit a study and reload the page; Ctrl-C stops")
             PreviewServer(port: bound, site: preview.files).serve(socket)
         }
     }
@@ -46,27 +45,19 @@ final class LivePreview {
     }
 
     func files() -> [String: [UInt8]] {
-        let (paths, problems) = StudyFiles.expand(arguments)
+        let (paths, _) = StudyFiles.expand(arguments)
         let now = Self.fingerprint(paths + (templates.map { Self.files(in: $0) } ?? []))
         if now == fingerprint { return cached }
         fingerprint = now
-        cached = render(paths, problems: problems)
+        cached = render(LoadedStudies(arguments, catalog: catalog))
         return cached
     }
 
-    private func render(_ paths: [String], problems: [Diagnostic]) -> [String: [UInt8]] {
-        let log = DiagnosticLog()
-        var studies: [Study] = []
-        for path in paths {
-            let (study, studyLog) = StudyLoader(catalog: catalog).load(path: path)
-            log.merge(studyLog)
-            if let study { studies.append(study) }
-        }
-        let errors = problems + log.diagnostics.filter { $0.severity == .error }
-        if !errors.isEmpty { return Self.errorPage(errors.map(\.rendered)) }
+    private func render(_ loaded: LoadedStudies) -> [String: [UInt8]] {
+        if !loaded.errors.isEmpty { return Self.errorPage(loaded.errors.map(\.rendered)) }
         do {
             let renderer = ReportRenderer(templates: try ReportTemplates(directory: templates))
-            return try Site(renderer: renderer, options: Site.Options()).files(for: studies)
+            return try Site(renderer: renderer, options: Site.Options()).files(for: loaded.studies)
         } catch {
             return Self.errorPage(["\(error)"])
         }

@@ -30,7 +30,7 @@ import Testing
                 annotations: [ChartAnnotation(x: 1.5, label: hostile), ChartAnnotation(y: 2.5, label: hostile)]
             ).svg(id: "x\"><script>")),
             ("bar", BarChart(title: hostile, categories: [hostile, "b"], series: [BarSeries(name: hostile, values: [1, 2])], y: axis, categoryTitle: hostile).svg(id: "bar")),
-            ("stacked", StackedBarChart(title: hostile, categories: [hostile], segments: [BarSeries(name: hostile, values: [1])], y: axis).svg(id: "stacked")),
+            ("stacked", BarChart(title: hostile, categories: [hostile], series: [BarSeries(name: hostile, values: [1])], arrangement: .stacked, y: axis).svg(id: "stacked")),
             ("roofline", RooflineChart(title: hostile, peakFLOPsPerSecond: 1e14, bytesPerSecond: 1e12, points: [RooflinePoint(label: hostile, intensity: 10, flopsPerSecond: 1e13)]).svg(id: "roof")),
         ]
     }

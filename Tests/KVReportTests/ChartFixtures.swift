@@ -37,15 +37,16 @@ enum ChartFixtures {
         )
     }
 
-    static var memory: StackedBarChart {
-        StackedBarChart(
+    static var memory: BarChart {
+        BarChart(
             title: "HBM of one A100 80GB: Yi-34B weights, KV cache and free memory",
             categories: ["4K", "16K", "50K", "128K", "200K"],
-            segments: [
+            series: [
                 BarSeries(name: "weights", values: [68.8, 68.8, 68.8, 68.8, 68.8]),
                 BarSeries(name: "KV cache", values: [11.0, 11.1, 11.3, 11.0, 0]),
                 BarSeries(name: "free", values: [0.2, 0.1, 0, 0.2, 11.2]),
             ],
+            arrangement: .stacked,
             y: Axis(title: "HBM (GB)"),
             categoryTitle: "context (tokens)",
             annotations: [ChartAnnotation(y: 80, label: "HBM capacity")]

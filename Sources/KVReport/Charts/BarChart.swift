@@ -9,11 +9,16 @@ public struct BarSeries: Sendable, Equatable {
     }
 }
 
-/// Grouped bars: for each category (a GPU, an attention design), one bar per series side by side.
+/// Bars per category (a GPU, an attention design, a context length): one bar per series side by
+/// side (grouped), or one bar split into the series' segments, bottom to top (stacked — e.g. HBM as
+/// weights, KV cache and free memory; negative and non-finite segments are left out).
 public struct BarChart: Sendable {
+    public enum Arrangement: Sendable { case grouped, stacked }
+
     public var title: String
     public var categories: [String]
     public var series: [BarSeries]
+    public var arrangement: Arrangement
     public var y: Axis
     /// What the categories are, shown under them (e.g. "GPU"); empty for none.
     public var categoryTitle: String
@@ -22,25 +27,32 @@ public struct BarChart: Sendable {
     public var showsTitle = true
     public var description: String?
 
-    public init(title: String, categories: [String], series: [BarSeries], y: Axis, categoryTitle: String = "", annotations: [ChartAnnotation] = []) {
+    public init(
+        title: String, categories: [String], series: [BarSeries], arrangement: Arrangement = .grouped, y: Axis,
+        categoryTitle: String = "", annotations: [ChartAnnotation] = []
+    ) {
         self.title = title
         self.categories = categories
         self.series = series
+        self.arrangement = arrangement
         self.y = y
         self.categoryTitle = categoryTitle
         self.annotations = annotations
     }
 
-    public init(title: String, categories: [String], series: [(name: String, values: [Double])], y: Axis, categoryTitle: String = "", annotations: [ChartAnnotation] = []) {
+    public init(
+        title: String, categories: [String], series: [(name: String, values: [Double])], arrangement: Arrangement = .grouped, y: Axis,
+        categoryTitle: String = "", annotations: [ChartAnnotation] = []
+    ) {
         self.init(
             title: title, categories: categories, series: series.map { BarSeries(name: $0.name, values: $0.values) },
-            y: y, categoryTitle: categoryTitle, annotations: annotations
+            arrangement: arrangement, y: y, categoryTitle: categoryTitle, annotations: annotations
         )
     }
 
     public func svg(id: String) -> String {
         BarPlot(
-            kind: .grouped, title: title, categories: categories, series: series, y: y,
+            kind: arrangement, title: title, categories: categories, series: series, y: y,
             categoryTitle: categoryTitle, showsTitle: showsTitle, description: description, annotations: annotations
         ).svg(id: id)
     }

@@ -147,12 +147,12 @@ struct ChartFactory {
         if reserve > 0 { segments.append(BarSeries(name: "reserve", values: estimates.map { _ in reserve / scale })) }
         segments.append(BarSeries(name: "KV of one session", values: kv))
         segments.append(BarSeries(name: "free HBM", values: free))
-        let chart = StackedBarChart(
+        let chart = BarChart(
             title: "HBM of \(hardware.label) with one \(first.scenario.model.label) session",
             categories: estimates.map { Format.tokens($0.context) + ($0.regime == .offload ? " (spills)" : "") },
-            segments: segments,
+            series: segments, arrangement: .stacked,
             y: Axis(title: "HBM (\(format.gigabyteName))", scale: .linear, format: { Format.fixed($0, significant: 3) }))
-        return ("Where the HBM of \(hardware.label) goes with one session of \(first.label) in it: weights, that session's KV cache, and what is left for others. A bar marked “spills” holds less than one session.", .stackedBars(chart))
+        return ("Where the HBM of \(hardware.label) goes with one session of \(first.label) in it: weights, that session's KV cache, and what is left for others. A bar marked “spills” holds less than one session.", .bars(chart))
     }
 
     /// Prefill and decode of the first scenario against the roofline of its GPUs.

@@ -68,7 +68,6 @@ public struct Figure: Sendable {
 public enum Chart: Sendable {
     case line(LineChart)
     case bars(BarChart)
-    case stackedBars(StackedBarChart)
     case roofline(RooflineChart)
 }
 

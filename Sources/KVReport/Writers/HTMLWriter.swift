@@ -48,7 +48,6 @@ enum HTMLWriter {
         switch figure.chart {
         case .line(let chart): chart.svg(id: figure.chartID)
         case .bars(let chart): chart.svg(id: figure.chartID)
-        case .stackedBars(let chart): chart.svg(id: figure.chartID)
         case .roofline(let chart): chart.svg(id: figure.chartID)
         }
     }

@@ -1,7 +1,7 @@
-/// The one bar chart behind `BarChart` (series side by side) and `StackedBarChart` (series on
-/// top of each other): categories along the bottom, a value axis up the side.
+/// Draws a `BarChart` (series side by side, or on top of each other): categories along the
+/// bottom, a value axis up the side.
 struct BarPlot {
-    enum Kind { case grouped, stacked }
+    typealias Kind = BarChart.Arrangement
 
     var kind: Kind
     var title: String
