@@ -20,32 +20,27 @@ public enum Markdown {
     public static func html(_ markdown: String, trust: Trust) -> String {
         var options = CMARK_OPT_DEFAULT
         if trust == .trusted { options |= CMARK_OPT_UNSAFE }
-        let bytes = Array(markdown.utf8)
-        guard let rendered = bytes.withUnsafeBufferPointer({ buffer in
-            buffer.baseAddress.map { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    cmark_markdown_to_html($0, buffer.count, options)
-                }
-            } ?? cmark_markdown_to_html("", 0, options)
-        }) else { return "" }
-        defer { free(rendered) }
-        return String(cString: rendered)
+        return taking(withCharacters(markdown) { cmark_markdown_to_html($0, $1, options) })
     }
 
     /// Normalised CommonMark for a Markdown report. Untrusted prose loses its raw HTML and its
     /// `javascript:`-style link targets, as `html(_:trust:)` drops them in safe mode.
     public static func commonmark(_ markdown: String, trust: Trust) -> String {
-        let bytes = Array(markdown.utf8)
-        guard let document = bytes.withUnsafeBufferPointer({ buffer in
-            buffer.baseAddress.map { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    cmark_parse_document($0, buffer.count, CMARK_OPT_DEFAULT)
-                }
-            } ?? cmark_parse_document("", 0, CMARK_OPT_DEFAULT)
-        }) else { return "" }
+        guard let document = withCharacters(markdown, { cmark_parse_document($0, $1, CMARK_OPT_DEFAULT) }) else { return "" }
         defer { cmark_node_free(document) }
         if trust == .untrusted { neutralise(document) }
-        guard let rendered = cmark_render_commonmark(document, CMARK_OPT_DEFAULT, 0) else { return "" }
+        return taking(cmark_render_commonmark(document, CMARK_OPT_DEFAULT, 0))
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `text` and their count (the pointer lives only for the call).
+    static func withCharacters<T>(_ text: String, _ body: (UnsafePointer<CChar>, Int) -> T) -> T {
+        let characters = text.utf8CString
+        return characters.withUnsafeBufferPointer { body($0.baseAddress!, $0.count - 1) }
+    }
+
+    /// A string libcmark allocated, copied and freed.
+    static func taking(_ rendered: UnsafeMutablePointer<CChar>?) -> String {
+        guard let rendered else { return "" }
         defer { free(rendered) }
         return String(cString: rendered)
     }

@@ -46,7 +46,7 @@ struct ChartFactory {
     }
 
     var contextAxis: Axis {
-        Axis(title: "context length (tokens)", scale: contextScale, format: { Format.tokens(Int($0.rounded())) })
+        Axis.tokens(scale: contextScale)
     }
 
     func quantityChart(_ quantity: Quantity) -> (caption: String, chart: Chart) {
@@ -126,7 +126,7 @@ struct ChartFactory {
                     (series.estimates.first { $0.context == context }?.kvBytes ?? 0) / scale
                 })
             },
-            y: Axis(title: "KV per session (\(format.gigabyteName))", scale: .linear, format: { Format.fixed($0, significant: 3) }),
+            y: Axis.gigabytes("KV per session (\(format.gigabyteName))"),
             categoryTitle: "scenario")
         return ("The KV cache one session holds, per scenario, at \(picked.map(Format.tokens).joined(separator: ", ")) tokens: what each session takes from the HBM left beside the weights.", .bars(chart))
     }
@@ -151,7 +151,7 @@ struct ChartFactory {
             title: "HBM of \(hardware.label) with one \(first.scenario.model.label) session",
             categories: estimates.map { Format.tokens($0.context) + ($0.regime == .offload ? " (spills)" : "") },
             series: segments, arrangement: .stacked,
-            y: Axis(title: "HBM (\(format.gigabyteName))", scale: .linear, format: { Format.fixed($0, significant: 3) }))
+            y: Axis.gigabytes("HBM (\(format.gigabyteName))"))
         return ("Where the HBM of \(hardware.label) goes with one session of \(first.label) in it: weights, that session's KV cache, and what is left for others. A bar marked “spills” holds less than one session.", .bars(chart))
     }
 

@@ -46,8 +46,8 @@ struct MeasuredSection: ReportSection {
         let what = overlay.phase == .prefill ? "Prefill" : "Decode step (batch 1)"
         let chart = LineChart(
             title: "\(what): measured vs predicted",
-            x: Axis(title: "context length (tokens)", scale: .log, format: { Format.tokens(Int($0.rounded())) }),
-            y: Axis(title: "\(what.lowercased()) time (s)", scale: .log, format: { Format.fixed($0, significant: 3) }),
+            x: Axis.tokens(),
+            y: Axis.seconds("\(what.lowercased()) time (s)"),
             series: series)
         return layout.figure(caption: "\(what) of each measured model: measured points (markers) over kvplan's predictions at peak (dashed) and calibrated (solid).", chart: .line(chart), topic: .measuredOverlay)
     }

@@ -44,8 +44,8 @@ struct SharingSection: ReportSection {
         }
         let chart = LineChart(
             title: "Decode stall behind one long prompt",
-            x: Axis(title: "context of the long prompt (tokens)", scale: .log, format: { Format.tokens(Int($0.rounded())) }),
-            y: Axis(title: "longest pause of co-resident decode (s)", scale: .log, format: { Format.fixed($0, significant: 3) }),
+            x: Axis.tokens("context of the long prompt (tokens)"),
+            y: Axis.seconds("longest pause of co-resident decode (s)"),
             series: series)
         return layout.figure(caption: "How long other sessions' decode stops while a long prompt is prefilled: all of it without chunking (dashed), one iteration with chunked prefill (solid).", chart: .line(chart), topic: .sharing)
     }
@@ -66,7 +66,7 @@ struct SharingSection: ReportSection {
         let chart = LineChart(
             title: "Time to first token of a short request",
             x: Axis(title: "fraction of requests that are long (\(Format.tokens(context)) tokens)", scale: .linear, format: { Format.fixed($0, significant: 2) }),
-            y: Axis(title: "TTFT of a \(Format.tokens(mix.shortContextTokens))-token request (s)", scale: .log, format: { Format.fixed($0, significant: 3) }),
+            y: Axis.seconds("TTFT of a \(Format.tokens(mix.shortContextTokens))-token request (s)"),
             series: [ChartSeries(name: "mean", points: mean), ChartSeries(name: "p99", points: p99, dashed: true)],
             annotations: [ChartAnnotation(x: mix.longFraction, label: "this study")] + (saturation.map { [ChartAnnotation(x: $0, label: "queue saturates")] } ?? []))
         return layout.figure(caption: "Short requests wait behind long prompts in the prefill queue (M/G/1, first come first served, \(Format.fixed(mix.arrivalsPerSecond, significant: 3)) requests/s, \(sweep.label)): the mean is Pollaczek–Khinchine's, the p99 the exact waiting-time distribution computed numerically. The mean hides the tail.", chart: .line(chart), topic: .sharingTTFT)
@@ -80,7 +80,7 @@ struct SharingSection: ReportSection {
         }
         let chart = LineChart(
             title: "Sessions that fit: paged KV against reserving the maximum context",
-            x: Axis(title: "context length (tokens)", scale: .log, format: { Format.tokens(Int($0.rounded())) }),
+            x: Axis.tokens(),
             y: Axis(title: "concurrent sessions", scale: .linear, format: { Format.integer(Int($0.rounded())) }),
             series: series)
         return layout.figure(caption: "Paged KV (vLLM's PagedAttention, arXiv 2309.06180) wastes on average (B − 1)/2 tokens per session; a server that reserves the model's maximum context per session holds far fewer short sessions.", chart: .line(chart), topic: .sharingPaged)
