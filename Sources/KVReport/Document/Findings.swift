@@ -19,19 +19,30 @@ struct Findings {
         return .concurrency
     }
 
-    var tagged: [(topic: Topic, text: String)] {
-        var sentences: [(topic: Topic, text: String)] = []
-        guard let shortest = evaluation.contexts.first, let longest = evaluation.contexts.last, !evaluation.series.isEmpty else { return [] }
+    typealias Finding = (topic: Topic, text: String)
+
+    /// Every finding in reading order: the measured accuracy, comparisons across scenarios, the
+    /// first scenario's four challenges, cost, sharing, and what to beware of.
+    var tagged: [Finding] {
+        guard let shortest = evaluation.contexts.first, !evaluation.series.isEmpty else { return [] }
+        let first = evaluation.first
+        let short = first.estimates[0]
+        if short.regime == .weightsDoNotFit {
+            let scenario = first.scenario
+            return [(.note, "The weights of \(scenario.model.label) (\(format.bytes(short.weightsBytes))) do not fit in \(scenario.hardware.label): no session can be served.")]
+        }
+        let across = comparisons()
+        return measuredFindings() + across.filter { $0.topic == .concurrency } + concurrencyFindings(shortest: shortest)
+            + across.filter { $0.topic != .concurrency } + challengeFindings() + costFindings() + sharingFindings() + beyondMaxFindings()
+    }
+
+    /// How many sessions the first scenario holds, and where not one fits any more.
+    func concurrencyFindings(shortest: Int) -> [Finding] {
         let first = evaluation.first
         let scenario = first.scenario
         let who = scenario.hardware.gpus > 1 ? scenario.hardware.label : "one \(scenario.hardware.label)"
-        let short = first.estimates[0], long = first.estimates[first.estimates.count - 1]
-
-        if short.regime == .weightsDoNotFit {
-            sentences.append((.note, "The weights of \(scenario.model.label) (\(format.bytes(short.weightsBytes))) do not fit in \(scenario.hardware.label): no session can be served."))
-            return sentences
-        }
-        // Concurrency.
+        let short = first.estimates[0]
+        var sentences: [Finding] = []
         if let lastFitting = first.estimates.last(where: { $0.concurrency > 0 }), lastFitting.context != shortest {
             sentences.append((.concurrency, "At \(Format.tokens(lastFitting.context)) tokens \(who) holds \(sessions(lastFitting.concurrency)) of \(scenario.model.label) instead of \(Format.integer(short.concurrency)) at \(Format.tokens(shortest))."))
         } else {
@@ -40,22 +51,37 @@ struct Findings {
         if let firstOffload = first.estimates.first(where: { $0.regime == .offload }) {
             sentences.append((.offload, "From \(Format.tokens(firstOffload.context)) tokens on not one session fits beside the \(format.bytes(short.weightsBytes)) of weights: decode streams the KV cache over \(scenario.hardware.hostLink.name) (\(Format.seconds(firstOffload.decodeStep.seconds)) per token instead of \(Format.seconds(short.decodeStep.seconds)))."))
         }
-        // Across scenarios, when the study compares several.
-        if evaluation.series.count > evaluation.study.modes.count {
-            if let range = spread(at: longest, { Double($0.concurrency) }, higherIsBetter: true) {
-                sentences.insert((.concurrency, "At \(Format.tokens(longest)) tokens the scenarios hold from \(sessions(Int(range.best.value))) (\(range.best.label)) down to \(sessions(Int(range.worst.value))) (\(range.worst.label))."), at: 0)
-            }
-            if let range = spread(at: longest, { $0.decodeSeconds }, higherIsBetter: false) {
-                let batch = { (label: String) -> String in
-                    let size = evaluation.series.first { $0.label == label }?.estimates.last?.decodeBatch ?? 1
-                    return size == 1 ? "one session per step" : "\(size) sessions per step"
-                }
-                sentences.append((.decode, "Decoding \(long.outputTokens) tokens after \(Format.tokens(longest)) takes \(Format.seconds(range.best.value)) with \(range.best.label) (\(batch(range.best.label))) and \(Format.seconds(range.worst.value)) with \(range.worst.label) (\(batch(range.worst.label)))."))
-            }
-            if let range = spread(at: longest, { $0.contextSwitchSeconds }, higherIsBetter: false) {
-                sentences.append((.switching, "Swapping a \(Format.tokens(longest))-token session out and another in takes \(Format.seconds(range.best.value)) with \(range.best.label) and \(Format.seconds(range.worst.value)) with \(range.worst.label)."))
-            }
+        return sentences
+    }
+
+    /// The best and worst scenario at the longest context, when the study compares several.
+    func comparisons() -> [Finding] {
+        guard evaluation.series.count > evaluation.study.modes.count, let longest = evaluation.contexts.last else { return [] }
+        let long = evaluation.first.estimates[evaluation.first.estimates.count - 1]
+        var sentences: [Finding] = []
+        if let range = spread(at: longest, { Double($0.concurrency) }, higherIsBetter: true) {
+            sentences.append((.concurrency, "At \(Format.tokens(longest)) tokens the scenarios hold from \(sessions(Int(range.best.value))) (\(range.best.label)) down to \(sessions(Int(range.worst.value))) (\(range.worst.label))."))
         }
+        if let range = spread(at: longest, { $0.decodeSeconds }, higherIsBetter: false) {
+            let batch = { (label: String) -> String in
+                let size = evaluation.series.first { $0.label == label }?.estimates.last?.decodeBatch ?? 1
+                return size == 1 ? "one session per step" : "\(size) sessions per step"
+            }
+            sentences.append((.decode, "Decoding \(long.outputTokens) tokens after \(Format.tokens(longest)) takes \(Format.seconds(range.best.value)) with \(range.best.label) (\(batch(range.best.label))) and \(Format.seconds(range.worst.value)) with \(range.worst.label) (\(batch(range.worst.label)))."))
+        }
+        if let range = spread(at: longest, { $0.contextSwitchSeconds }, higherIsBetter: false) {
+            sentences.append((.switching, "Swapping a \(Format.tokens(longest))-token session out and another in takes \(Format.seconds(range.best.value)) with \(range.best.label) and \(Format.seconds(range.worst.value)) with \(range.worst.label)."))
+        }
+        return sentences
+    }
+
+    /// Prefill, decode and switching of the first scenario, shortest against longest context.
+    func challengeFindings() -> [Finding] {
+        guard let shortest = evaluation.contexts.first, let longest = evaluation.contexts.last else { return [] }
+        let first = evaluation.first
+        let scenario = first.scenario
+        let short = first.estimates[0], long = first.estimates[first.estimates.count - 1]
+        var sentences: [Finding] = []
         // Prefill.
         sentences.append((.prefill, "Prefill takes \(Format.seconds(short.prefill.seconds)) at \(Format.tokens(shortest)) tokens and \(Format.seconds(long.prefill.seconds)) at \(Format.tokens(longest)) (\(Format.factor(long.prefill.seconds / short.prefill.seconds))); attention is \(Format.fixed(100 * long.prefillAttentionFLOPs / long.prefillFLOPs, significant: 2))% of the FLOPs at \(Format.tokens(longest))."))
         // Decode.
@@ -64,7 +90,13 @@ struct Findings {
         }
         // Switching.
         sentences.append((.switching, "Swapping a \(Format.tokens(longest))-token session out and another in over \(scenario.hardware.hostLink.name) takes \(Format.seconds(long.contextSwitchSeconds)) (\(format.bytes(long.kvBytes)) each way)."))
-        // Cost and compression.
+        return sentences
+    }
+
+    /// What the longest context costs against the baseline, and what the cheapest setting buys back.
+    func costFindings() -> [Finding] {
+        guard let longest = evaluation.contexts.last else { return [] }
+        var sentences: [Finding] = []
         let atLongest = evaluation.series.compactMap { series -> (StudyEvaluation.ScenarioSeries, Double)? in
             guard let cost = series.estimates.last?.relativeCost, series.estimates.last?.regime != .weightsDoNotFit else { return nil }
             return (series, cost)
@@ -84,7 +116,14 @@ struct Findings {
             }
             sentences.append((.cost, sentence))
         }
-        if let mix = evaluation.study.workload.sharing, let sharing = first.sharing.last {
+        return sentences
+    }
+
+    /// What a long prompt does to the short requests sharing the GPU.
+    func sharingFindings() -> [Finding] {
+        guard let longest = evaluation.contexts.last else { return [] }
+        var sentences: [Finding] = []
+        if let mix = evaluation.study.workload.sharing, let sharing = evaluation.first.sharing.last {
             let chunked = "chunked prefill cuts the longest decode pause from \(Format.seconds(sharing.prefillStallSeconds)) to \(Format.seconds(sharing.chunkedStepSeconds))"
             if let mean = sharing.ttftShortMeanSeconds, let p99 = sharing.ttftShortP99Seconds {
                 sentences.append((.note, "With \(Format.fixed(mix.longFraction * 100, significant: 3))% of requests at \(Format.tokens(longest)) tokens, a \(Format.tokens(mix.shortContextTokens))-token request waits \(Format.seconds(mean)) for its first token on average and \(Format.seconds(p99)) at p99; \(chunked)."))
@@ -92,14 +131,19 @@ struct Findings {
                 sentences.append((.note, "With \(Format.fixed(mix.longFraction * 100, significant: 3))% of requests at \(Format.tokens(longest)) tokens arriving at \(Format.fixed(mix.arrivalsPerSecond, significant: 3))/s, the prefill queue saturates: short requests wait without bound; \(chunked)."))
             }
         }
-        if case .success(let measured) = evaluation.measured, !measured.peak.points.isEmpty {
-            let (peak, calibrated) = (measured.peak, measured.calibrated)
-            sentences.insert((.measured, "Against \(peak.points.count) measured latencies, kvplan's predictions are off by \(MeasurementComparison.percent(calibrated.mape)) on average with the study's efficiency factors, and by \(MeasurementComparison.percent(peak.mape)) at datasheet peak."), at: 0)
-        }
-        if evaluation.series.contains(where: { $0.estimates.contains(where: \.beyondMaxContext) }) {
-            sentences.append((.note, "Some contexts exceed a model's advertised maximum; they are marked * and are extrapolations."))
-        }
         return sentences
+    }
+
+    /// How far the predictions are from the study's measurements.
+    func measuredFindings() -> [Finding] {
+        guard case .success(let measured) = evaluation.measured, !measured.peak.points.isEmpty else { return [] }
+        let (peak, calibrated) = (measured.peak, measured.calibrated)
+        return [(.measured, "Against \(peak.points.count) measured latencies, kvplan's predictions are off by \(MeasurementComparison.percent(calibrated.mape)) on average with the study's efficiency factors, and by \(MeasurementComparison.percent(peak.mape)) at datasheet peak.")]
+    }
+
+    func beyondMaxFindings() -> [Finding] {
+        guard evaluation.series.contains(where: { $0.estimates.contains(where: \.beyondMaxContext) }) else { return [] }
+        return [(.note, "Some contexts exceed a model's advertised maximum; they are marked * and are extrapolations.")]
     }
 
     /// The best and worst scenario at one context by `value`, when they differ.
