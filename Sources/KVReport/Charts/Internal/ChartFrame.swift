@@ -143,43 +143,17 @@ struct ChartFrame {
             var left = max(padding + widestTick + 10, 44), right = width - 20
 
             // The horizontal axis's labels may overhang the plot; widen the margins until they fit.
-            var x: Geometry.Horizontal = .categories(CategoryAxisLayout(categories: [], start: left, end: right))
+            let x: Geometry.Horizontal
             switch frame.horizontal {
             case let .values(axis, values):
                 let horizontalMarks = frame.annotations.compactMap { annotation -> Double? in
                     if case let .vertical(x) = annotation.placement { return x } else { return nil }
                 }
-                for pass in 0..<3 {
-                    var layout = TickPlanner(axis: axis, orientation: .horizontal, start: left, end: right)
-                        .layout(values: values + horizontalMarks, includeZero: false, pad: false)
-                    let extents = layout.ticks.compactMap { tick -> (Double, Double)? in
-                        guard let position = layout.position(tick.value) else { return nil }
-                        let half = TextMetrics.width(tick.label, fontSize: ChartStyle.labelFontSize) / 2
-                        return (position - half, position + half)
-                    }
-                    let leftmost = extents.map(\.0).min() ?? padding, rightmost = extents.map(\.1).max() ?? width - padding
-                    let grow = max(0, padding - leftmost), shrink = max(0, rightmost - (width - padding))
-                    if (grow == 0 && shrink == 0) || pass == 2 || right - left - grow - shrink < 200 {
-                        let shown = layout
-                        layout.ticks.removeAll { tick in
-                            guard let position = shown.position(tick.value) else { return true }
-                            let half = TextMetrics.width(tick.label, fontSize: ChartStyle.labelFontSize) / 2
-                            return position - half < 0 || position + half > width
-                        }
-                        x = .values(layout)
-                        break
-                    }
-                    left += grow
-                    right -= shrink
-                }
+                x = .values(Self.valueAxis(axis, values: values + horizontalMarks, left: &left, right: &right))
                 horizontalLabelsHeight = 22
                 horizontalTitle = axis.title
             case let .categories(categories, title):
-                var layout = CategoryAxisLayout(categories: categories, start: left, end: right)
-                if layout.leftOverhang > left - padding {
-                    left = min(padding + layout.leftOverhang, right - 200)
-                    layout = CategoryAxisLayout(categories: categories, start: left, end: right)
-                }
+                let layout = Self.categoryAxis(categories, left: &left, right: right)
                 x = .categories(layout)
                 horizontalLabelsHeight = layout.height
                 horizontalTitle = title
@@ -194,6 +168,40 @@ struct ChartFrame {
             legend = Legend(entries: frame.legend, left: left, right: width - padding)
             height = (legendTop + legend.height + padding).rounded(.up)
             geometry = Geometry(chartID: ChartFrame.sanitizedID(frame.id), left: left, top: top, right: right, bottom: bottom, x: x, y: y)
+        }
+        /// Ticks of a horizontal value axis, the margins widened (at most three times) until every
+        /// label fits on the canvas; labels that still do not fit are dropped.
+        static func valueAxis(_ axis: Axis, values: [Double], left: inout Double, right: inout Double) -> ValueAxisLayout {
+            let width = ChartStyle.canvasWidth, padding = ChartStyle.padding
+            func halfWidth(_ tick: Tick) -> Double { TextMetrics.width(tick.label, fontSize: ChartStyle.labelFontSize) / 2 }
+            for pass in 0..<3 {
+                var layout = TickPlanner(axis: axis, orientation: .horizontal, start: left, end: right)
+                    .layout(values: values, includeZero: false, pad: false)
+                let extents = layout.ticks.compactMap { tick -> (Double, Double)? in
+                    layout.position(tick.value).map { ($0 - halfWidth(tick), $0 + halfWidth(tick)) }
+                }
+                let leftmost = extents.map(\.0).min() ?? padding, rightmost = extents.map(\.1).max() ?? width - padding
+                let grow = max(0, padding - leftmost), shrink = max(0, rightmost - (width - padding))
+                if (grow == 0 && shrink == 0) || pass == 2 || right - left - grow - shrink < 200 {
+                    let shown = layout
+                    layout.ticks.removeAll { tick in
+                        guard let position = shown.position(tick.value) else { return true }
+                        return position - halfWidth(tick) < 0 || position + halfWidth(tick) > width
+                    }
+                    return layout
+                }
+                left += grow
+                right -= shrink
+            }
+            fatalError("unreachable: the third pass returns")
+        }
+
+        /// A category axis, the left margin widened when its first label overhangs it.
+        static func categoryAxis(_ categories: [String], left: inout Double, right: Double) -> CategoryAxisLayout {
+            let layout = CategoryAxisLayout(categories: categories, start: left, end: right)
+            guard layout.leftOverhang > left - ChartStyle.padding else { return layout }
+            left = min(ChartStyle.padding + layout.leftOverhang, right - 200)
+            return CategoryAxisLayout(categories: categories, start: left, end: right)
         }
     }
 
