@@ -1,4 +1,5 @@
 import Foundation
+import KVTestSupport
 import Testing
 @testable import KVEstimator
 
@@ -7,22 +8,6 @@ import Testing
 /// times of the acceptance scenario (llama-3.1-8b on an H100: 2K and 128K tokens).
 @Suite("Sharing the GPU: simulation")
 struct SharingSimulationTests {
-    /// SplitMix64 (Steele, Lea & Flood 2014): a tiny, seedable, deterministic generator.
-    struct SplitMix64 {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// Uniform in (0, 1].
-        mutating func uniform() -> Double { Double((next() >> 11) + 1) * 0x1p-53 }
-    }
-
     struct Measured {
         var meanTTFTSeconds: Double
         var p99TTFTSeconds: Double
@@ -32,7 +17,7 @@ struct SharingSimulationTests {
     /// Simulates `arrivals` requests and measures the short ones' TTFT (wait + own prefill). The p99
     /// comes from a histogram of 4,000 bins over [0, 4·expected), fine enough to resolve 0.1%.
     static func simulate(_ queue: PrefillQueue, arrivals: Int, seed: UInt64, expectedP99: Double) -> Measured {
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         let bins = 4000, width = 4 * expectedP99 / Double(bins)
         var histogram = [Int](repeating: 0, count: bins + 1)  // the last bin: beyond the range
         var clock = 0.0, serverFreeAt = 0.0, total = 0.0, count = 0

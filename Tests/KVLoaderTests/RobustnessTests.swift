@@ -1,3 +1,4 @@
+import KVTestSupport
 import Testing
 import KVStudy
 @testable import KVLoader
@@ -92,18 +93,5 @@ struct RobustnessTests {
         let (loaded, log) = Fixtures.load(text: "title: \(String(repeating: "x", count: 100_000))\nmodels: [llama-2-7b]\nhardware: [l4]\ncontexts: [\(contexts)]\nallow_beyond_max: true\n")
         let study = try #require(loaded, "\(log.summary)")
         #expect(study.contexts.count == 20_000)
-    }
-}
-
-/// A small deterministic generator (Steele et al.'s SplitMix64), so failures reproduce.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
