@@ -16,11 +16,6 @@ struct PrimitivesTests {
         #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
-    @Test(arguments: [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")])
-    func base64(input: String, encoded: String) {
-        #expect(Base64.encode(Array(input.utf8)) == encoded)
-    }
-
     @Test func jsonEscapesAndHasNoNaN() {
         #expect(JSONValue.string("a\"b\\c\n<script>").text == "\"a\\\"b\\\\c\\n\\u003cscript>\"")
         #expect(JSONValue.finite(.nan) == .null)

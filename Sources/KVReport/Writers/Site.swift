@@ -104,6 +104,6 @@ public struct Site {
     }
 
     static func dataURI(_ text: String, type: String) -> String {
-        "data:\(type);charset=utf-8;base64,\(Base64.encode(Array(text.utf8)))"
+        "data:\(type);charset=utf-8;base64,\(Data(text.utf8).base64EncodedString())"
     }
 }
