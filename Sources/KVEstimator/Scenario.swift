@@ -8,11 +8,7 @@ public struct Scenario: Sendable, Equatable {
     public var mode: Mode
 
     public init(model: Model, hardware: Hardware, compression: Compression = .none, workload: Workload = Workload(), mode: Mode = .peak) {
-        self.model = model
-        self.hardware = hardware
-        self.compression = compression
-        self.workload = workload
-        self.mode = mode
+        (self.model, self.hardware, self.compression, self.workload, self.mode) = (model, hardware, compression, workload, mode)
     }
 
     public func validate() throws(EstimatorInputError) {

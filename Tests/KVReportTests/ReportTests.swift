@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KVEstimator
 import KVStudy
 @testable import KVLoader
 @testable import KVReport
@@ -179,7 +180,7 @@ struct ReportTests {
         // swift-mustache renders a missing name as nothing; catch that here instead.
         let contexts: [String: [Any.Type]] = [
             "report": [ReportContext.self, SectionContext.self, BlockContext.self, TextContext.self, ContentContext.self,
-                       FigureContext.self, TableContext.self, TracesContext.self, TraceGroupContext.self, TraceLineContext.self],
+                       FigureContext.self, TableContext.self, TracesContext.self, TraceGroupContext.self, FormulaTrace.self],
             "page": [PageContext.self, TocEntry.self, DownloadsContext.self, DownloadItem.self, CatalogHash.self],
             "index": [IndexContext.self, IndexEntry.self, IndexFigure.self],
             "methodology": [MethodologyContext.self],
@@ -236,7 +237,7 @@ enum Blank {
         case is TableContext.Type: TableContext(id: "", number: 0, caption: "", csvHref: "", fileName: "", html: "")
         case is TracesContext.Type: TracesContext(summary: "", groups: [])
         case is TraceGroupContext.Type: TraceGroupContext(heading: "", lines: [])
-        case is TraceLineContext.Type: TraceLineContext(quantity: "", formula: "", substituted: "", result: "")
+        case is FormulaTrace.Type: FormulaTrace("", "", "", "")
         case is PageContext.Type:
             PageContext(version: "", title: "", inlineCSS: false, css: "", cssHref: "", siteHref: nil, toc: [], downloads: nil,
                         content: "", studyPath: "", studySHA256: "", catalog: [], calibrated: false)

@@ -1,3 +1,5 @@
+import KVEstimator
+
 /// A report as kvplan lays it out before any format is chosen (Pandoc-style: one document model,
 /// several writers). It holds prose as Markdown source, charts as specifications (series, axes,
 /// marks) and tables as typed cells — never HTML, SVG or CSV: `HTMLWriter`, `MarkdownWriter`,
@@ -108,7 +110,7 @@ public struct Table: Sendable {
 /// The formula traces of one scenario at one context.
 public struct TraceGroup: Sendable {
     public var heading: String
-    public var lines: [(quantity: String, formula: String, substituted: String, result: String)]
+    public var lines: [FormulaTrace]
 }
 
 /// What produced a report: kvplan's version and the SHA-256 of every input (no timestamps, so the

@@ -101,8 +101,7 @@ final class Layout {
         let groups = contexts.map { context in
             TraceGroup(
                 heading: "\(first.label) at \(Format.tokens(context)) tokens",
-                lines: (first.estimates.first { $0.context == context }?.traces ?? []).filter { quantities.contains($0.quantity) }
-                    .map { ($0.quantity, $0.formula, $0.substituted, $0.result) })
+                lines: (first.estimates.first { $0.context == context }?.traces ?? []).filter { quantities.contains($0.quantity) })
         }
         return .traces(summary: "Formulas with this study's values", traces: groups)
     }

@@ -30,9 +30,7 @@ enum HTMLWriter {
                 id: table.id, number: table.number, caption: table.caption, csvHref: links.table(table), fileName: table.fileName, html: Self.table(table))
         case .traces(let summary, let groups):
             context.traces = TracesContext(summary: summary, groups: groups.map { group in
-                TraceGroupContext(heading: group.heading, lines: group.lines.map {
-                    TraceLineContext(quantity: $0.quantity, formula: $0.formula, substituted: $0.substituted, result: $0.result)
-                })
+                TraceGroupContext(heading: group.heading, lines: group.lines)
             })
         }
         return context

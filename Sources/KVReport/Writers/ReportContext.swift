@@ -1,3 +1,5 @@
+import KVEstimator
+
 /// What the Mustache templates see. Plain structs (rendered through Mirror); every name a
 /// template uses must exist here, which a test checks.
 struct ReportContext {
@@ -48,16 +50,10 @@ struct TracesContext {
     var groups: [TraceGroupContext]
 }
 
+/// Its lines are the estimator's `FormulaTrace`s: quantity, formula, substituted, result.
 struct TraceGroupContext {
     var heading: String
-    var lines: [TraceLineContext]
-}
-
-struct TraceLineContext {
-    var quantity: String
-    var formula: String
-    var substituted: String
-    var result: String
+    var lines: [FormulaTrace]
 }
 
 struct PageContext {
