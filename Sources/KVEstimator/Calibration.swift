@@ -69,28 +69,53 @@ public enum Calibration {
         errors.isEmpty ? 0 : errors.reduce(0) { $0 + abs($1) } / Double(errors.count)
     }
 
-    /// Fits the factors of `hardware` to `observations` (all measured on that hardware).
+    /// Fits the factors of `hardware` to `observations` (all measured on that hardware): only the
+    /// factors the rows determine, by least squares on ln(predicted / measured).
     public static func fit(_ observations: [Observation], on hardware: Hardware) throws(EstimatorInputError) -> Fit {
-        let prefillContexts = Set(observations.filter { $0.phase == .prefill }.map(\.context))
-        let decodeRows = observations.filter { $0.phase == .decodeStep }.count
-        let switchRows = observations.filter { $0.phase == .contextSwitch }.count
+        let factors = FreeFactors(observations)
+        func residuals(_ theta: [Double]) throws(EstimatorInputError) -> [Double] {
+            var calibrated = hardware
+            calibrated.efficiency = factors.efficiency(theta)
+            var result: [Double] = []
+            for observation in observations {
+                result.append(log(try predict(observation, on: calibrated) / observation.seconds))
+            }
+            return result
+        }
+        let theta = try levenbergMarquardt(start: [Double](repeating: log(0.6), count: factors.free.count), residuals: residuals)
+        let fitted = factors.efficiency(theta)
+        return Fit(efficiency: fitted, fitted: factors.free, notFitted: factors.notFitted.map { (factor: $0.0, reason: $0.1) },
+                   mapeBefore: mape(try errors(observations, on: hardware, with: .peak)),
+                   mapeAfter: mape(try errors(observations, on: hardware, with: fitted)))
+    }
+
+    /// Which factors the observations determine, and why the others are left at 1.
+    struct FreeFactors {
         var free: [Factor] = []
         var notFitted: [(Factor, String)] = []
+        /// Prefill at one context cannot tell attention from the linear layers: they share a factor.
         var tieAttentionToMatmul = false
-        switch prefillContexts.count {
-        case 0:
-            if decodeRows > 0 { free.append(.matmul) } else { notFitted.append((.matmul, "no prefill or decode rows")) }
-            notFitted.append((.attention, "no prefill rows"))
-        case 1:
-            free.append(.matmul)
-            tieAttentionToMatmul = true
-            notFitted.append((.attention, "prefill rows at one context only: attention cannot be told from the linear layers, so it shares the matmul factor"))
-        default:
-            free += [.matmul, .attention]
-        }
-        if decodeRows > 0 { free.append(.memory) } else { notFitted.append((.memory, "no decode_step rows")) }
-        if switchRows > 0 { free.append(.link) } else { notFitted.append((.link, "no context_switch rows")) }
 
+        init(_ observations: [Observation]) {
+            let prefillContexts = Set(observations.filter { $0.phase == .prefill }.map(\.context))
+            let decodeRows = observations.filter { $0.phase == .decodeStep }.count
+            let switchRows = observations.filter { $0.phase == .contextSwitch }.count
+            switch prefillContexts.count {
+            case 0:
+                if decodeRows > 0 { free.append(.matmul) } else { notFitted.append((.matmul, "no prefill or decode rows")) }
+                notFitted.append((.attention, "no prefill rows"))
+            case 1:
+                free.append(.matmul)
+                tieAttentionToMatmul = true
+                notFitted.append((.attention, "prefill rows at one context only: attention cannot be told from the linear layers, so it shares the matmul factor"))
+            default:
+                free += [.matmul, .attention]
+            }
+            if decodeRows > 0 { free.append(.memory) } else { notFitted.append((.memory, "no decode_step rows")) }
+            if switchRows > 0 { free.append(.link) } else { notFitted.append((.link, "no context_switch rows")) }
+        }
+
+        /// The factors for log-parameters `theta` (one per free factor), clamped to (0, 1].
         func efficiency(_ theta: [Double]) -> Efficiency {
             var result = Efficiency()
             for (factor, value) in zip(free, theta) {
@@ -105,29 +130,29 @@ public enum Calibration {
             if tieAttentionToMatmul { result.attention = result.matmul }
             return result
         }
-        func residuals(_ theta: [Double]) throws(EstimatorInputError) -> [Double] {
-            var calibrated = hardware
-            calibrated.efficiency = efficiency(theta)
-            var result: [Double] = []
-            for observation in observations {
-                result.append(log(try predict(observation, on: calibrated) / observation.seconds))
-            }
-            return result
-        }
+    }
 
-        var peakHardware = hardware
-        peakHardware.efficiency = .peak
-        var before: [Double] = []
+    /// Each observation's relative error with `efficiency` on `hardware`.
+    static func errors(_ observations: [Observation], on hardware: Hardware, with efficiency: Efficiency) throws(EstimatorInputError) -> [Double] {
+        var calibrated = hardware
+        calibrated.efficiency = efficiency
+        var result: [Double] = []
         for observation in observations {
-            before.append(error(predicted: try predict(observation, on: peakHardware), measured: observation.seconds))
+            result.append(error(predicted: try predict(observation, on: calibrated), measured: observation.seconds))
         }
+        return result
+    }
 
-        // Levenberg–Marquardt with a forward-difference Jacobian; a handful of parameters.
-        var theta = [Double](repeating: log(0.6), count: free.count)
+    /// Levenberg–Marquardt with a forward-difference Jacobian, for a handful of parameters kept ≤ 0
+    /// (factors ≤ 1): the parameters that minimise the sum of squared residuals.
+    static func levenbergMarquardt(
+        start: [Double], residuals: ([Double]) throws(EstimatorInputError) -> [Double]
+    ) throws(EstimatorInputError) -> [Double] {
+        var theta = start
         var r = try residuals(theta)
         var cost = r.reduce(0) { $0 + $1 * $1 }
         var lambda = 1e-3
-        for _ in 0..<200 where !free.isEmpty {
+        for _ in 0..<200 where !theta.isEmpty {
             var jacobian: [[Double]] = []
             for index in theta.indices {
                 var step = theta
@@ -135,17 +160,11 @@ public enum Calibration {
                 let shifted = try residuals(step)
                 jacobian.append(zip(shifted, r).map { ($0 - $1) / 1e-6 })
             }
-            let n = theta.count
-            var a = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-            var g = [Double](repeating: 0, count: n)
-            for i in 0..<n {
-                for j in 0..<n { a[i][j] = zip(jacobian[i], jacobian[j]).reduce(0) { $0 + $1.0 * $1.1 } }
-                g[i] = zip(jacobian[i], r).reduce(0) { $0 + $1.0 * $1.1 }
-            }
+            let (a, g) = normalEquations(jacobian, r)
             var improved = false
             for _ in 0..<20 {
                 var damped = a
-                for i in 0..<n { damped[i][i] += lambda * max(a[i][i], 1e-12) }
+                for i in 0..<theta.count { damped[i][i] += lambda * max(a[i][i], 1e-12) }
                 guard let delta = solve(damped, g.map { -$0 }) else { lambda *= 10; continue }
                 let candidate = zip(theta, delta).map { min(0, $0 + $1) }  // e ≤ 1
                 let candidateResiduals = try residuals(candidate)
@@ -163,16 +182,19 @@ public enum Calibration {
             }
             if !improved { break }
         }
+        return theta
+    }
 
-        let fitted = efficiency(theta)
-        var calibrated = hardware
-        calibrated.efficiency = fitted
-        var after: [Double] = []
-        for observation in observations {
-            after.append(error(predicted: try predict(observation, on: calibrated), measured: observation.seconds))
+    /// JᵀJ and Jᵀr, with the Jacobian stored one row per parameter.
+    static func normalEquations(_ jacobian: [[Double]], _ r: [Double]) -> (a: [[Double]], g: [Double]) {
+        let n = jacobian.count
+        var a = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        var g = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            for j in 0..<n { a[i][j] = zip(jacobian[i], jacobian[j]).reduce(0) { $0 + $1.0 * $1.1 } }
+            g[i] = zip(jacobian[i], r).reduce(0) { $0 + $1.0 * $1.1 }
         }
-        return Fit(efficiency: fitted, fitted: free, notFitted: notFitted.map { (factor: $0.0, reason: $0.1) },
-                   mapeBefore: mape(before), mapeAfter: mape(after))
+        return (a, g)
     }
 
     /// Gaussian elimination with partial pivoting; nil when singular.
