@@ -8,17 +8,27 @@ struct EntryReader {
     let source: YAMLSource
     let catalog: Catalog
 
+    /// An entry written as a preset's name, or as a map of keys that may start from a `preset`:
+    /// the preamble models and hardware share.
+    private func entry<Entry: CatalogEntry>(
+        _ node: Node, in presets: [Entry], kind: String, schema: MapSchema, what: String,
+        read: (MapReader, Entry?) -> Entry?
+    ) -> Entry? {
+        if let name = node.scalarText { return preset(name, at: node, in: presets, kind: kind) }
+        guard let map = MapReader(node, schema: schema, source: source, what: what) else { return nil }
+        guard map.has("preset") else { return read(map, nil) }
+        guard let (name, presetNode) = map.text("preset"), let base = preset(name, at: presetNode, in: presets, kind: kind) else { return nil }
+        return read(map, base)
+    }
+
     // MARK: Models
 
     func model(_ node: Node) -> Model? {
-        if let name = node.scalarText { return preset(name, at: node, in: catalog.models, kind: "model") }
-        guard let map = MapReader(node, schema: Schema.model, source: source, what: "a model") else { return nil }
-        var base: Model?
-        if map.has("preset") {
-            guard let (name, presetNode) = map.text("preset"),
-                  let found = preset(name, at: presetNode, in: catalog.models, kind: "model") else { return nil }
-            base = found
-        }
+        entry(node, in: catalog.models, kind: "model", schema: Schema.model, what: "a model", read: model)
+    }
+
+    /// A model from a map of keys, over the preset it names (`base`) if any.
+    private func model(_ map: MapReader, base: Model?) -> Model? {
         let layers = map.integer("layers"), hidden = map.integer("hidden"), heads = map.integer("heads")
         let ffn = map.integer("ffn"), vocab = map.integer("vocab"), maxContext = map.tokens("max_context")
         let kvHeads = map.integer("kv_heads"), headDim = map.integer("head_dim")
@@ -109,14 +119,11 @@ struct EntryReader {
     // MARK: Hardware
 
     func hardware(_ node: Node) -> Hardware? {
-        if let name = node.scalarText { return preset(name, at: node, in: catalog.hardware, kind: "hardware") }
-        guard let map = MapReader(node, schema: Schema.hardware, source: source, what: "a hardware entry") else { return nil }
-        var base: Hardware?
-        if map.has("preset") {
-            guard let (name, presetNode) = map.text("preset"),
-                  let found = preset(name, at: presetNode, in: catalog.hardware, kind: "hardware") else { return nil }
-            base = found
-        }
+        entry(node, in: catalog.hardware, kind: "hardware", schema: Schema.hardware, what: "a hardware entry", read: hardware)
+    }
+
+    /// A hardware entry from a map of keys, over the preset it names (`base`) if any.
+    private func hardware(_ map: MapReader, base: Hardware?) -> Hardware? {
         let gpus = map.integer("gpus"), hbm = map.bytes("hbm"), bandwidth = map.bandwidth("hbm_bandwidth")
         let flops = readFLOPs(map), link = readHostLink(map)
         let duplex = map.choice("duplex", Duplex.allCases.map(\.rawValue)).flatMap(Duplex.init(rawValue:))
