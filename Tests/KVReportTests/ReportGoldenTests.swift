@@ -27,6 +27,32 @@ import KVStudy
 
     struct GoldenError: Error, CustomStringConvertible { var description: String }
 
+    /// The Markdown report a reader can diff: pipe tables, image links to the SVG files beside it,
+    /// and raw HTML only for the formula disclosures, which Markdown has no equivalent for.
+    @Test(arguments: studies)
+    func markdownHasTablesImageLinksAndNoOtherHTML(name: String) throws {
+        let files = try Self.files(name)
+        let markdown = String(decoding: try #require(files["\(name).md"]), as: UTF8.self)
+        let lines = markdown.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("|---") || $0.hasPrefix("|---:") })
+        let images = lines.filter { $0.hasPrefix("![Figure ") }
+        #expect(!images.isEmpty)
+        for image in images {
+            let target = image[image.index(after: try #require(image.lastIndex(of: "("))) ..< image.index(before: image.endIndex)]
+            #expect(target.hasSuffix(".svg") && files[String(target)] != nil, "\(target) is not a written SVG file")
+        }
+        let html = lines.filter { $0.hasPrefix("<") }
+        #expect(Set(html.map { $0.prefix { $0 != ">" } }) == ["<details", "<summary", "</details"])
+    }
+
+    /// The footer's calibrated branch renders where the study has calibrated figures, and only there.
+    @Test func theFooterSaysCalibratedOnlyOnCalibratedStudies() throws {
+        let calibrated = String(decoding: try #require(try Self.files("h100-calibration")["h100-calibration.html"]), as: UTF8.self)
+        let peak = String(decoding: try #require(try Self.files("yi-34b-a100")["yi-34b-a100.html"]), as: UTF8.self)
+        #expect(calibrated.contains("and calibrated ones where stated"))
+        #expect(!peak.contains("and calibrated ones where stated"))
+    }
+
     @Test(arguments: studies.flatMap { [($0, "html"), ($0, "md")] })
     func matchesGoldenFile(name: String, format: String) throws {
         let rendered = String(decoding: try #require(try Self.files(name)["\(name).\(format)"]), as: UTF8.self)

@@ -9,7 +9,6 @@ struct MeasuredSection: ReportSection {
     var applies: Bool { !evaluation.study.measurements.isEmpty }
 
     func blocks() -> [Block] {
-        let study = evaluation.study
         let measured: MeasuredEvaluation
         switch evaluation.measured {
         case nil: return [.paragraph("This study has no measurements to compare with.")]
@@ -22,11 +21,9 @@ struct MeasuredSection: ReportSection {
             comparison.mapeByPhase.map { "\($0.phase.rawValue) \(MeasurementComparison.percent($0.mape))" }.joined(separator: ", ")
         }
         blocks.append(.paragraph("Against \(peak.points.count) measured latencies, the peak formulas are off by \(MeasurementComparison.percent(peak.mape)) on average (MAPE; \(byPhase(peak))); with the efficiency factors of this study's hardware entries, by \(MeasurementComparison.percent(calibrated.mape)) (\(byPhase(calibrated)))."))
-        do {
-            for entry in measured.fits {
-                let fitted = entry.fit.fitted.map { "\($0.rawValue) \(Format.decimalString(entry.fit.efficiency[$0], decimals: 3))" }
-                blocks.append(.paragraph("Fitted to these \(entry.rows) measurements of \(entry.hardware.name) by least squares on the log of predicted over measured (kvplan calibrate): \(fitted.joined(separator: ", ")); MAPE \(MeasurementComparison.percent(entry.fit.mapeBefore)) at peak, \(MeasurementComparison.percent(entry.fit.mapeAfter)) with them." + (entry.fit.notFitted.isEmpty ? "" : " Not fitted: " + entry.fit.notFitted.map { "\($0.factor.rawValue) (\($0.reason))" }.joined(separator: "; ") + ".")))
-            }
+        for entry in measured.fits {
+            let fitted = entry.fit.fitted.map { "\($0.rawValue) \(Format.decimalString(entry.fit.efficiency[$0], decimals: 3))" }
+            blocks.append(.paragraph("Fitted to these \(entry.rows) measurements of \(entry.hardware.name) by least squares on the log of predicted over measured (kvplan calibrate): \(fitted.joined(separator: ", ")); MAPE \(MeasurementComparison.percent(entry.fit.mapeBefore)) at peak, \(MeasurementComparison.percent(entry.fit.mapeAfter)) with them." + (entry.fit.notFitted.isEmpty ? "" : " Not fitted: " + entry.fit.notFitted.map { "\($0.factor.rawValue) (\($0.reason))" }.joined(separator: "; ") + ".")))
         }
         for overlay in measured.overlays { blocks.append(overlayFigure(overlay)) }
         blocks.append(parityFigure(peak: peak, calibrated: calibrated))

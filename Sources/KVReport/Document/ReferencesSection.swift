@@ -8,7 +8,6 @@ struct ReferencesSection: ReportSection {
     let layout: Layout
 
     func blocks() -> [Block] {
-        let study = evaluation.study
         let rows = evaluation.references.map { ($0.reference, $0.label, $0.computed) }
         guard !rows.isEmpty else { return [] }
         let format = self.format
