@@ -143,11 +143,8 @@ public struct Reference: Sendable, Equatable {
 
 /// One measured latency (a row of `model,hardware,phase,batch,context,seconds`).
 public struct Measurement: Sendable, Equatable {
-    public enum Phase: String, Sendable, Equatable, CaseIterable {
-        case prefill
-        case decodeStep = "decode_step"
-        case contextSwitch = "context_switch"
-    }
+    /// What was timed: the phase calibration fits (one type for both).
+    public typealias Phase = Calibration.Phase
 
     /// Names of the study's model and hardware entries.
     public var model: String

@@ -76,7 +76,7 @@ public struct MeasuredEvaluation: Sendable {
                 var points: [(context: Int, seconds: Double)] = []
                 for context in contexts {
                     let observation = Calibration.Observation(
-                        model: model, workload: study.workload, phase: phase == .prefill ? .prefill : .decodeStep,
+                        model: model, workload: study.workload, phase: phase,
                         batch: 1, context: context, seconds: 1)
                     points.append((context, try Calibration.predict(observation, on: hardware, mode: mode)))
                 }

@@ -40,9 +40,8 @@ public struct MeasurementComparison: Sendable {
     public var mape: Double { Calibration.mape(points.map(\.error)) }
 
     static func observation(_ measurement: Measurement, in study: Study) -> Calibration.Observation? {
-        guard let model = study.models.first(where: { $0.name == measurement.model }),
-              let phase = Calibration.Phase(rawValue: measurement.phase.rawValue) else { return nil }
-        return Calibration.Observation(model: model, workload: study.workload, phase: phase, batch: measurement.batch,
+        guard let model = study.models.first(where: { $0.name == measurement.model }) else { return nil }
+        return Calibration.Observation(model: model, workload: study.workload, phase: measurement.phase, batch: measurement.batch,
                                        context: measurement.context, seconds: measurement.seconds)
     }
 
