@@ -161,15 +161,3 @@ struct Findings {
 
     func sessions(_ count: Int) -> String { count == 1 ? "1 session" : "\(Format.integer(count)) sessions" }
 }
-
-extension Provenance {
-    /// Fingerprints of the study file and of each resolved catalog entry it uses.
-    static func of(_ evaluation: StudyEvaluation, kvplanVersion: String) -> Provenance {
-        let study = evaluation.study
-        var entries: [(String, String)] = []
-        for model in study.models { entries.append(("model \(model.name)", SHA256.hex(CatalogRecord.model(model).text))) }
-        for hardware in study.hardware { entries.append(("hardware \(hardware.name)", SHA256.hex(CatalogRecord.hardware(hardware).text))) }
-        for compression in study.compressions { entries.append(("compression \(compression.name)", SHA256.hex(CatalogRecord.compression(compression).text))) }
-        return Provenance(kvplanVersion: kvplanVersion, studyPath: study.path, studySHA256: SHA256.hex(study.text), catalogSHA256: entries)
-    }
-}
