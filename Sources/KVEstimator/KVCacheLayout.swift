@@ -32,6 +32,9 @@ public struct KVCacheLayout: Sendable, Equatable {
     public var stateBytes: Double
     /// A further reduction of every byte, for "how much smaller must the KV be" questions.
     public var scale: Double = 1
+    /// Prompt tokens evicted once after prefill (SnapKV-style): during decode a layer holds
+    /// `x − evicted` tokens instead of `min(x, max(budget, keep·x))`. 0: evict as it goes.
+    public var evictedTokens: Double = 0
 
     init(model: Model, compression: Compression, kvPrecision: Precision) {
         let counts = model.layerCounts
@@ -73,9 +76,22 @@ public struct KVCacheLayout: Sendable, Equatable {
         }
     }
 
-    /// Tokens kept by token eviction out of x: `min(x, max(budget, keep·x))`.
+    /// Tokens kept by token eviction out of x: `min(x, max(budget, keep·x))`, or `x − evicted`
+    /// while decoding after a prompt-only eviction.
     @inline(__always) func keptTokens(_ x: Double) -> Double {
-        min(x, max(tokenBudget, tokenKeep * x))
+        if evictedTokens > 0 { return max(0, x - evictedTokens) }
+        return min(x, max(tokenBudget, tokenKeep * x))
+    }
+
+    /// The layout while decoding after an n-token prompt whose tokens were evicted once: the
+    /// prompt keeps `K = min(n, max(budget, keep·n))` tokens and every later token is kept
+    /// (window, chunk and head caps still apply per layer).
+    func afterPrompt(_ n: Double) -> KVCacheLayout {
+        var layout = self
+        let kept = keptTokens(n)
+        layout.evictedTokens = n - kept
+        if layout.evictedTokens <= 0 { layout.evictedTokens = 0; layout.tokenKeep = 1; layout.tokenBudget = 0 }
+        return layout
     }
 
     /// Token-equivalents held per head after retrieval heads: `r·k + (1 − r)·min(k, window)`.
@@ -114,6 +130,16 @@ public struct KVCacheLayout: Sendable, Equatable {
         // Kinks of min(c, cap) and of the kept tokens, as functions of c.
         consider(window)
         consider(chunk)
+        if evictedTokens > 0 {
+            // Kept = x − evicted: kinks where a cap or the streaming window meets it, mapped back.
+            consider(evictedTokens)
+            consider(streamingWindow + evictedTokens)
+            consider(residualTokens + evictedTokens)
+            if retrievalFraction < 1 {
+                consider((residualTokens - (1 - retrievalFraction) * streamingWindow) / retrievalFraction + evictedTokens)
+            }
+            return next
+        }
         consider(tokenBudget)
         if tokenKeep > 0 { consider(tokenBudget / tokenKeep) }
         // Kinks of the head tokens (at kept k = window) and of the residual (head tokens t = R),

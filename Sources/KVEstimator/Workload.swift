@@ -26,6 +26,17 @@ public struct Workload: Sendable, Equatable {
     public var reserveBytes: Double
     /// What shares the GPU with the scenario's sessions (SPEC §3, "Sharing the GPU"); nil = nothing.
     public var sharing: SharingWorkload?
+    /// Share of each GPU's HBM the engine may use (vLLM's `gpu_memory_utilization`, 0.9 by
+    /// default there; 1 here, the paper's peak). The reserve comes out of this share.
+    public var memoryUtilization: Double = 1
+    /// Prompt tokens per prefill iteration when prefill is chunked (vLLM's
+    /// `max_num_batched_tokens`); nil: the whole prompt at once.
+    public var prefillChunk: Int?
+    /// Whether the prefill's peak activation memory comes out of the KV budget (off in the
+    /// paper's peak mode, where `reserve` stands for activations and runtime).
+    public var activationMemory: Bool = false
+    /// Speculative decoding; nil: plain decode.
+    public var speculative: SpeculativeDecoding?
 
     public init(
         outputTokens: Int = 250, users: Int = 1, maxBatch: Int? = nil, weightPrecision: Precision = .bf16,
@@ -45,7 +56,10 @@ public struct Workload: Sendable, Equatable {
         try Check.positive(users, "workload.users")
         if let maxBatch { try Check.positive(maxBatch, "workload.max_batch") }
         try Check.nonNegative(reserveBytes, "workload.reserve")
+        try Check.fraction(memoryUtilization, "workload.memory_utilization")
+        if let prefillChunk { try Check.positive(prefillChunk, "workload.prefill_chunk") }
         try sharing?.validate()
+        try speculative?.validate()
     }
 }
 
@@ -76,8 +90,16 @@ public struct Scenario: Sendable, Equatable {
         try hardware.validate()
         try compression.validate()
         try workload.validate()
-        guard workload.reserveBytes < hardware.hbmBytes else {
-            throw EstimatorInputError(field: "workload.reserve", "the reserve is larger than the GPU's HBM")
+        guard workload.reserveBytes < workload.memoryUtilization * hardware.hbmBytes else {
+            throw EstimatorInputError(field: "workload.reserve", "the reserve is larger than the GPU's usable HBM")
+        }
+        try model.validate(tensorParallel: hardware.parallel.attention == .tensor ? hardware.tensorParallel : 1)
+        if model.mla != nil, let heads = compression.retrievalHeads, heads < 1 {
+            throw EstimatorInputError(
+                field: "retrieval_heads", "`\(compression.name)` keeps full KV for some heads only, but `\(model.name)` uses MLA: one latent per token serves all heads, so there are no per-head caches to shorten (compress the latent on the token or hidden axis instead)")
+        }
+        if hardware.parallel.expertParallel > 1, model.moe == nil {
+            throw EstimatorInputError(field: "ep", "expert parallelism needs a mixture-of-experts model; `\(model.name)` has no `moe`")
         }
     }
 }
