@@ -34,7 +34,7 @@ public struct Compression: Sendable, Equatable {
     public init(
         name: String, label: String? = nil, layerShare: Int? = nil, kvLayers: Double? = nil,
         retrievalHeads: Double? = nil, streamingWindow: Int? = nil, tokenKeep: Double? = nil,
-        tokenBudget: Int? = nil, recentWindow: Int? = nil, kvBits: Double? = nil, groupSize: Int? = nil,
+        tokenBudget: Int? = nil, recentWindow: Int? = nil, promptOnly: Bool = false, kvBits: Double? = nil, groupSize: Int? = nil,
         residualTokens: Int? = nil, kvRank: Double? = nil, axis: String = "", citation: String = "", notes: String = ""
     ) {
         self.name = name
@@ -46,6 +46,7 @@ public struct Compression: Sendable, Equatable {
         self.tokenKeep = tokenKeep
         self.tokenBudget = tokenBudget
         self.recentWindow = recentWindow
+        self.promptOnly = promptOnly
         self.kvBits = kvBits
         self.groupSize = groupSize
         self.residualTokens = residualTokens

@@ -1,0 +1,71 @@
+import Testing
+@testable import KVEstimator
+
+/// Speculative decoding (issue 11): the closed form of the tokens per target step against a seeded
+/// simulation of accept/reject steps, and where it pays off.
+@Suite("Speculative decoding")
+struct SpeculativeDecodingTests {
+    /// One target step: the draft proposes γ tokens, each accepted with probability α until the
+    /// first rejection; the target adds one token of its own (the correction, or the bonus token
+    /// after γ acceptances). Returns the mean tokens per step over `steps` steps.
+    static func simulate(acceptance: Double, draftTokens: Int, steps: Int, seed: UInt64) -> Double {
+        var random = SharingSimulationTests.SplitMix64(state: seed)
+        var tokens = 0
+        for _ in 0..<steps {
+            var accepted = 0
+            while accepted < draftTokens, random.uniform() <= acceptance { accepted += 1 }
+            tokens += accepted + 1
+        }
+        return Double(tokens) / Double(steps)
+    }
+
+    @Test(arguments: [(0.6, 3, 1 as UInt64), (0.8, 4, 2), (0.9, 7, 3), (0.5, 1, 4), (0.95, 10, 5)])
+    func closedFormMatchesTheSimulation(acceptance: Double, draftTokens: Int, seed: UInt64) {
+        let spec = SpeculativeDecoding(draft: .multiTokenPrediction, draftTokens: draftTokens, acceptance: acceptance)
+        let simulated = Self.simulate(acceptance: acceptance, draftTokens: draftTokens, steps: 400_000, seed: seed)
+        #expect(close(simulated, spec.expectedTokensPerStep, 0.01), "\(simulated) vs \(spec.expectedTokensPerStep)")
+    }
+
+    @Test func expectedTokensAtTheEdges() {
+        #expect(SpeculativeDecoding(draft: .multiTokenPrediction, draftTokens: 4, acceptance: 1).expectedTokensPerStep == 5)
+        #expect(SpeculativeDecoding(draft: .multiTokenPrediction, draftTokens: 4, acceptance: 0).expectedTokensPerStep == 1)
+        #expect(close(SpeculativeDecoding(draft: .multiTokenPrediction, draftTokens: 3, acceptance: 0.8).expectedTokensPerStep,
+                      (1 - 0.8 * 0.8 * 0.8 * 0.8) / 0.2))
+    }
+
+    /// The verify step reads the weights and KV once for γ + 1 positions: memory-bound at batch 1,
+    /// it costs about one decode step.
+    @Test func verifyingCostsAboutOneStepWhenMemoryBound() throws {
+        let estimator = try Fixtures.estimator(Fixtures.llama31_8b, Fixtures.h100)
+        let step = estimator.decodeStepTime(batch: 1, context: 32_768)
+        let verify = estimator.verifyStepTime(batch: 1, context: 32_768, positions: 5)
+        #expect(verify.memory == step.memory)
+        #expect(close(verify.compute, 5 * step.compute))
+        #expect(verify.seconds == step.seconds)
+    }
+
+    /// Self-speculation on a 4K-token KV (TriForce/MagicDec): at long context decode is bound by the
+    /// KV, which the draft does not read, so it pays off; at short context and a large batch,
+    /// verifying γ + 1 positions turns the step compute-bound and it does not.
+    @Test func paysOffAtLongContextNotAtShortContextWithLargeBatches() throws {
+        let spec = SpeculativeDecoding(draft: .selfSpeculation(kvBudget: 4096), draftTokens: 4, acceptance: 0.8)
+        var workload = Workload(users: 10_000)
+        workload.speculative = spec
+        let estimator = try Fixtures.estimator(Fixtures.llama31_8b, Fixtures.h100, workload: workload)
+        let long = try #require(estimator.estimate(context: 131_072).speculative)
+        #expect(long.speedup > 1.5)
+        #expect(long.paysOffUpToBatch >= estimator.estimate(context: 131_072).decodeBatch)
+        let short = try #require(estimator.estimate(context: 2048).speculative)
+        #expect(short.speedup < 1)
+        #expect(short.paysOffUpToBatch < estimator.estimate(context: 2048).decodeBatch)
+        #expect(close(short.tokensPerStep, spec.expectedTokensPerStep))
+    }
+
+    @Test func impossibleSettingsAreRejected() {
+        var workload = Workload()
+        workload.speculative = SpeculativeDecoding(draft: .multiTokenPrediction, draftTokens: 0, acceptance: 0.5)
+        #expect(throws: EstimatorInputError.self) { try Fixtures.estimator(Fixtures.llama31_8b, Fixtures.h100, workload: workload) }
+        workload.speculative = SpeculativeDecoding(draft: .multiTokenPrediction, draftTokens: 2, acceptance: 1.5)
+        #expect(throws: EstimatorInputError.self) { try Fixtures.estimator(Fixtures.llama31_8b, Fixtures.h100, workload: workload) }
+    }
+}
