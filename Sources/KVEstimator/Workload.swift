@@ -91,7 +91,7 @@ public struct Scenario: Sendable, Equatable {
         try compression.validate()
         try workload.validate()
         guard workload.reserveBytes < workload.memoryUtilization * hardware.hbmBytes else {
-            throw EstimatorInputError(field: "workload.reserve", "the reserve is larger than the GPU's usable HBM")
+            throw EstimatorInputError(field: "workload.reserve", "the reserve is larger than the GPU's HBM (times memory_utilization)")
         }
         try model.validate(tensorParallel: hardware.parallel.attention == .tensor ? hardware.tensorParallel : 1)
         if model.mla != nil, let heads = compression.retrievalHeads, heads < 1 {
