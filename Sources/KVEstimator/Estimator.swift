@@ -320,9 +320,10 @@ public struct Estimator: Sendable {
     /// `t_switch(n) = (KV_out(n) + KV_in(n)) / (g·link_bw·e_link)` over a half-duplex link (the
     /// paper's "(user 1's KV cache + user 2's KV cache) / PCIe bandwidth"), `max` of the two full
     /// duplex. Each rank swaps the blocks it holds over its own link (vLLM's per-worker swap), so a
-    /// replicated KV (`ρ`) moves ρ times over.
+    /// replicated KV (`ρ`) moves ρ times over, and a session of data-parallel attention, held by one
+    /// rank of a stage, moves over that rank's link alone (`G·ρ·KV` over the g links).
     public func contextSwitchSeconds(tokens n: Double) -> Double {
-        let kv = heldKVBytes(tokens: n)
+        let kv = sessionGroups * heldKVBytes(tokens: n)
         let moved = scenario.hardware.hostLink.duplex == .half ? 2 * kv : kv
         return moved / linkBytesPerSecond
     }

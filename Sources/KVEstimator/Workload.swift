@@ -91,7 +91,9 @@ public struct Scenario: Sendable, Equatable {
         try compression.validate()
         try workload.validate()
         guard workload.reserveBytes < workload.memoryUtilization * hardware.hbmBytes else {
-            throw EstimatorInputError(field: "workload.reserve", "the reserve is larger than the GPU's HBM (times memory_utilization)")
+            throw EstimatorInputError(
+                field: "workload.reserve",
+                workload.memoryUtilization == 1 ? "the reserve is larger than the GPU's HBM" : "the reserve is larger than the share of the GPU's HBM that memory_utilization leaves")
         }
         try model.validate(tensorParallel: hardware.parallel.attention == .tensor ? hardware.tensorParallel : 1)
         if model.mla != nil, let heads = compression.retrievalHeads, heads < 1 {
