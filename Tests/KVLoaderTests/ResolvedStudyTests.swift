@@ -147,7 +147,7 @@ struct ResolvedStudyTests {
 
         #expect(study.measurements == [
             Measurement(model: "tiny-moe", hardware: "lab-gpu", phase: .decodeStep, batch: 8, context: 8192, seconds: 0.012,
-                        location: SourceLocation(file: Fixtures.path("valid/inline-entries.study.yaml"), line: 74, column: 5)),
+                        location: SourceLocation(file: Fixtures.path("valid/inline-entries.study.yaml"), line: 72, column: 5)),
         ])
         #expect(study.cells == [.table(TableCell(kind: .setup)), .chart(ChartCell(kind: .measured, x: .context))])
     }
