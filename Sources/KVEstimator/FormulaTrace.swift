@@ -50,8 +50,8 @@ extension Estimator {
         let rho = kvReplication == 1 ? "" : "ρ · "
         let rhoValue = kvReplication == 1 ? "" : "\(sig(kvReplication)) · "
         traces.append(FormulaTrace(
-            "Concurrency", "⌊(g · (\(usable) − reserve) − W\(replicatedWeightsBytes > 0 ? " − W_attn·(g−1)" : "")\(activation)) / (\(rho)KV(n))⌋",
-            "⌊(\(g) · (\(usableValue) − \(sig(workload.reserveBytes))) − \(sig(weightsBytes))\(replicated)\(activationValue)) / (\(rhoValue)\(sig(e.kvBytes)))⌋",
+            "Concurrency", "⌊(g · (\(usable) − reserve) − W\(replicatedWeightsBytes > 0 ? " − W_attn·(g−1)" : "")\(activation)) / \(rho.isEmpty ? "KV(n)" : "(ρ · KV(n))")⌋",
+            "⌊(\(g) · (\(usableValue) − \(sig(workload.reserveBytes))) − \(sig(weightsBytes))\(replicated)\(activationValue)) / \(rho.isEmpty ? sig(e.kvBytes) : "(\(rhoValue)\(sig(e.kvBytes)))")⌋",
             "\(e.concurrency) sessions"))
 
         let grown = decoding(prompt: n).kvBytes(tokens: Double(n + e.outputTokens))
