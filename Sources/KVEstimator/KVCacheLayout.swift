@@ -76,11 +76,9 @@ public struct KVCacheLayout: Sendable, Equatable {
         }
     }
 
-    /// Tokens kept by token eviction out of x: `min(x, max(budget, keep·x))`, or `x − evicted`
-    /// while decoding after a prompt-only eviction.
+    /// Tokens kept by token eviction out of x: `min(x, max(budget, keep·x))`.
     @inline(__always) func keptTokens(_ x: Double) -> Double {
-        if evictedTokens > 0 { return max(0, x - evictedTokens) }
-        return min(x, max(tokenBudget, tokenKeep * x))
+        min(x, max(tokenBudget, tokenKeep * x))
     }
 
     /// The layout while decoding after an n-token prompt whose tokens were evicted once: the
@@ -99,9 +97,11 @@ public struct KVCacheLayout: Sendable, Equatable {
         retrievalFraction * k + (1 - retrievalFraction) * min(k, streamingWindow)
     }
 
-    /// Tokens a layer attends to (and stores) when the session holds c tokens, given the layer's cap.
+    /// Tokens a layer attends to (and stores) when the session holds c tokens, given the layer's cap;
+    /// after a prompt-only eviction `min(cap, c − evicted)`.
     @inline(__always) func attendedTokens(_ c: Double, cap: Double) -> Double {
-        headTokens(keptTokens(min(c, cap)))
+        if evictedTokens > 0 { return headTokens(min(cap, max(0, c - evictedTokens))) }
+        return headTokens(keptTokens(min(c, cap)))
     }
 
     /// Bytes of one layer's KV for t token-equivalents: residual tokens at full precision.
@@ -131,8 +131,10 @@ public struct KVCacheLayout: Sendable, Equatable {
         consider(window)
         consider(chunk)
         if evictedTokens > 0 {
-            // Kept = x − evicted: kinks where a cap or the streaming window meets it, mapped back.
+            // Kept = min(cap, c − evicted): kinks where a cap or the streaming window meets it.
             consider(evictedTokens)
+            consider(window + evictedTokens)
+            consider(chunk + evictedTokens)
             consider(streamingWindow + evictedTokens)
             consider(residualTokens + evictedTokens)
             if retrievalFraction < 1 {

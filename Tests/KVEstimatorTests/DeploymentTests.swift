@@ -258,5 +258,11 @@ struct DeploymentTests {
         // The closed-form decode still matches the brute-force sum on the grown cache.
         let closed = decoder.decodeTime(batch: 7, prompt: 32_768, outputTokens: 1000)
         #expect(close(closed, DecodeClosedFormTests.bruteForce(decoder, batch: 7, prompt: 32_768, outputTokens: 1000), 1e-9))
+        // A window layer keeps its window: Mistral's 4096-token layers stay full after the eviction.
+        let mistral = try Fixtures.estimator(Fixtures.mistral7b, Fixtures.h100, compression: snapkv).decoding(prompt: 30_000)
+        #expect(mistral.kvBytes(tokens: 30_000) == 2048 * perToken)
+        #expect(mistral.kvBytes(tokens: 33_000) == 4096 * perToken)
+        let sum = mistral.decodeTime(batch: 3, prompt: 30_000, outputTokens: 3000)
+        #expect(close(sum, DecodeClosedFormTests.bruteForce(mistral, batch: 3, prompt: 30_000, outputTokens: 3000), 1e-9))
     }
 }
