@@ -81,8 +81,8 @@ extension Estimator {
         let regime: Regime = !weightsFit ? .weightsDoNotFit : (sustained == 0 ? .offload : .hbm)
         let batch = min(workload.users, workload.maxBatch ?? Int.max, max(1, sustained))
         let b = Double(batch)
-        let decoder = decoding(prompt: n)
-        let step = decoder.decodeStepTime(batch: b, context: tokens)
+        // At c = n a prompt-only eviction has kept what token eviction keeps, so the step is self's.
+        let step = decodeStepTime(batch: b, context: tokens)
         let session = sessionCost(tokens: n)
         let linear = prefillLinearFLOPs(tokens: tokens), attention = prefillAttentionFLOPs(tokens: tokens)
         let stepBytes = weightsReadBytes(batch: b) + replicatedWeightsBytes + b * heldKVBytes(tokens: tokens)
@@ -112,7 +112,7 @@ extension Estimator {
             decodeBatch: batch,
             pipelineBubble: 1 - min(b, pipelineStages) / pipelineStages,
             decodeStep: step,
-            decodeSeconds: decoder.decodeTime(batch: b, prompt: n, outputTokens: workload.outputTokens),
+            decodeSeconds: withDecoder(prompt: n) { $0.decodeTime(batch: b, prompt: n, outputTokens: workload.outputTokens) },
             decodeTokensPerSecond: b / step.seconds,
             speculative: workload.speculative == nil ? nil : speculative(prompt: n, batch: batch, maxBatch: max(1, sustained)),
             contextSwitchSeconds: contextSwitchSeconds(tokens: tokens),

@@ -138,8 +138,8 @@ public struct Estimator: Sendable {
     /// when blocks run out); this many never are.
     public func concurrencySustained(prompt n: Int, outputTokens m: Int) -> Int {
         guard availableKVBytes > 0 else { return 0 }
-        let decoder = decoding(prompt: n)
-        return sessions(budget: kvBudget(prompt: Double(n)), held: decoder.heldKVBytes(tokens: Double(n + m)))
+        let layout = scenario.compression.promptOnly ? kvCache.afterPrompt(Double(n)) : kvCache
+        return sessions(budget: kvBudget(prompt: Double(n)), held: kvReplication * layout.bytes(tokens: Double(n + m)))
     }
 
     /// The estimator decode runs with after an n-token prompt: a compression that evicts the
@@ -151,6 +151,12 @@ public struct Estimator: Sendable {
         var decoder = self
         decoder.kvCache = kvCache.afterPrompt(Double(n))
         return decoder
+    }
+
+    /// `body` on the estimator decode runs with after an n-token prompt, without copying this one
+    /// when nothing is evicted at the prompt (the hot path: a copy retains every name string).
+    @inline(__always) func withDecoder<T>(prompt n: Int, _ body: (Estimator) -> T) -> T {
+        scenario.compression.promptOnly ? body(decoding(prompt: n)) : body(self)
     }
 
     /// Sessions the host memory parks: `⌊g·host_mem / KV(n)⌋`, nil when host memory is unknown.

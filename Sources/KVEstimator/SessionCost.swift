@@ -23,7 +23,7 @@ extension Estimator {
         let sustained = concurrencySustained(prompt: n, outputTokens: workload.outputTokens)
         let resident = min(workload.users, sustained, workload.maxBatch ?? Int.max)
         let batch = Double(max(1, resident))
-        let decode = decoding(prompt: n).decodeTime(batch: batch, prompt: n, outputTokens: workload.outputTokens) / batch
+        let decode = withDecoder(prompt: n) { $0.decodeTime(batch: batch, prompt: n, outputTokens: workload.outputTokens) } / batch
         return SessionCost(
             residentSessions: resident,
             prefillSeconds: prefillTime(tokens: tokens).seconds,

@@ -92,18 +92,26 @@ extension Estimator {
         return step
     }
 
+    /// The estimator of a draft model: the same GPUs, workload and mode, without speculation; nil
+    /// for the other drafts (or a draft model that cannot run there).
+    func draftEstimator(_ draft: SpeculativeDecoding.Draft) -> Estimator? {
+        guard case .model(let model) = draft else { return nil }
+        var scenario = self.scenario
+        scenario.model = model
+        scenario.compression = .none
+        scenario.workload.speculative = nil
+        return try? Estimator(scenario)
+    }
+
     /// One draft step for b sessions at context c:
-    /// - a draft model: its own decode step on the same GPUs (its weights and KV beside the target's
-    ///   are not taken out of the KV budget: a 1B draft is ≈2% of an 80 GB GPU);
+    /// - a draft model: its own decode step on the same GPUs (`drafter`; its weights and KV beside
+    ///   the target's are not taken out of the KV budget: a 1B draft is ≈2% of an 80 GB GPU);
     /// - self-speculation: the target's decode step with the KV capped at the budget;
     /// - MTP: `1/L` of the target's step (one more block) plus the LM head read, `V·d·bw/(g·bw_hbm)`.
-    public func draftStepSeconds(batch b: Double, context c: Double, draft: SpeculativeDecoding.Draft) -> Double {
+    public func draftStepSeconds(batch b: Double, context c: Double, draft: SpeculativeDecoding.Draft, drafter: Estimator? = nil) -> Double {
         switch draft {
-        case .model(let model):
-            var scenario = self.scenario
-            scenario.model = model
-            scenario.workload.speculative = nil
-            guard let drafter = try? Estimator(scenario) else { return .infinity }
+        case .model:
+            guard let drafter = drafter ?? draftEstimator(draft) else { return .infinity }
             return drafter.decodeStepTime(batch: b, context: c).seconds
         case .selfSpeculation(let budget):
             return decodeStepTime(batch: b, context: min(c, Double(budget))).seconds
@@ -114,19 +122,20 @@ extension Estimator {
     }
 
     /// `t_spec(c) = t_verify(b, c, γ + 1) + γ·t_draft(b, c)`.
-    public func speculativeStepSeconds(batch b: Double, context c: Double, _ spec: SpeculativeDecoding) -> Double {
+    public func speculativeStepSeconds(batch b: Double, context c: Double, _ spec: SpeculativeDecoding, drafter: Estimator? = nil) -> Double {
         verifyStepTime(batch: b, context: c, positions: Double(spec.draftTokens + 1)).seconds
-            + Double(spec.draftTokens) * draftStepSeconds(batch: b, context: c, draft: spec.draft)
+            + Double(spec.draftTokens) * draftStepSeconds(batch: b, context: c, draft: spec.draft, drafter: drafter)
     }
 
     /// m tokens by speculative steps, each advancing E tokens on average:
     /// `Σ_{s=0}^{⌈m/E⌉−1} t_spec(n + s·E)`.
-    public func speculativeDecodeSeconds(batch b: Double, prompt n: Int, outputTokens m: Int, _ spec: SpeculativeDecoding) -> Double {
+    public func speculativeDecodeSeconds(batch b: Double, prompt n: Int, outputTokens m: Int, _ spec: SpeculativeDecoding, drafter: Estimator? = nil) -> Double {
+        let drafter = drafter ?? draftEstimator(spec.draft)
         let perStep = spec.expectedTokensPerStep
         let steps = Int((Double(m) / perStep).rounded(.up))
         var total = 0.0
         for s in 0..<steps {
-            total += speculativeStepSeconds(batch: b, context: Double(n) + Double(s) * perStep, spec)
+            total += speculativeStepSeconds(batch: b, context: Double(n) + Double(s) * perStep, spec, drafter: drafter)
         }
         return total
     }
@@ -138,13 +147,14 @@ extension Estimator {
         guard let spec = scenario.workload.speculative else { return nil }
         let m = scenario.workload.outputTokens
         let decoder = decoding(prompt: n)
+        let drafter = draftEstimator(spec.draft)
         func speedup(_ batch: Int) -> Double {
             let x = Double(max(1, batch))
             return decoder.decodeTime(batch: x, prompt: n, outputTokens: m)
-                / decoder.speculativeDecodeSeconds(batch: x, prompt: n, outputTokens: m, spec)
+                / decoder.speculativeDecodeSeconds(batch: x, prompt: n, outputTokens: m, spec, drafter: drafter)
         }
         let batch = Double(max(1, b)), c = Double(n)
-        let spec_ = decoder.speculativeDecodeSeconds(batch: batch, prompt: n, outputTokens: m, spec)
+        let speculativeSeconds = decoder.speculativeDecodeSeconds(batch: batch, prompt: n, outputTokens: m, spec, drafter: drafter)
         var paysOff = 0
         let top = max(1, maxBatch)
         if speedup(1) > 1 {
@@ -162,11 +172,11 @@ extension Estimator {
         return SpeculativeEstimate(
             draftName: spec.name,
             tokensPerStep: spec.expectedTokensPerStep,
-            stepSeconds: decoder.speculativeStepSeconds(batch: batch, context: c, spec),
+            stepSeconds: decoder.speculativeStepSeconds(batch: batch, context: c, spec, drafter: drafter),
             verifySeconds: decoder.verifyStepTime(batch: batch, context: c, positions: Double(spec.draftTokens + 1)).seconds,
-            draftStepSeconds: decoder.draftStepSeconds(batch: batch, context: c, draft: spec.draft),
-            decodeSeconds: spec_,
-            speedup: decoder.decodeTime(batch: batch, prompt: n, outputTokens: m) / spec_,
+            draftStepSeconds: decoder.draftStepSeconds(batch: batch, context: c, draft: spec.draft, drafter: drafter),
+            decodeSeconds: speculativeSeconds,
+            speedup: decoder.decodeTime(batch: batch, prompt: n, outputTokens: m) / speculativeSeconds,
             paysOffUpToBatch: paysOff)
     }
 }
