@@ -50,14 +50,14 @@ extension Estimator {
         let rho = kvReplication == 1 ? "" : "ρ · "
         let rhoValue = kvReplication == 1 ? "" : "\(sig(kvReplication)) · "
         traces.append(FormulaTrace(
-            "Concurrency", "⌊(g · (\(usable) − reserve) − W\(replicatedWeightsBytes > 0 ? " − W_attn·(g−1)" : "")\(activation)) / \(rho.isEmpty ? "KV(n)" : "(ρ · KV(n))")⌋",
-            "⌊(\(g) · (\(usableValue) − \(sig(workload.reserveBytes))) − \(sig(weightsBytes))\(replicated)\(activationValue)) / \(rho.isEmpty ? sig(e.kvBytes) : "(\(rhoValue)\(sig(e.kvBytes)))")⌋",
+            "Concurrency", "⌊(g · (\(usable) − reserve) − W\(replicatedWeightsBytes > 0 ? " − W_attn·(g−1)" : "")\(activation)) / \(rho.isEmpty ? (sessionGroups > 1 ? "(G · KV(n))⌋ · G" : "KV(n)⌋") : "(ρ · KV(n))⌋")",
+            "⌊(\(g) · (\(usableValue) − \(sig(workload.reserveBytes))) − \(sig(weightsBytes))\(replicated)\(activationValue)) / \(rho.isEmpty ? (sessionGroups > 1 ? "(\(Int(sessionGroups)) · \(sig(e.kvBytes)))⌋ · \(Int(sessionGroups))" : "\(sig(e.kvBytes))⌋") : "(\(rhoValue)\(sig(e.kvBytes)))⌋")",
             "\(e.concurrency) sessions"))
 
         let grown = decoding(prompt: n).kvBytes(tokens: Double(n + e.outputTokens))
         traces.append(FormulaTrace(
-            "Concurrency through the last token", "⌊(g · (\(usable) − reserve) − W\(activation)) / (\(rho)KV(n + m))⌋; decode batch = min(users, max_batch, max(1, that))",
-            "⌊\(sig(kvBudget(prompt: tokens))) / (\(rhoValue)\(sig(grown)))⌋; min(\(workload.users), \(workload.maxBatch.map(String.init) ?? "∞"), \(max(1, e.concurrencySustained)))",
+            "Concurrency through the last token", "⌊(g · (\(usable) − reserve) − W\(replicatedWeightsBytes > 0 ? " − W_attn·(g−1)" : "")\(activation)) / \(rho.isEmpty ? (sessionGroups > 1 ? "(G · KV(n + m))⌋ · G" : "KV(n + m)⌋") : "(ρ · KV(n + m))⌋"); decode batch = min(users, max_batch, max(1, that))",
+            "⌊\(sig(kvBudget(prompt: tokens))) / \(rho.isEmpty ? (sessionGroups > 1 ? "(\(Int(sessionGroups)) · \(sig(grown)))⌋ · \(Int(sessionGroups))" : "\(sig(grown))⌋") : "(\(rhoValue)\(sig(grown)))⌋"); min(\(workload.users), \(workload.maxBatch.map(String.init) ?? "∞"), \(max(1, e.concurrencySustained)))",
             "\(e.concurrencySustained) sessions; batch \(e.decodeBatch)\(e.regime == .offload ? " (offload: one session does not fit through its last token, so its KV streams over the host link)" : "")"))
 
         if kvReplication != 1 {
@@ -81,7 +81,8 @@ extension Estimator {
         let comm = e.decodeStep.communication > 0 ? " + comm(b)" : ""
         let commValue = e.decodeStep.communication > 0 ? " + \(sig(e.decodeStep.communication))" : ""
         traces.append(FormulaTrace(
-            "Decode step", "max((W_read + b·\(rho)KV(c)) / (g·HBM_bw), FLOPs_step / (g·FLOP/s))\(comm)",
+            "Decode step", "max((W_read + b·\(rho)KV(c)) / (g·HBM_bw), FLOPs_step / (g·FLOP/s))\(comm)"
+                + (pipelineStages > 1 ? "; with pp stages t = pp · t_g(b/M), M = min(b, pp) micro-batches (values below at b/M, times pp)" : ""),
             "max((\(sig(e.weightsReadBytes)) + \(e.decodeBatch) · \(rhoValue)\(sig(e.kvBytes))) / \(sig(memoryBytesPerSecond)), \(sig(decodeLinearFLOPs(batch: Double(e.decodeBatch)) + decodeAttentionFLOPs(context: tokens) * Double(e.decodeBatch))) / \(sig(matmulFLOPsPerSecond)))\(commValue)",
             "\(sig(e.decodeStep.seconds)) s (\(e.decodeStep.bound.rawValue)-bound)"))
 
@@ -107,11 +108,14 @@ extension Estimator {
         }
 
         let duplex = hardware.hostLink.duplex
+        // Data-parallel attention: a session sits on one rank of a stage and moves over its link alone.
+        let groups = sessionGroups == 1 ? "" : "G · "
+        let groupsValue = sessionGroups == 1 ? "" : "\(Int(sessionGroups)) · "
         traces.append(FormulaTrace(
             "Context switch",
-            duplex == .half ? "\(rho.isEmpty ? "" : "ρ · ")(KV_out(n) + KV_in(n)) / (g · link_bw)" : "\(rho)max(KV_out(n), KV_in(n)) / (g · link_bw)",
-            duplex == .half ? "\(rhoValue)(\(sig(e.kvBytes)) + \(sig(e.kvBytes))) / (\(g) · \(sig(hardware.hostLink.bytesPerSecond)))"
-                : "\(rhoValue)\(sig(e.kvBytes)) / (\(g) · \(sig(hardware.hostLink.bytesPerSecond)))",
+            duplex == .half ? "\(groups)\(rho.isEmpty ? "" : "ρ · ")(KV_out(n) + KV_in(n)) / (g · link_bw)" : "\(groups)\(rho)max(KV_out(n), KV_in(n)) / (g · link_bw)",
+            duplex == .half ? "\(groupsValue)\(rhoValue)(\(sig(e.kvBytes)) + \(sig(e.kvBytes))) / (\(g) · \(sig(hardware.hostLink.bytesPerSecond)))"
+                : "\(groupsValue)\(rhoValue)\(sig(e.kvBytes)) / (\(g) · \(sig(hardware.hostLink.bytesPerSecond)))",
             "\(sig(e.contextSwitchSeconds)) s"))
         return traces
     }
@@ -127,10 +131,10 @@ extension Estimator {
         let ring = crossNode
             ? "2(k−1)/k · S / bw_link + 2(N−1)/N · (S/k) / bw_net + latency, k = \(node) GPUs per node, N = \(tp / node) nodes"
             : "2(g−1)/g · S / bw_link + latency"
-        let perLayer = hardware.parallel.attention == .tensor ? "2" : "1"
+        let perLayer = hardware.parallel.attention == .tensor ? "2 all-reduces" : "1 all-reduce (data-parallel attention: the MLP's all-gather + reduce-scatter)"
         traces.append(FormulaTrace(
             "Communication (tensor parallel)",
-            "\(perLayer) all-reduces per layer of S = tokens · d · 2 B, ring: \(ring) (Megatron-LM §3; NCCL ring, latency from NCCL tuning.cc: 3.6 µs + 0.47 µs per NVLink step, 2.7 µs per network step)",
+            "\(perLayer) per layer of S = tokens · d · 2 B, ring: \(ring) (Megatron-LM §3; NCCL ring, latency from NCCL tuning.cc: 3.6 µs + 0.47 µs per NVLink step, 2.7 µs per network step)",
             "S = \(e.context) · \(model.hidden) · 2 = \(sig(bytes)) B over g = \(tp); bw_link = \(sig(interconnectBytesPerSecond)) B/s per direction\(crossNode ? ", bw_net = \(sig(networkBytesPerSecond)) B/s" : "")",
             "\(sig(c.tensor)) s in the prefill; \(sig(e.decodeStep.communication)) s per decode step; communication_seconds = \(sig(c.seconds))"))
         if hardware.parallel.pipelineStages > 1 {
