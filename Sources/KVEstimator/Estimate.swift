@@ -41,11 +41,13 @@ public struct Estimate: Sendable, Equatable {
     /// m tokens after the prompt, summed in closed form.
     public var decodeSeconds: Double
     public var decodeTokensPerSecond: Double
-    /// Speculative decoding at this context and batch; nil without `speculative`.
-    public var speculative: SpeculativeEstimate?
+    /// FLOPs of one decode step of the batch: linear layers for b tokens plus b sessions' attention over c.
+    public var decodeStepFLOPs: Double
 
     public var contextSwitchSeconds: Double
     public var session: SessionCost
+    /// Speculative decoding at this context and batch; nil without `speculative`.
+    public var speculative: SpeculativeEstimate?
     /// `cost(n) / cost(baseline)` in GPU-seconds per session; nil without a baseline.
     public var relativeCost: Double?
 
@@ -114,9 +116,10 @@ extension Estimator {
             decodeStep: step,
             decodeSeconds: withDecoder(prompt: n) { $0.decodeTime(batch: b, prompt: n, outputTokens: workload.outputTokens) },
             decodeTokensPerSecond: b / step.seconds,
-            speculative: workload.speculative == nil ? nil : speculative(prompt: n, batch: batch, maxBatch: max(1, sustained)),
+            decodeStepFLOPs: stepFLOPs,
             contextSwitchSeconds: contextSwitchSeconds(tokens: tokens),
             session: session,
+            speculative: workload.speculative == nil ? nil : speculative(prompt: n, batch: batch, maxBatch: max(1, sustained)),
             relativeCost: baselineGPUSeconds.map { session.gpuSeconds / $0 },
             prefillIntensity: (linear + attention) / weightsBytes,
             decodeIntensity: stepFLOPs / stepBytes,

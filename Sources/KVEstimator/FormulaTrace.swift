@@ -24,7 +24,6 @@ extension Estimator {
         let e = estimate(context: n)
         let model = scenario.model, hardware = scenario.hardware
         let g = hardware.gpus
-        let tokens = Double(n)
         var traces: [FormulaTrace] = []
 
         traces.append(FormulaTrace(
@@ -57,7 +56,7 @@ extension Estimator {
         let grown = decoding(prompt: n).kvBytes(tokens: Double(n + e.outputTokens))
         traces.append(FormulaTrace(
             "Concurrency through the last token", "⌊(g · (\(usable) − reserve) − W\(replicatedWeightsBytes > 0 ? " − W_attn·(g−1)" : "")\(activation)) / \(rho.isEmpty ? (sessionGroups > 1 ? "(G · KV(n + m))⌋ · G" : "KV(n + m)⌋") : "(ρ · KV(n + m))⌋"); decode batch = min(users, max_batch, max(1, that))",
-            "⌊\(sig(kvBudget(prompt: tokens))) / \(rho.isEmpty ? (sessionGroups > 1 ? "(\(Int(sessionGroups)) · \(sig(grown)))⌋ · \(Int(sessionGroups))" : "\(sig(grown))⌋") : "(\(rhoValue)\(sig(grown)))⌋"); min(\(workload.users), \(workload.maxBatch.map(String.init) ?? "∞"), \(max(1, e.concurrencySustained)))",
+            "⌊\(sig(kvBudget(prompt: Double(n)))) / \(rho.isEmpty ? (sessionGroups > 1 ? "(\(Int(sessionGroups)) · \(sig(grown)))⌋ · \(Int(sessionGroups))" : "\(sig(grown))⌋") : "(\(rhoValue)\(sig(grown)))⌋"); min(\(workload.users), \(workload.maxBatch.map(String.init) ?? "∞"), \(max(1, e.concurrencySustained)))",
             "\(e.concurrencySustained) sessions; batch \(e.decodeBatch)\(e.regime == .offload ? " (offload: one session does not fit through its last token, so its KV streams over the host link)" : "")"))
 
         if kvReplication != 1 {
@@ -83,7 +82,7 @@ extension Estimator {
         traces.append(FormulaTrace(
             "Decode step", "max((W_read + b·\(rho)KV(c)) / (g·HBM_bw), FLOPs_step / (g·FLOP/s))\(comm)"
                 + (pipelineStages > 1 ? "; with pp stages t = pp · t_g(b/M), M = min(b, pp) micro-batches (values below at b/M, times pp)" : ""),
-            "max((\(sig(e.weightsReadBytes)) + \(e.decodeBatch) · \(rhoValue)\(sig(e.kvBytes))) / \(sig(memoryBytesPerSecond)), \(sig(decodeLinearFLOPs(batch: Double(e.decodeBatch)) + decodeAttentionFLOPs(context: tokens) * Double(e.decodeBatch))) / \(sig(matmulFLOPsPerSecond)))\(commValue)",
+            "max((\(sig(e.weightsReadBytes)) + \(e.decodeBatch) · \(rhoValue)\(sig(e.kvBytes))) / \(sig(memoryBytesPerSecond)), \(sig(e.decodeStepFLOPs)) / \(sig(matmulFLOPsPerSecond)))\(commValue)",
             "\(sig(e.decodeStep.seconds)) s (\(e.decodeStep.bound.rawValue)-bound)"))
 
         traces.append(FormulaTrace(
@@ -97,7 +96,7 @@ extension Estimator {
         traces.append(FormulaTrace(
             "Prefill activation memory",
             "act(n) = t · 2 B · (2·d + max(attention, mlp)/g), t = \(workload.prefillChunk == nil ? "n" : "min(n, chunk)"); flash attention: no t² scores stored",
-            "\(sig(prefillIterationTokens(tokens))) · 2 · (2 · \(model.hidden) + …/\(Int(tensorParallel)))",
+            "\(sig(prefillIterationTokens(Double(n)))) · 2 · (2 · \(model.hidden) + …/\(Int(tensorParallel)))",
             "\(sig(e.prefillPeakMemoryBytes)) B per GPU\(workload.activationMemory ? ", taken from the KV budget" : " (not taken from the KV budget: activation_memory is off, as in the paper's peak)")\(e.prefillFitsUnchunked ? "" : "; one session and its prefill in one piece do not fit: chunk the prefill")"))
         if let spec = workload.speculative, let s = e.speculative {
             traces.append(FormulaTrace(
