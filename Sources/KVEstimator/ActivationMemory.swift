@@ -25,8 +25,15 @@ extension Estimator {
 
     /// Peak activation bytes per GPU of one forward pass over t tokens (`prefillPeakMemoryBytes`).
     public func activationBytes(iterationTokens t: Double) -> Double {
+        let widths = activationWidths
+        return t * 2 * (2 * Double(scenario.model.hidden) + max(widths.attention, widths.mlp) / tensorParallel)
+    }
+
+    /// Elements per token of a layer's widest activations, before the split over g ranks:
+    /// attention `(H + 2·Hkv)·dh + H·dh` (MLA: `H·(2·dqk + 2·dv)`), MLP `3·F` (MoE: `(k + S)·3·Fe`).
+    var activationWidths: (attention: Double, mlp: Double) {
         let model = scenario.model
-        let d = Double(model.hidden), h = Double(model.heads), hkv = Double(model.kvHeads), dh = Double(model.headDim)
+        let h = Double(model.heads), hkv = Double(model.kvHeads), dh = Double(model.headDim)
         let attention: Double
         if let mla = model.mla {
             attention = h * Double(2 * mla.qkHeadDim + 2 * mla.vHeadDim)
@@ -35,9 +42,10 @@ extension Estimator {
         }
         var mlp = 3 * Double(model.ffn)
         if let moe = model.moe {
-            mlp = max(parameters.moeLayers < Double(model.layers) ? mlp : 0, Double(moe.active + moe.shared) * 3 * Double(moe.expertFFN))
+            let dense = parameters.moeLayers < Double(model.layers) ? mlp : 0
+            mlp = max(dense, Double(moe.active + moe.shared) * 3 * Double(moe.expertFFN))
         }
-        return t * 2 * (2 * d + max(attention, mlp) / tensorParallel)
+        return (attention, mlp)
     }
 
     /// Whether one session of n tokens and the activations of its prefill in one piece fit beside
