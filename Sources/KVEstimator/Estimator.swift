@@ -37,8 +37,10 @@ public struct Estimator: Sendable {
     /// FLOPs per (query, key) pair of one attention layer in prefill: `4·H·dh` (QKᵀ and PV, 2·dh
     /// each), or `2·H·(dqk + dv)` for MLA, which prefills with decompressed keys and values.
     public let attentionFLOPsPerPair: Double
-    /// The same in decode. MLA decodes with absorbed weights (DeepSeek-V2 §2.1.2; vLLM's
-    /// `MLACommonImpl` "absorbed" decode path, FlashMLA): every head attends over the latent,
+    /// The same in decode. MLA decodes with absorbed weights (DeepSeek-V2 §2.1.2; vLLM's MLA common
+    /// components, `v1/attention/backends/mla/common.py`: the "compute friendly approach for
+    /// prefill" and the "data-movement friendly approach for decode", where attention "simulates"
+    /// multi-head attention over the latent; FlashMLA): every head attends over the latent,
     /// `2·H·((r + dr) + r)` — 576-wide scores and 512-wide values for DeepSeek-V3, ≈3.4× the
     /// decompressed form's 2·H·(192 + 128).
     public let decodeAttentionFLOPsPerPair: Double

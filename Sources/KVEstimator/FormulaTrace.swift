@@ -61,8 +61,8 @@ extension Estimator {
 
         if kvReplication != 1 {
             let formula = model.mla != nil
-                ? "ρ = g: the MLA latent has no heads to split, so every rank caches it whole (vLLM DeepseekV2 KV spec; SGLang DP-attention docs)"
-                : "ρ = g · ⌈Hkv/g⌉ / Hkv: each rank holds ⌈Hkv/g⌉ KV heads, replicated when g > Hkv (vLLM QKVParallelLinear)"
+                ? "ρ = g: the MLA latent has no heads to split, so every rank caches it whole (vLLM's absorbed MLA cache shape [blocks, block, 1, r + dr] per rank)"
+                : "ρ = g · ⌈Hkv/g⌉ / Hkv: each rank holds ⌈Hkv/g⌉ KV heads, replicated when g > Hkv (vLLM QKVParallelLinear: num_kv_head_replicas = g/Hkv)"
             traces.append(FormulaTrace(
                 "KV replication over ranks", formula,
                 model.mla != nil ? "ρ = \(Int(tensorParallel))" : "ρ = \(Int(tensorParallel)) · ⌈\(model.kvHeads)/\(Int(tensorParallel))⌉ / \(model.kvHeads)",

@@ -4,10 +4,14 @@
 /// - Tensor parallel (Megatron-LM, Shoeybi et al. 2019; vLLM's default): each of the
 ///   `g = gpus / pp` ranks of a stage holds `1/g` of every weight matrix and of the query heads.
 ///   KV heads split the same way, `⌈Hkv/g⌉` per rank, replicated when g > Hkv (vLLM
-///   `QKVParallelLinear`: "the KV heads are replicated … when the number of KV heads is smaller
-///   than the tensor parallel size"). An MLA latent has no heads to split: every rank caches the
-///   whole latent (vLLM `DeepseekV2` KV-cache spec; SGLang's DP-attention docs).
-/// - Data-parallel attention (`attention_parallel: data`, SGLang `--enable-dp-attention`):
+///   `model_executor/layers/linear.py`, `QKVParallelLinear`: "the key/value head may be replicated
+///   while the query heads are partitioned"; with g ≥ Hkv each rank keeps one KV head and
+///   `num_kv_head_replicas = g / Hkv`). An MLA latent has no heads to split: every rank caches the
+///   whole latent (vLLM `kv_connector/utils.py`: the absorbed MLA cache is
+///   `[num_blks, blk_size, 1, kv_lora_rank + qk_rope_head_dim]` on every rank; Ray Serve's
+///   data-parallel-attention guide: with MLA "KV cache can't be sharded along the head dimension").
+/// - Data-parallel attention (`attention_parallel: data`, SGLang `--enable-dp-attention`, "DP for
+///   the MLA attention … a significant reduction in the KV cache size" in SGLang's DeepSeek docs):
 ///   attention weights are replicated on every rank and each rank holds the KV of its own
 ///   sessions; the MLP/MoE layers stay tensor- or expert-parallel.
 /// - Pipeline parallel (`pp`, GPipe, Huang et al. 2019): layers split into `pp` stages that
