@@ -9,7 +9,9 @@
 ///   `num_kv_head_replicas = g / Hkv`). An MLA latent has no heads to split: every rank caches the
 ///   whole latent (vLLM `kv_connector/utils.py`: the absorbed MLA cache is
 ///   `[num_blks, blk_size, 1, kv_lora_rank + qk_rope_head_dim]` on every rank; Ray Serve's
-///   data-parallel-attention guide: with MLA "KV cache can't be sharded along the head dimension").
+///   data-parallel-attention guide: with MLA "KV cache can't be sharded along the head dimension";
+///   SGLang's DeepSeek docs: "If you do not use DP attention, KV cache will be duplicated among
+///   all TP ranks").
 /// - Data-parallel attention (`attention_parallel: data`, SGLang `--enable-dp-attention`, "DP for
 ///   the MLA attention … a significant reduction in the KV cache size" in SGLang's DeepSeek docs):
 ///   attention weights are replicated on every rank and each rank holds the KV of its own
