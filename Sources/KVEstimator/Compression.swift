@@ -16,6 +16,10 @@ public struct Compression: Sendable, Equatable {
     public var tokenKeep: Double?
     public var tokenBudget: Int?
     public var recentWindow: Int?
+    /// Token axis: the prompt is evicted once, after prefill, and every generated token is kept, so
+    /// the cache grows by one token per output token (SnapKV, Li et al. 2024; H2O and StreamingLLM
+    /// instead evict as they go).
+    public var promptOnly: Bool = false
     /// Hidden axis: bits per KV element; a group of `groupSize` elements adds an fp16 scale and
     /// zero point (32/groupSize bits per element); the last `residualTokens` stay at full precision (KIVI).
     public var kvBits: Double?
@@ -30,7 +34,7 @@ public struct Compression: Sendable, Equatable {
     public init(
         name: String, label: String? = nil, layerShare: Int? = nil, kvLayers: Double? = nil,
         retrievalHeads: Double? = nil, streamingWindow: Int? = nil, tokenKeep: Double? = nil,
-        tokenBudget: Int? = nil, recentWindow: Int? = nil, kvBits: Double? = nil, groupSize: Int? = nil,
+        tokenBudget: Int? = nil, recentWindow: Int? = nil, promptOnly: Bool = false, kvBits: Double? = nil, groupSize: Int? = nil,
         residualTokens: Int? = nil, kvRank: Double? = nil, axis: String = "", citation: String = "", notes: String = ""
     ) {
         self.name = name
@@ -42,6 +46,7 @@ public struct Compression: Sendable, Equatable {
         self.tokenKeep = tokenKeep
         self.tokenBudget = tokenBudget
         self.recentWindow = recentWindow
+        self.promptOnly = promptOnly
         self.kvBits = kvBits
         self.groupSize = groupSize
         self.residualTokens = residualTokens
@@ -53,6 +58,34 @@ public struct Compression: Sendable, Equatable {
 
     /// No compression: the baseline.
     public static let none = Compression(name: "none", axis: "none", citation: "no compression")
+
+    /// The paper's four axes, and the fields that compress along each. Two techniques on one axis
+    /// do not compose by merging fields: SnapKV's budget and H2O's ratio both pick the tokens to
+    /// keep, and the result of applying one after the other is neither formula.
+    static let axes: [(axis: String, fields: [String])] = [
+        ("layer", ["layer_share", "kv_layers"]),
+        ("head", ["retrieval_heads", "streaming_window"]),
+        ("token", ["token_keep", "token_budget", "recent_window"]),
+        ("hidden (quantization)", ["kv_bits", "group_size", "residual_tokens"]),
+        ("hidden (rank)", ["kv_rank"]),
+    ]
+
+    /// The study-format fields this technique sets.
+    var setFields: Set<String> {
+        var fields: Set<String> = []
+        if layerShare != nil { fields.insert("layer_share") }
+        if kvLayers != nil { fields.insert("kv_layers") }
+        if retrievalHeads != nil { fields.insert("retrieval_heads") }
+        if streamingWindow != nil { fields.insert("streaming_window") }
+        if tokenKeep != nil { fields.insert("token_keep") }
+        if tokenBudget != nil { fields.insert("token_budget") }
+        if recentWindow != nil { fields.insert("recent_window") }
+        if kvBits != nil { fields.insert("kv_bits") }
+        if groupSize != nil { fields.insert("group_size") }
+        if residualTokens != nil { fields.insert("residual_tokens") }
+        if kvRank != nil { fields.insert("kv_rank") }
+        return fields
+    }
 
     public var isNone: Bool {
         layerShare == nil && kvLayers == nil && retrievalHeads == nil && tokenKeep == nil && tokenBudget == nil
@@ -87,6 +120,12 @@ public struct Compression: Sendable, Equatable {
     public func combined(with other: Compression) throws(EstimatorInputError) -> Compression {
         if isNone { return other }
         if other.isNone { return self }
+        let mine = setFields, theirs = other.setFields
+        for (axis, fields) in Self.axes where !mine.isDisjoint(with: fields) && !theirs.isDisjoint(with: fields) {
+            throw EstimatorInputError(
+                field: fields.first { mine.contains($0) } ?? fields[0],
+                "`\(name)` and `\(other.name)` both compress the \(axis) axis; two techniques on one axis do not compose (each decides on its own what to keep), so pick one of them or combine techniques on different axes")
+        }
         func merge<T>(_ a: T?, _ b: T?, _ field: String) throws(EstimatorInputError) -> T? {
             if a != nil, b != nil {
                 throw EstimatorInputError(field: field, "`\(name)` and `\(other.name)` both set \(field); combine techniques on different axes")
@@ -105,6 +144,7 @@ public struct Compression: Sendable, Equatable {
         result.groupSize = try merge(groupSize, other.groupSize, "group_size")
         result.residualTokens = try merge(residualTokens, other.residualTokens, "residual_tokens")
         result.kvRank = try merge(kvRank, other.kvRank, "kv_rank")
+        result.promptOnly = promptOnly || other.promptOnly
         result.axis = [axis, other.axis].joined(separator: "+")
         result.citation = [citation, other.citation].joined(separator: "; ")
         result.notes = [notes, other.notes].filter { !$0.isEmpty }.joined(separator: " ")

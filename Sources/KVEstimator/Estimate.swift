@@ -13,15 +13,29 @@ public struct Estimate: Sendable, Equatable {
     public var kvBytesPerToken: Double
     public var kvBytes: Double
     public var availableKVBytes: Double
+    /// The paper's figure: sessions admitted at n tokens.
     public var concurrency: Int
+    /// Sessions that still fit at their last token, n + m (the decode batch's ceiling).
+    public var concurrencySustained: Int
+    /// Bytes one session occupies over all ranks per byte of `KV(n)` (tensor-parallel replication).
+    public var kvReplication: Double
     public var hostSessions: Int?
+    /// Peak activation bytes per GPU of the prefill (of one chunk when chunked).
+    public var prefillPeakMemoryBytes: Double
+    /// Whether one session and its prefill's activations in one piece fit beside the weights.
+    public var prefillFitsUnchunked: Bool
 
     public var prefillLinearFLOPs: Double
     public var prefillAttentionFLOPs: Double
     public var prefill: PhaseTime
 
-    /// The decode batch reported: `min(users, max_batch, max(1, concurrency))`.
+    /// Communication inside the prefill (tensor, pipeline and expert parallel parts).
+    public var prefillCommunication: CommunicationTime
+
+    /// The decode batch reported: `min(users, max_batch, max(1, concurrency_sustained))`.
     public var decodeBatch: Int
+    /// Share of the pipeline stages idle in a decode step, `1 − min(b, pp)/pp` (0 without `pp`).
+    public var pipelineBubble: Double
     /// One step at c = n.
     public var decodeStep: PhaseTime
     /// m tokens after the prompt, summed in closed form.
@@ -32,6 +46,8 @@ public struct Estimate: Sendable, Equatable {
 
     public var contextSwitchSeconds: Double
     public var session: SessionCost
+    /// Speculative decoding at this context and batch; nil without `speculative`.
+    public var speculative: SpeculativeEstimate?
     /// `cost(n) / cost(baseline)` in GPU-seconds per session; nil without a baseline.
     public var relativeCost: Double?
 
@@ -50,9 +66,10 @@ public struct Estimate: Sendable, Equatable {
 
 /// Where a scenario's sessions live.
 public enum Regime: String, Sendable, Equatable {
-    /// At least one session's KV fits in HBM beside the weights.
+    /// At least one session's KV fits in HBM beside the weights through its last token.
     case hbm
-    /// Not even one session fits: decode streams KV over the host link (SPEC §3.4).
+    /// Not even one session fits through its last token: decode streams the KV that does not fit
+    /// over the host link (SPEC §3.4). The only regime in which a batch spills.
     case offload
     /// The weights alone exceed the HBM of g GPUs: nothing can be served.
     case weightsDoNotFit = "weights-do-not-fit"
@@ -66,13 +83,15 @@ extension Estimator {
         let workload = scenario.workload
         let kv = kvBytes(tokens: tokens)
         let sessions = concurrency(tokens: tokens)
-        let regime: Regime = !weightsFit ? .weightsDoNotFit : (sessions == 0 ? .offload : .hbm)
-        let batch = min(workload.users, workload.maxBatch ?? Int.max, max(1, sessions))
+        let sustained = concurrencySustained(prompt: n, outputTokens: workload.outputTokens)
+        let regime: Regime = !weightsFit ? .weightsDoNotFit : (sustained == 0 ? .offload : .hbm)
+        let batch = min(workload.users, workload.maxBatch ?? Int.max, max(1, sustained))
         let b = Double(batch)
+        // At c = n a prompt-only eviction has kept what token eviction keeps, so the step is self's.
         let step = decodeStepTime(batch: b, context: tokens)
         let session = sessionCost(tokens: n)
         let linear = prefillLinearFLOPs(tokens: tokens), attention = prefillAttentionFLOPs(tokens: tokens)
-        let stepBytes = weightsReadBytes(batch: b) + b * kv
+        let stepBytes = weightsReadBytes(batch: b) + replicatedWeightsBytes + b * heldKVBytes(tokens: tokens)
         let stepFLOPs = decodeLinearFLOPs(batch: b) + decodeAttentionFLOPs(context: tokens) * b
         var estimate = Estimate(
             context: n,
@@ -87,17 +106,24 @@ extension Estimator {
             kvBytes: kv,
             availableKVBytes: availableKVBytes,
             concurrency: sessions,
+            concurrencySustained: sustained,
+            kvReplication: kvReplication,
             hostSessions: hostSessions(tokens: tokens),
+            prefillPeakMemoryBytes: prefillPeakMemoryBytes(tokens: tokens),
+            prefillFitsUnchunked: prefillFitsUnchunked(tokens: tokens),
             prefillLinearFLOPs: linear,
             prefillAttentionFLOPs: attention,
             prefill: prefillTime(tokens: tokens),
+            prefillCommunication: prefillCommunication(tokens: tokens),
             decodeBatch: batch,
+            pipelineBubble: 1 - min(b, pipelineStages) / pipelineStages,
             decodeStep: step,
-            decodeSeconds: decodeTime(batch: b, prompt: n, outputTokens: workload.outputTokens),
+            decodeSeconds: withDecoder(prompt: n) { $0.decodeTime(batch: b, prompt: n, outputTokens: workload.outputTokens) },
             decodeTokensPerSecond: b / step.seconds,
             decodeStepFLOPs: stepFLOPs,
             contextSwitchSeconds: contextSwitchSeconds(tokens: tokens),
             session: session,
+            speculative: workload.speculative == nil ? nil : speculative(prompt: n, batch: batch, maxBatch: max(1, sustained)),
             relativeCost: baselineGPUSeconds.map { session.gpuSeconds / $0 },
             prefillIntensity: (linear + attention) / weightsBytes,
             decodeIntensity: stepFLOPs / stepBytes,

@@ -8,8 +8,11 @@ public struct Estimator: Sendable {
     public let parameters: ParameterCounts
     public internal(set) var kvCache: KVCacheLayout
 
-    /// Tensor-parallel degree g.
+    /// GPUs of the replica, g = tensor parallel × pipeline stages.
     public let gpus: Double
+    /// Tensor-parallel degree of one pipeline stage, and the stages.
+    public let tensorParallel: Double
+    public let pipelineStages: Double
     /// Aggregate rates over g GPUs, with efficiency factors applied in calibrated mode.
     public let matmulFLOPsPerSecond: Double
     public let attentionFLOPsPerSecond: Double
@@ -17,13 +20,34 @@ public struct Estimator: Sendable {
     public let linkBytesPerSecond: Double
     /// `W = total_params · bw`.
     public let weightsBytes: Double
-    /// `available = g·(HBM − reserve) − W`: HBM left for KV caches (negative when weights do not fit).
+    /// Extra copies of weights a layout keeps: data-parallel attention replicates the attention
+    /// weights on each of a stage's ranks, `(g − 1)·W_attention` (SGLang DP attention).
+    public let replicatedWeightsBytes: Double
+    /// `available = g·(u·HBM − reserve) − W − replicated`: HBM left for KV caches over the g GPUs
+    /// (negative when the weights do not fit); u is `memory_utilization`.
     public let availableKVBytes: Double
-    /// FLOPs per (query, key) pair of one attention layer: `4·H·dh` (QKᵀ and PV, 2·dh each), or
-    /// `2·H·(dqk + dv)` for MLA (SPEC §3).
+    /// Bytes one session's KV occupies over all ranks, per byte of `KV(c)`: under tensor
+    /// parallelism each rank holds `⌈Hkv/g⌉` of the Hkv heads, so `g·⌈Hkv/g⌉/Hkv` (1 when g divides
+    /// Hkv; 2 for 4 KV heads on 8 ranks); an MLA latent is whole on every rank, so g; with
+    /// data-parallel attention 1 (ParallelLayout has the sources).
+    public let kvReplication: Double
+    /// Ranks that hold sessions independently: a stage's g under data-parallel attention, else 1
+    /// (sessions are counted per rank, then multiplied).
+    public let sessionGroups: Double
+    /// FLOPs per (query, key) pair of one attention layer in prefill: `4·H·dh` (QKᵀ and PV, 2·dh
+    /// each), or `2·H·(dqk + dv)` for MLA, which prefills with decompressed keys and values.
     public let attentionFLOPsPerPair: Double
+    /// The same in decode. MLA decodes with absorbed weights (DeepSeek-V2 §2.1.2; vLLM's MLA common
+    /// components, `v1/attention/backends/mla/common.py`: the "compute friendly approach for
+    /// prefill" and the "data-movement friendly approach for decode", where attention "simulates"
+    /// multi-head attention over the latent; FlashMLA): every head attends over the latent,
+    /// `2·H·((r + dr) + r)` — 576-wide scores and 512-wide values for DeepSeek-V3, ≈3.4× the
+    /// decompressed form's 2·H·(192 + 128).
+    public let decodeAttentionFLOPsPerPair: Double
     let weightBytesPerParam: Double
     let logitFLOPsPerToken: Double
+    /// Weights of the attention projections (all attention layers), for data-parallel attention.
+    let attentionWeightsBytes: Double
 
     public init(_ scenario: Scenario) throws(EstimatorInputError) {
         try scenario.validate()
@@ -33,9 +57,13 @@ public struct Estimator: Sendable {
         kvCache = KVCacheLayout(model: model, compression: scenario.compression, kvPrecision: workload.kvPrecision)
 
         let g = Double(hardware.gpus)
+        let pp = Double(hardware.parallel.pipelineStages)
+        let tp = Double(hardware.tensorParallel)
         let efficiency = scenario.mode == .calibrated ? hardware.efficiency : .peak
         let peak = hardware.flopsPerSecond.rate(for: workload.weightPrecision)
         gpus = g
+        tensorParallel = tp
+        pipelineStages = pp
         matmulFLOPsPerSecond = g * peak * efficiency.matmul
         attentionFLOPsPerSecond = g * hardware.flopsPerSecond.bf16 * efficiency.attention
         memoryBytesPerSecond = g * hardware.hbmBytesPerSecond * efficiency.memory
@@ -43,13 +71,31 @@ public struct Estimator: Sendable {
 
         weightBytesPerParam = workload.weightPrecision.bytes
         weightsBytes = parameters.total * weightBytesPerParam
-        availableKVBytes = g * (hardware.hbmBytes - workload.reserveBytes) - weightsBytes
+        attentionWeightsBytes = parameters.attention * weightBytesPerParam
+        let dataAttention = hardware.parallel.attention == .data
+        replicatedWeightsBytes = dataAttention ? (tp - 1) * attentionWeightsBytes : 0
+        availableKVBytes = g * (workload.memoryUtilization * hardware.hbmBytes - workload.reserveBytes) - weightsBytes - replicatedWeightsBytes
+
+        if dataAttention {
+            kvReplication = 1
+            sessionGroups = tp
+        } else if model.mla != nil {
+            kvReplication = tp
+            sessionGroups = 1
+        } else {
+            let hkv = Double(model.kvHeads)
+            kvReplication = tp * (hkv / tp).rounded(.up) / hkv
+            sessionGroups = 1
+        }
 
         let h = Double(model.heads)
         if let mla = model.mla {
             attentionFLOPsPerPair = 2 * h * Double(mla.qkHeadDim + mla.vHeadDim)
+            let latent = Double(mla.kvLoraRank)
+            decodeAttentionFLOPsPerPair = 2 * h * (latent + Double(mla.qkRopeHeadDim) + latent)
         } else {
             attentionFLOPsPerPair = 4 * h * Double(model.headDim)
+            decodeAttentionFLOPsPerPair = attentionFLOPsPerPair
         }
         logitFLOPsPerToken = 2 * parameters.logitParams
     }
@@ -62,11 +108,57 @@ public struct Estimator: Sendable {
     /// `KV(n)`: bytes of one session's KV cache at n tokens.
     @inline(__always) public func kvBytes(tokens n: Double) -> Double { kvCache.bytes(tokens: n) }
 
-    /// `concurrency(n) = ⌊available / KV(n)⌋`, 0 when one session does not fit (SPEC §3.1).
+    /// Bytes one session of n tokens occupies over all g ranks: `ρ·KV(n)` with ρ `kvReplication`.
+    @inline(__always) public func heldKVBytes(tokens n: Double) -> Double { kvReplication * kvCache.bytes(tokens: n) }
+
+    /// HBM for KV caches while a prefill of n tokens runs: `available − g·activation(n)` when the
+    /// workload counts activation memory, else `available`.
+    @inline(__always) func kvBudget(prompt n: Double) -> Double {
+        guard scenario.workload.activationMemory else { return availableKVBytes }
+        return availableKVBytes - gpus * prefillPeakMemoryBytes(tokens: n)
+    }
+
+    /// Sessions of `held` bytes each that fit in `budget`: `⌊budget / (G·held)⌋·G` with G the
+    /// session groups (1 unless attention is data-parallel, where each rank counts its own).
+    @inline(__always) func sessions(budget: Double, held: Double) -> Int {
+        guard budget > 0 else { return 0 }
+        let groups = sessionGroups
+        let count = (budget / (groups * held)).rounded(.down) * groups
+        return count >= Double(Int.max) ? Int.max : Int(count)
+    }
+
+    /// `concurrency(n) = ⌊available / (ρ·KV(n))⌋`, 0 when one session does not fit (SPEC §3.1): the
+    /// paper's figure, sessions admitted at n tokens.
     public func concurrency(tokens n: Double) -> Int {
         guard availableKVBytes > 0 else { return 0 }
-        let sessions = (availableKVBytes / kvBytes(tokens: n)).rounded(.down)
-        return sessions >= Double(Int.max) ? Int.max : Int(sessions)
+        return sessions(budget: kvBudget(prompt: n), held: heldKVBytes(tokens: n))
+    }
+
+    /// `concurrency_sustained = ⌊available / (ρ·KV(n + m))⌋`: sessions that still fit when each has
+    /// grown to its last token (SPEC §3.1). A server that admits `concurrency(n)` sessions must
+    /// preempt some of them before they finish (vLLM's scheduler preempts by recompute or swap
+    /// when blocks run out); this many never are.
+    public func concurrencySustained(prompt n: Int, outputTokens m: Int) -> Int {
+        guard availableKVBytes > 0 else { return 0 }
+        let layout = scenario.compression.promptOnly ? kvCache.afterPrompt(Double(n)) : kvCache
+        return sessions(budget: kvBudget(prompt: Double(n)), held: kvReplication * layout.bytes(tokens: Double(n + m)))
+    }
+
+    /// The estimator decode runs with after an n-token prompt: a compression that evicts the
+    /// prompt once (SnapKV-style, `prompt_only`) keeps `K = min(n, max(budget, keep·n))` prompt
+    /// tokens and then every generated token, so its cache holds `c − (n − K)` tokens at c ≥ n
+    /// (Li et al. 2024, SnapKV §4: "generated tokens are not compressed").
+    public func decoding(prompt n: Int) -> Estimator {
+        guard scenario.compression.promptOnly else { return self }
+        var decoder = self
+        decoder.kvCache = kvCache.afterPrompt(Double(n))
+        return decoder
+    }
+
+    /// `body` on the estimator decode runs with after an n-token prompt, without copying this one
+    /// when nothing is evicted at the prompt (the hot path: a copy retains every name string).
+    @inline(__always) func withDecoder<T>(prompt n: Int, _ body: (Estimator) -> T) -> T {
+        scenario.compression.promptOnly ? body(decoding(prompt: n)) : body(self)
     }
 
     /// Sessions the host memory parks: `⌊g·host_mem / KV(n)⌋`, nil when host memory is unknown.
@@ -104,11 +196,21 @@ public struct Estimator: Sendable {
         prefillLinearFLOPs(tokens: n) + prefillAttentionFLOPs(tokens: n)
     }
 
-    /// `t_prefill = max(linear/(g·peak·e_matmul) + attention/(g·peak·e_attention), W/(g·hbm_bw·e_mem))`.
+    /// `t_prefill = max(linear/(g·peak·e_matmul) + attention/(g·peak·e_attention), W/(g·hbm_bw·e_mem))
+    /// · (K + pp − 1)/K + communication`: with `pp` pipeline stages a prompt in K chunks (K = 1
+    /// unchunked) passes stage after stage, so only K of K + pp − 1 stage-slots are busy (GPipe's
+    /// bubble); the tensor-parallel all-reduces and stage sends are not overlapped with compute
+    /// (vLLM runs them in line), so they add (`prefillCommunication`).
     public func prefillTime(tokens n: Double) -> PhaseTime {
         let compute = prefillLinearFLOPs(tokens: n) / matmulFLOPsPerSecond
             + prefillAttentionFLOPs(tokens: n) / attentionFLOPsPerSecond
-        return PhaseTime(compute: compute, memory: weightsBytes / memoryBytesPerSecond, link: 0)
+        var pipeline = 1.0
+        if pipelineStages > 1 {
+            let chunks = scenario.workload.prefillChunk.map { (n / Double($0)).rounded(.up) } ?? 1
+            pipeline = (chunks + pipelineStages - 1) / chunks
+        }
+        return PhaseTime(compute: compute * pipeline, memory: weightsBytes / memoryBytesPerSecond * pipeline, link: 0,
+                         communication: gpus > 1 ? prefillCommunication(tokens: n).seconds : 0)
     }
 
     // MARK: Challenge 3: decode (HBM bandwidth)
@@ -123,27 +225,38 @@ public struct Estimator: Sendable {
         (2 * parameters.activeNonEmbedding + logitFLOPsPerToken) * b
     }
 
-    /// Attention FLOPs of one decode step for one session holding c tokens: `a·c_eff` per layer.
+    /// Attention FLOPs of one decode step for one session holding c tokens: `a_decode·c_eff` per
+    /// layer (`decodeAttentionFLOPsPerPair`: MLA as absorbed kernels run it).
     @inline(__always) public func decodeAttentionFLOPs(context c: Double) -> Double {
         let layout = kvCache
         var tokens = layout.globalLayers * layout.attendedTokens(c, cap: .infinity)
         if layout.localLayers > 0 { tokens += layout.localLayers * layout.attendedTokens(c, cap: layout.window) }
         if layout.chunkedLayers > 0 { tokens += layout.chunkedLayers * layout.attendedTokens(c, cap: layout.chunk) }
-        return attentionFLOPsPerPair * tokens
+        return decodeAttentionFLOPsPerPair * tokens
     }
 
     /// One decode step for b sessions each holding c tokens (SPEC §3.3 and §3.4's offload regime):
-    /// bytes `W_read + b·KV(c)` from HBM, the part of `b·KV(c)` beyond the free HBM streamed over the
-    /// host link (FlexGen-style overlap, Sheng et al. 2023), FLOPs
-    /// `2·active_nonembedding·b + 2·d·V·b + Σ a·c_eff·b`; the step takes the largest of the three.
+    /// bytes `W_read + replicated + b·ρ·KV(c)` from HBM (ρ `kvReplication`: every rank reads its
+    /// own copy), the part of the KV beyond the free HBM streamed over the host link (FlexGen-style
+    /// overlap, Sheng et al. 2023; only in the offload regime, since a batch is sized to fit),
+    /// FLOPs `2·active_nonembedding·b + 2·d·V·b + Σ a·c_eff·b`; the step takes the largest of the
+    /// three, plus the communication of its collectives.
+    ///
+    /// With `pp` stages the batch runs as `M = min(b, pp)` micro-batches and a token takes one pass
+    /// of a micro-batch through all stages: `t = pp · t_g(b/M)`, each micro-batch reading its
+    /// stage's weights (1 − M/pp of the stages idle: the decode bubble).
     @inline(__always) public func decodeStepTime(batch b: Double, context c: Double) -> PhaseTime {
-        let kv = b * kvBytes(tokens: c)
+        let kv = b * heldKVBytes(tokens: c)
         let resident = min(kv, max(0, availableKVBytes))
-        let memory = (weightsReadBytes(batch: b) + resident) / memoryBytesPerSecond
+        let pp = pipelineStages
+        let micro = pp > 1 ? min(max(b, 1), pp) : 1
+        let part = b / micro
+        let memory = pp * (weightsReadBytes(batch: part) + replicatedWeightsBytes + resident / micro) / memoryBytesPerSecond
         let link = (kv - resident) / linkBytesPerSecond
-        let compute = decodeLinearFLOPs(batch: b) / matmulFLOPsPerSecond
-            + decodeAttentionFLOPs(context: c) * b / attentionFLOPsPerSecond
-        return PhaseTime(compute: compute, memory: memory, link: link)
+        let compute = pp * (decodeLinearFLOPs(batch: part) / matmulFLOPsPerSecond
+            + decodeAttentionFLOPs(context: c) * part / attentionFLOPsPerSecond)
+        return PhaseTime(compute: compute, memory: memory, link: link,
+                         communication: gpus > 1 ? decodeCommunicationSeconds(batch: b) : 0)
     }
 
     /// `T_decode = Σ_{j=0}^{m−1} t_step(n + j)`, in closed form: between the KV layout's breakpoints
@@ -156,7 +269,7 @@ public struct Estimator: Sendable {
         while start < end {
             // The integer run [start, stop) lies inside one linear piece of KV(c).
             var pieceEnd = kvCache.nextBreakpoint(after: start)
-            let kv0 = b * kvBytes(tokens: start), kv1 = b * kvBytes(tokens: start + 1)
+            let kv0 = b * heldKVBytes(tokens: start), kv1 = b * heldKVBytes(tokens: start + 1)
             let capacity = max(0, availableKVBytes)
             if kv0 <= capacity, kv1 > kv0 {
                 // Where the batch's KV starts to spill to host memory.
@@ -175,6 +288,8 @@ public struct Estimator: Sendable {
         let last = to - 1
         let first = decodeStepTime(batch: b, context: from)
         if last <= from { return first.seconds }
+        // Communication depends on the batch only, so it adds the same to every step.
+        let communication = first.communication * (to - from)
         let final = decodeStepTime(batch: b, context: last)
         let memory = Line(from, first.memory, last, final.memory)
         let link = Line(from, first.link, last, final.link)
@@ -205,27 +320,33 @@ public struct Estimator: Sendable {
         sumRun(through: cuts.1)
         sumRun(through: cuts.2)
         sumRun(through: last)
-        return total
+        return total + communication
     }
 
     // MARK: Challenge 4: context switching (host link)
 
     /// `t_switch(n) = (KV_out(n) + KV_in(n)) / (g·link_bw·e_link)` over a half-duplex link (the
-    /// paper's "(user 1's KV cache + user 2's KV cache) / PCIe bandwidth"), `max` of the two full duplex.
+    /// paper's "(user 1's KV cache + user 2's KV cache) / PCIe bandwidth"), `max` of the two full
+    /// duplex. Each rank swaps the blocks it holds over its own link (vLLM's per-worker swap), so a
+    /// replicated KV (`ρ`) moves ρ times over, and a session of data-parallel attention, held by one
+    /// rank of a stage, moves over that rank's link alone (`G·ρ·KV` over the g links).
     public func contextSwitchSeconds(tokens n: Double) -> Double {
-        let kv = kvBytes(tokens: n)
+        let kv = sessionGroups * heldKVBytes(tokens: n)
         let moved = scenario.hardware.hostLink.duplex == .half ? 2 * kv : kv
         return moved / linkBytesPerSecond
     }
 }
 
-/// The time of a phase as its three candidate bounds; the phase takes the largest.
+/// The time of a phase as its three candidate bounds, of which the phase takes the largest,
+/// plus the communication between GPUs, which is not overlapped with them.
 public struct PhaseTime: Sendable, Equatable {
     public var compute: Double
     public var memory: Double
     public var link: Double
+    /// Collectives and stage sends between the GPUs of a replica (0 on one GPU).
+    public var communication: Double = 0
 
-    public var seconds: Double { max(compute, memory, link) }
+    public var seconds: Double { max(compute, memory, link) + communication }
 
     /// Which resource bounds the phase.
     public var bound: Bound {

@@ -3,8 +3,14 @@
 public struct Hardware: Sendable, Equatable {
     public var name: String
     public var label: String
-    /// Tensor-parallel degree g: weights and KV are spread over `gpus` devices.
+    /// GPUs serving one model replica: `tensor parallel × pipelineStages` (g = gpus/pp per stage).
     public var gpus: Int
+    /// How the replica's GPUs split the model (pipeline stages, experts, attention); tensor
+    /// parallel over `gpus / pipelineStages` by default.
+    public var parallel: ParallelLayout
+    /// GPUs joined by the fast interconnect (one NVLink domain); collectives beyond it go over
+    /// the network. nil: 8, an HGX/DGX node.
+    public var gpusPerNode: Int?
     public var hbmBytes: Double
     public var hbmBytesPerSecond: Double
     public var flopsPerSecond: PeakFLOPs
@@ -23,11 +29,14 @@ public struct Hardware: Sendable, Equatable {
         name: String, label: String? = nil, gpus: Int = 1, hbmBytes: Double, hbmBytesPerSecond: Double,
         flopsPerSecond: PeakFLOPs, hostLink: HostLink, hostMemoryBytes: Double? = nil,
         interconnectBytesPerSecond: Double? = nil, networkBytesPerSecond: Double? = nil,
-        pricePerHour: Double? = nil, efficiency: Efficiency = Efficiency(), source: String = "", notes: String = ""
+        pricePerHour: Double? = nil, efficiency: Efficiency = Efficiency(), source: String = "", notes: String = "",
+        parallel: ParallelLayout = ParallelLayout(), gpusPerNode: Int? = nil
     ) {
         self.name = name
         self.label = label ?? name
         self.gpus = gpus
+        self.parallel = parallel
+        self.gpusPerNode = gpusPerNode
         self.hbmBytes = hbmBytes
         self.hbmBytesPerSecond = hbmBytesPerSecond
         self.flopsPerSecond = flopsPerSecond
@@ -54,8 +63,16 @@ public struct Hardware: Sendable, Equatable {
         if let interconnectBytesPerSecond { try Check.positive(interconnectBytesPerSecond, "interconnect") }
         if let networkBytesPerSecond { try Check.positive(networkBytesPerSecond, "network") }
         if let pricePerHour { try Check.positive(pricePerHour, "price_per_hour") }
+        if let gpusPerNode { try Check.positive(gpusPerNode, "gpus_per_node") }
         try efficiency.validate()
+        try parallel.validate(gpus: gpus, gpusPerNode: nodeSize)
     }
+
+    /// GPUs in one NVLink domain (`gpus_per_node`, 8 when unset).
+    public var nodeSize: Int { gpusPerNode ?? 8 }
+
+    /// Tensor-parallel degree of one pipeline stage, `gpus / pp`.
+    public var tensorParallel: Int { gpus / max(1, parallel.pipelineStages) }
 }
 
 /// Dense peak FLOP/s by data type; `bf16` is required.

@@ -32,6 +32,9 @@ public struct KVCacheLayout: Sendable, Equatable {
     public var stateBytes: Double
     /// A further reduction of every byte, for "how much smaller must the KV be" questions.
     public var scale: Double = 1
+    /// Prompt tokens evicted once after prefill (SnapKV-style): during decode a layer holds
+    /// `x − evicted` tokens instead of `min(x, max(budget, keep·x))`. 0: evict as it goes.
+    public var evictedTokens: Double = 0
 
     init(model: Model, compression: Compression, kvPrecision: Precision) {
         let counts = model.layerCounts
@@ -78,14 +81,27 @@ public struct KVCacheLayout: Sendable, Equatable {
         min(x, max(tokenBudget, tokenKeep * x))
     }
 
+    /// The layout while decoding after an n-token prompt whose tokens were evicted once: the
+    /// prompt keeps `K = min(n, max(budget, keep·n))` tokens and every later token is kept
+    /// (window, chunk and head caps still apply per layer).
+    func afterPrompt(_ n: Double) -> KVCacheLayout {
+        var layout = self
+        let kept = keptTokens(n)
+        layout.evictedTokens = n - kept
+        if layout.evictedTokens <= 0 { layout.evictedTokens = 0; layout.tokenKeep = 1; layout.tokenBudget = 0 }
+        return layout
+    }
+
     /// Token-equivalents held per head after retrieval heads: `r·k + (1 − r)·min(k, window)`.
     @inline(__always) func headTokens(_ k: Double) -> Double {
         retrievalFraction * k + (1 - retrievalFraction) * min(k, streamingWindow)
     }
 
-    /// Tokens a layer attends to (and stores) when the session holds c tokens, given the layer's cap.
+    /// Tokens a layer attends to (and stores) when the session holds c tokens, given the layer's cap;
+    /// after a prompt-only eviction `min(cap, c − evicted)`.
     @inline(__always) func attendedTokens(_ c: Double, cap: Double) -> Double {
-        headTokens(keptTokens(min(c, cap)))
+        if evictedTokens > 0 { return headTokens(min(cap, max(0, c - evictedTokens))) }
+        return headTokens(keptTokens(min(c, cap)))
     }
 
     /// Bytes of one layer's KV for t token-equivalents: residual tokens at full precision.
@@ -114,6 +130,18 @@ public struct KVCacheLayout: Sendable, Equatable {
         // Kinks of min(c, cap) and of the kept tokens, as functions of c.
         consider(window)
         consider(chunk)
+        if evictedTokens > 0 {
+            // Kept = min(cap, c − evicted): kinks where a cap or the streaming window meets it.
+            consider(evictedTokens)
+            consider(window + evictedTokens)
+            consider(chunk + evictedTokens)
+            consider(streamingWindow + evictedTokens)
+            consider(residualTokens + evictedTokens)
+            if retrievalFraction < 1 {
+                consider((residualTokens - (1 - retrievalFraction) * streamingWindow) / retrievalFraction + evictedTokens)
+            }
+            return next
+        }
         consider(tokenBudget)
         if tokenKeep > 0 { consider(tokenBudget / tokenKeep) }
         // Kinks of the head tokens (at kept k = window) and of the residual (head tokens t = R),

@@ -73,6 +73,16 @@ public struct Model: Sendable, Equatable {
         try attention.validate(hasStateSpace: ssm != nil)
     }
 
+    /// Tensor parallelism over `g` ranks splits the query heads, so g must divide them; the error
+    /// lists the degrees that work (vLLM asserts the same: "Total number of attention heads must
+    /// be divisible by tensor parallel size").
+    public func validate(tensorParallel g: Int) throws(EstimatorInputError) {
+        guard g > 1, heads % g != 0 else { return }
+        let divisors = (1...heads).filter { heads % $0 == 0 }.map(String.init).joined(separator: ", ")
+        throw EstimatorInputError(
+            field: "gpus", "tensor parallelism over \(g) GPUs needs \(g) to divide the \(heads) query heads of `\(name)`; use one of \(divisors) GPUs per pipeline stage (or `pp` to split layers instead)")
+    }
+
     /// How many layers of each kind the cyclic `layer_pattern` produces.
     public var layerCounts: LayerCounts { LayerCounts(layers: layers, pattern: attention.effectivePattern) }
 }

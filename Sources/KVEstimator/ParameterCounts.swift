@@ -19,6 +19,9 @@ public struct ParameterCounts: Sendable, Equatable {
     public var routedExperts: Double
     public var activeExperts: Double
     public var sharedExperts: Double
+    /// The attention projections of every attention layer (Q, K, V, O; MLA's down and up
+    /// projections), scaled like the declared total: what data-parallel attention replicates.
+    public var attention: Double
 
     /// Counts the parameters of `model`.
     /// - Attention per layer `d·H·dh + 2·d·Hkv·dh + H·dh·d` (Q, K, V, O projections);
@@ -76,6 +79,7 @@ public struct ParameterCounts: Sendable, Equatable {
             active = embedding + lmHead + (computedActive - embedding - lmHead) * layerScale
         }
         expertParams = expert * layerScale
+        attention = Double(counts.attention) * attentionPerLayer * layerScale
         self.moeLayers = moeLayers
         routedExperts = Double(model.moe?.experts ?? 0)
         activeExperts = Double(model.moe?.active ?? 0)

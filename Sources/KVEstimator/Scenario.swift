@@ -19,5 +19,6 @@ public struct Scenario: Sendable, Equatable {
         guard workload.reserveBytes < hardware.hbmBytes else {
             throw EstimatorInputError(field: "workload.reserve", "the reserve is larger than the GPU's HBM")
         }
+        try validateDeployment()
     }
 }

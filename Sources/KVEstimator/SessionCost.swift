@@ -1,7 +1,7 @@
 /// The paper's concurrent framework: what one session (a prefill of n tokens and m output tokens)
 /// costs when U users share the GPU (SPEC §3, "Session cost").
 public struct SessionCost: Sendable, Equatable {
-    /// Sessions resident in HBM and decoded together, `b* = min(U, concurrency(n), max_batch)`.
+    /// Sessions resident in HBM and decoded together, `b* = min(U, concurrency_sustained, max_batch)`.
     public var residentSessions: Int
     public var prefillSeconds: Double
     /// `T_decode(n, m at b*) / b*`: the session's share of the batched decode.
@@ -15,13 +15,15 @@ public struct SessionCost: Sendable, Equatable {
 
 extension Estimator {
     /// `gpu_seconds_per_session = t_prefill(n) + T_decode(n, m at b*)/b* + switches·t_switch(n)`,
-    /// with the offload regime's decode at b = 1 when b* = 0.
+    /// with b* the sessions that fit through their last token (`concurrency_sustained`), and the
+    /// offload regime's decode at b = 1 when b* = 0.
     public func sessionCost(tokens n: Int) -> SessionCost {
         let workload = scenario.workload
         let tokens = Double(n)
-        let resident = min(workload.users, concurrency(tokens: tokens), workload.maxBatch ?? Int.max)
+        let sustained = concurrencySustained(prompt: n, outputTokens: workload.outputTokens)
+        let resident = min(workload.users, sustained, workload.maxBatch ?? Int.max)
         let batch = Double(max(1, resident))
-        let decode = decodeTime(batch: batch, prompt: n, outputTokens: workload.outputTokens) / batch
+        let decode = withDecoder(prompt: n) { $0.decodeTime(batch: batch, prompt: n, outputTokens: workload.outputTokens) } / batch
         return SessionCost(
             residentSessions: resident,
             prefillSeconds: prefillTime(tokens: tokens).seconds,

@@ -9,7 +9,8 @@ public struct SharingEstimate: Sendable, Equatable {
 
     // MARK: Interference
 
-    /// Co-resident decode sessions `b* = min(users, concurrency(short_context), max_batch)`.
+    /// Co-resident decode sessions `b* = min(users, concurrency_sustained(short_context), max_batch)`:
+    /// short sessions that fit through their last token.
     public var decodeBatch: Int
     /// One decode step of the b* sessions at `short_context` with nothing beside it, seconds; nil
     /// when b* = 0 (not even one short session fits beside the weights).
@@ -78,7 +79,7 @@ extension Estimator {
         let tokens = Double(n)
         let workload = scenario.workload
         let short = mix.shortContextTokens
-        let batch = min(workload.users, concurrency(tokens: Double(short)), workload.maxBatch ?? Int.max)
+        let batch = min(workload.users, concurrencySustained(prompt: short, outputTokens: workload.outputTokens), workload.maxBatch ?? Int.max)
         let chunked = chunkedPrefill(tokens: n, chunkTokens: mix.chunkTokens, decodeBatch: batch, decodeContext: short)
         let stall = prefillStallSeconds(tokens: tokens)
 

@@ -28,7 +28,8 @@ extension Estimator {
     ///   them once), the batch's `b·KV(decodeContext)` and the prefix `KV(s)` the chunk attends to
     ///   (none before the first chunk);
     /// - time `max(bytes/(g·hbm_bw·e_mem), linear/(g·peak·e_matmul) + attention/(g·peak·e_attention))`,
-    ///   the same roofline as `t_prefill` and `t_step`.
+    ///   the same roofline as `t_prefill` and `t_step`, plus on g > 1 GPUs the communication of the
+    ///   iteration's `chunk + b` tokens (`communication(tokens:)`).
     ///
     /// The FLOPs telescope to the unchunked prefill's, so the total is at least `t_prefill(n)` and
     /// equals it for one chunk beside an empty batch. One pass over the ⌈n/c⌉ iterations, O(1)
@@ -49,7 +50,8 @@ extension Estimator {
             if end == n { linear += logitFLOPsPerToken }
             let attention = attentionAfter - attentionBefore + decodeAttention
             let bytes = weightsBytes + decodeBytes + (start > 0 ? kvBytes(tokens: Double(start)) : 0)
-            let time = max(bytes / memoryBytesPerSecond, linear / matmulFLOPsPerSecond + attention / attentionFLOPsPerSecond)
+            let communication = gpus > 1 ? self.communication(tokens: Double(end - start) + batch).seconds : 0
+            let time = max(bytes / memoryBytesPerSecond, linear / matmulFLOPsPerSecond + attention / attentionFLOPsPerSecond) + communication
             seconds += time
             worst = max(worst, time)
             iterations += 1

@@ -26,6 +26,17 @@ public struct Workload: Sendable, Equatable {
     public var reserveBytes: Double
     /// What shares the GPU with the scenario's sessions (SPEC §3, "Sharing the GPU"); nil = nothing.
     public var sharing: SharingWorkload?
+    /// Share of each GPU's HBM the engine may use (vLLM's `gpu_memory_utilization`, 0.9 by
+    /// default there; 1 here, the paper's peak). The reserve comes out of this share.
+    public var memoryUtilization: Double = 1
+    /// Prompt tokens per prefill iteration when prefill is chunked (vLLM's
+    /// `max_num_batched_tokens`); nil: the whole prompt at once.
+    public var prefillChunk: Int?
+    /// Whether the prefill's peak activation memory comes out of the KV budget (off in the
+    /// paper's peak mode, where `reserve` stands for activations and runtime).
+    public var activationMemory: Bool = false
+    /// Speculative decoding; nil: plain decode.
+    public var speculative: SpeculativeDecoding?
 
     public init(
         outputTokens: Int = 250, users: Int = 1, maxBatch: Int? = nil, weightPrecision: Precision = .bf16,
@@ -45,7 +56,10 @@ public struct Workload: Sendable, Equatable {
         try Check.positive(users, "workload.users")
         if let maxBatch { try Check.positive(maxBatch, "workload.max_batch") }
         try Check.nonNegative(reserveBytes, "workload.reserve")
+        try Check.fraction(memoryUtilization, "workload.memory_utilization")
+        if let prefillChunk { try Check.positive(prefillChunk, "workload.prefill_chunk") }
         try sharing?.validate()
+        try speculative?.validate()
     }
 }
 

@@ -129,6 +129,8 @@ struct EntryReader {
         let duplex = map.choice("duplex", Duplex.allCases.map(\.rawValue)).flatMap(Duplex.init(rawValue:))
         let hostMemory = map.bytes("host_memory"), interconnect = map.bandwidth("interconnect")
         let network = map.bandwidth("network"), price = map.number("price_per_hour")
+        let pp = map.integer("pp"), ep = map.integer("ep"), gpusPerNode = map.integer("gpus_per_node")
+        let attentionParallel = map.choice("attention_parallel", AttentionParallel.allCases.map(\.rawValue)).flatMap(AttentionParallel.init(rawValue:))
         let efficiency = map.map("efficiency", Schema.efficiency).map(readEfficiency)
         let name = map.string("name"), label = map.string("label")
         let sourceText = map.string("source"), notes = map.string("notes")
@@ -162,6 +164,10 @@ struct EntryReader {
         if let interconnect { hardware.interconnectBytesPerSecond = interconnect }
         if let network { hardware.networkBytesPerSecond = network }
         if let price { hardware.pricePerHour = price }
+        if let pp { hardware.parallel.pipelineStages = pp }
+        if let ep { hardware.parallel.expertParallel = ep }
+        if let attentionParallel { hardware.parallel.attention = attentionParallel }
+        if let gpusPerNode { hardware.gpusPerNode = gpusPerNode }
         if let efficiency { hardware.efficiency = efficiency }
         if let sourceText { hardware.source = sourceText }
         if let notes { hardware.notes = notes }
@@ -224,6 +230,7 @@ struct EntryReader {
         if let value = map.fraction("token_keep") { compression.tokenKeep = value }
         if let value = map.tokens("token_budget") { compression.tokenBudget = value }
         if let value = map.tokens("recent_window") { compression.recentWindow = value }
+        if let value = map.bool("prompt_only") { compression.promptOnly = value }
         if let value = map.number("kv_bits") { compression.kvBits = value }
         if let value = map.integer("group_size") { compression.groupSize = value }
         if let value = map.integer("residual_tokens", allowZero: true) { compression.residualTokens = value }

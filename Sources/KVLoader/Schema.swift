@@ -65,6 +65,16 @@ public enum Schema {
         KeySpec("arrival_rate", "number", "—", "Mixed workload: sessions arriving per second (λ)."),
         KeySpec("chunk", "tokens", "—", "Mixed workload: prompt tokens per chunked-prefill iteration."),
         KeySpec("kv_block", "tokens", "—", "Paged KV: tokens per cache block (B)."),
+        KeySpec("memory_utilization", "fraction", "1", "Share of each GPU's HBM the engine may use (vLLM's `gpu_memory_utilization`, 0.9 there); `reserve` comes out of it."),
+        KeySpec("prefill_chunk", "tokens", "the whole prompt", "Prompt tokens per prefill iteration (chunked prefill, vLLM's `max_num_batched_tokens`): bounds the prefill's activation memory."),
+        KeySpec("activation_memory", "bool", "false", "Take the prefill's peak activation memory (`prefill_peak_memory_bytes`, flash attention) out of the KV budget; off in the paper's peak, where `reserve` stands for it."),
+        KeySpec("speculative", "map", "—", "Speculative decoding: `{draft, draft_tokens, acceptance}`."),
+    ])
+
+    public static let speculative = MapSchema(title: "workload.speculative", keys: [
+        KeySpec("draft", "string", "required", "A catalog model (a small draft of the same family), `self-<tokens>` (the target drafting on a KV of that many tokens: TriForce, MagicDec) or `mtp` (multi-token-prediction heads, DeepSeek-V3)."),
+        KeySpec("draft_tokens", "integer", "4", "γ: tokens drafted per target step."),
+        KeySpec("acceptance", "number", "0.7", "α: probability the target accepts a drafted token, in [0, 1]; tokens per step (1 − α^(γ+1))/(1 − α)."),
     ])
 
     public static let precision = MapSchema(title: "workload.precision", keys: [
@@ -167,15 +177,19 @@ public enum Schema {
         KeySpec("name", "string", "the preset's (+ `-xG` for G GPUs)", "Identifier that measurements refer to."),
         KeySpec("preset", "catalog hardware", "—", "Start from a catalog GPU and override the keys given."),
         KeySpec("label", "string", "name", "Display name in reports."),
-        KeySpec("gpus", "integer", "1", "Tensor-parallel degree g."),
+        KeySpec("gpus", "integer", "1", "GPUs serving one replica: tensor parallel g = gpus/pp per pipeline stage; g must divide the query heads."),
+        KeySpec("pp", "integer", "1", "Pipeline stages: layers split over `pp` stages of gpus/pp GPUs; the decode bubble is 1 − min(b, pp)/pp."),
+        KeySpec("ep", "integer", "1", "Expert parallel (MoE): routed experts spread over `ep` GPUs of a stage, reached by all-to-all dispatch and combine."),
+        KeySpec("attention_parallel", "tensor | data", "tensor", "`tensor`: heads split over the GPUs (KV heads replicated when g > Hkv; an MLA latent on every rank). `data`: attention weights replicated, each GPU holds its own sessions' KV (SGLang DP attention)."),
+        KeySpec("gpus_per_node", "integer", "8", "GPUs in one NVLink domain; collectives and stage sends beyond it use `network`."),
         KeySpec("hbm", "bytes", "required", "HBM capacity per GPU (`80 GiB`)."),
         KeySpec("hbm_bandwidth", "bandwidth", "required", "HBM bandwidth per GPU (`2039 GB/s`)."),
         KeySpec("flops", "FLOP/s or map", "required", "Dense bf16 peak, or `{bf16, fp8, int8, fp4}`."),
         KeySpec("host_link", "link", "required", "`pcie-gen4-x16`, `pcie-gen5-x16`, `nvlink-c2c`, a bandwidth per direction, or `{name, bandwidth}`."),
         KeySpec("duplex", "half | full", "half", "Half duplex adds swap-out and swap-in times (the paper's convention)."),
         KeySpec("host_memory", "bytes", "—", "Host memory that parks swapped sessions."),
-        KeySpec("interconnect", "bandwidth", "—", "GPU–GPU bandwidth."),
-        KeySpec("network", "bandwidth", "—", "Network bandwidth per GPU (`400 Gb/s`)."),
+        KeySpec("interconnect", "bandwidth", "host_link", "GPU–GPU bandwidth as vendors quote it, both directions together (NVLink 4: 900 GB/s); collectives run at half of it each way."),
+        KeySpec("network", "bandwidth", "host_link", "Network bandwidth per GPU (`400 Gb/s`): disaggregated KV transfer and collectives across nodes."),
         KeySpec("price_per_hour", "number", "—", "Price of one GPU-hour; costs are in GPU-seconds without it."),
         KeySpec("efficiency", "map", "1 each", "`{matmul, attention, memory, link}` fractions of peak, applied in calibrated mode."),
         KeySpec("source", "string", "\"\"", "Datasheet the figures come from."),
@@ -213,6 +227,7 @@ public enum Schema {
         KeySpec("token_keep", "fraction", "—", "Kept tokens = min(n, max(budget, keep·n))."),
         KeySpec("token_budget", "tokens", "—", "Token budget (SnapKV, StreamingLLM)."),
         KeySpec("recent_window", "tokens", "—", "Recent tokens always kept (part of the budget)."),
+        KeySpec("prompt_only", "bool", "false", "The prompt is evicted once after prefill and every generated token is kept (SnapKV): the cache grows by one token per output token."),
         KeySpec("kv_bits", "number", "—", "Bits per KV element."),
         KeySpec("group_size", "integer", "—", "Quantization group: an fp16 scale and zero add 32/group bits per element."),
         KeySpec("residual_tokens", "integer", "—", "Most recent tokens kept at full precision (KIVI)."),

@@ -114,13 +114,23 @@ struct StudyReader {
 
     /// The workload's reserve must leave room in every GPU's HBM (the estimator's own check,
     /// run here so that it points at the `reserve` line).
+    /// Also the checks that pair entries: a tensor-parallel degree must divide each model's query
+    /// heads, head-axis compression does not apply to MLA models (each pair reported once).
     private func checkFits(_ study: Study, _ map: MapReader) {
-        guard let model = study.models.first, let compression = study.compressions.first else { return }
-        for hardware in study.hardware {
-            do {
-                try Scenario(model: model, hardware: hardware, compression: compression, workload: study.workload).validate()
-            } catch {
-                source.error(at: map.location(ofPath: error.field), "\(error.field): \(error.message) (hardware `\(hardware.name)`)")
+        var reported: Set<String> = []
+        for model in study.models {
+            for compression in study.compressions {
+                for hardware in study.hardware {
+                    do {
+                        try Scenario(model: model, hardware: hardware, compression: compression, workload: study.workload).validate()
+                    } catch {
+                        guard reported.insert(error.field + error.message).inserted else { continue }
+                        // Pair errors point at the list that holds the entry to change.
+                        let path = error.field.hasPrefix("workload.") ? error.field
+                            : error.field == "retrieval_heads" ? "compression" : "hardware"
+                        source.error(at: map.location(ofPath: path), "\(error.field): \(error.message) (hardware `\(hardware.name)`)")
+                    }
+                }
             }
         }
     }

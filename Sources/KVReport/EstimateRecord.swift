@@ -45,6 +45,7 @@ public enum EstimateRecord {
             ("decode_intensity_flops_per_byte", ifServable(estimate.decodeIntensity)),
             ("ridge_point_flops_per_byte", .finite(estimate.ridgePoint)),
         ]
+        fields += deploymentFields(scenario, estimate)
         if let compressionNeeded {
             switch compressionNeeded {
             case .reduction(let factor):
@@ -56,6 +57,39 @@ public enum EstimateRecord {
             }
         }
         if let sharing { fields += sharingFields(sharing) }
+        return fields
+    }
+
+    /// The deployment figures (issue 11): the parallel layout, sessions through their last token,
+    /// KV replication over ranks, prefill activations, communication and speculative decoding.
+    public static func deploymentFields(_ scenario: Scenario, _ e: Estimate) -> [(String, JSONValue)] {
+        let layout = scenario.hardware.parallel
+        var fields: [(String, JSONValue)] = [
+            ("tensor_parallel", .integer(scenario.hardware.tensorParallel)),
+            ("pipeline_stages", .integer(layout.pipelineStages)),
+            ("expert_parallel", .integer(layout.expertParallel)),
+            ("attention_parallel", .string(layout.attention.rawValue)),
+            ("concurrency_sustained", .integer(e.concurrencySustained)),
+            ("kv_replication", .finite(e.kvReplication)),
+            ("prefill_peak_memory_bytes", .finite(e.prefillPeakMemoryBytes)),
+            ("prefill_fits_unchunked", .bool(e.prefillFitsUnchunked)),
+            ("communication_seconds", .finite(e.prefillCommunication.seconds)),
+            ("communication_tensor_seconds", .finite(e.prefillCommunication.tensor)),
+            ("communication_pipeline_seconds", .finite(e.prefillCommunication.pipeline)),
+            ("communication_expert_seconds", .finite(e.prefillCommunication.expert)),
+            ("decode_step_communication_seconds", e.regime == .weightsDoNotFit ? .null : .finite(e.decodeStep.communication)),
+            ("pipeline_bubble", .finite(e.pipelineBubble)),
+        ]
+        if let s = e.speculative {
+            fields += [
+                ("speculative_draft", .string(s.draftName)),
+                ("speculative_tokens_per_step", .finite(s.tokensPerStep)),
+                ("speculative_step_seconds", .finite(s.stepSeconds)),
+                ("speculative_decode_seconds", .finite(s.decodeSeconds)),
+                ("speculative_speedup", .finite(s.speedup)),
+                ("speculative_pays_off_up_to_batch", .integer(s.paysOffUpToBatch)),
+            ]
+        }
         return fields
     }
 

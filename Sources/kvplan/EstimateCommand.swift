@@ -23,6 +23,42 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: "Tensor-parallel degree: GPUs serving one model replica.")
     var gpus: Int?
 
+    @Option(help: "Pipeline stages: layers split over this many stages of --gpus/--pp GPUs each. (default: 1)")
+    var pp: Int?
+
+    @Option(help: "Expert parallelism for MoE models: routed experts spread over this many GPUs of a stage. (default: 1)")
+    var ep: Int?
+
+    @Option(help: "tensor (heads split over the GPUs) or data (attention replicated, sessions split). (default: tensor)")
+    var attentionParallel: String?
+
+    @Option(help: "GPUs in one NVLink domain; collectives beyond it use the network. (default: 8)")
+    var gpusPerNode: Int?
+
+    @Option(help: "Weight precision: fp32, bf16, fp16, fp8, int8, int4, fp4. (default: bf16)")
+    var weightPrecision: String?
+
+    @Option(help: "KV-cache precision. (default: bf16)")
+    var kvPrecision: String?
+
+    @Option(help: "Share of each GPU's HBM the engine may use, in (0, 1] (vLLM: 0.9). (default: 1)")
+    var memoryUtilization: Double?
+
+    @Option(help: "Chunked prefill: prompt tokens per prefill iteration (activation memory). (default: whole prompt)")
+    var prefillChunk: String?
+
+    @Flag(help: "Take the prefill's peak activation memory out of the KV budget.")
+    var activationMemory = false
+
+    @Option(help: "Speculative decoding draft: a catalog model, `self-<tokens>` (the target on a compressed KV of that many tokens) or `mtp`.")
+    var draft: String?
+
+    @Option(help: "Speculative decoding: tokens the draft proposes per step (γ). (default: 4)")
+    var draftTokens: Int?
+
+    @Option(help: "Speculative decoding: probability a drafted token is accepted (α). (default: 0.7)")
+    var acceptance: Double?
+
     @Option(help: "Compression preset, or presets joined by `+` (`kivi-2bit+h2o-20`). (default: none)")
     var compression: String?
 
@@ -68,11 +104,17 @@ struct EstimateCommand: ParsableCommand {
             }
         }
         if study != nil {
-            let given = [("--model", model != nil), ("--hardware", hardware != nil), ("--context", !context.isEmpty),
+            let options: [(String, Bool)] = [("--model", model != nil), ("--hardware", hardware != nil), ("--context", !context.isEmpty),
                          ("--gpus", gpus != nil), ("--compression", compression != nil), ("--output-tokens", outputTokens != nil),
                          ("--users", users != nil), ("--mode", mode != nil), ("--short-context", shortContext != nil),
                          ("--long-fraction", longFraction != nil), ("--arrival-rate", arrivalRate != nil),
-                         ("--chunk", chunk != nil), ("--kv-block", kvBlock != nil)].filter(\.1).map(\.0)
+                         ("--chunk", chunk != nil), ("--kv-block", kvBlock != nil), ("--pp", pp != nil), ("--ep", ep != nil),
+                         ("--attention-parallel", attentionParallel != nil), ("--gpus-per-node", gpusPerNode != nil),
+                         ("--weight-precision", weightPrecision != nil), ("--kv-precision", kvPrecision != nil),
+                         ("--memory-utilization", memoryUtilization != nil), ("--prefill-chunk", prefillChunk != nil),
+                         ("--activation-memory", activationMemory), ("--draft", draft != nil),
+                         ("--draft-tokens", draftTokens != nil), ("--acceptance", acceptance != nil)]
+            let given = options.filter(\.1).map(\.0)
             guard given.isEmpty else {
                 throw ValidationError("--study takes the whole setup from the study file; drop \(given.joined(separator: ", "))")
             }
@@ -81,6 +123,16 @@ struct EstimateCommand: ParsableCommand {
         guard model != nil, hardware != nil else { throw ValidationError("give --model and --hardware, or --study FILE") }
         guard !context.isEmpty else { throw ValidationError("give at least one --context") }
         guard mode.map({ Mode(rawValue: $0) != nil }) ?? true else { throw ValidationError("--mode must be peak or calibrated") }
+        guard attentionParallel.map({ AttentionParallel(rawValue: $0) != nil }) ?? true else {
+            throw ValidationError("--attention-parallel must be tensor or data")
+        }
+        let precisions = Precision.allCases.map(\.rawValue).joined(separator: ", ")
+        for (option, value) in [("--weight-precision", weightPrecision), ("--kv-precision", kvPrecision)] {
+            guard value.map({ Precision(rawValue: $0) != nil }) ?? true else { throw ValidationError("\(option) must be one of \(precisions)") }
+        }
+        if draft == nil, draftTokens != nil || acceptance != nil {
+            throw ValidationError("--draft-tokens and --acceptance need --draft")
+        }
     }
 
     func run() throws {
@@ -100,7 +152,20 @@ struct EstimateCommand: ParsableCommand {
     private func optionStudy(_ catalog: Catalog) throws -> Study {
         var hardwareEntry = try catalog.resolveHardware(hardware ?? "")
         if let gpus { hardwareEntry.gpus = gpus }
+        if let pp { hardwareEntry.parallel.pipelineStages = pp }
+        if let ep { hardwareEntry.parallel.expertParallel = ep }
+        if let attentionParallel { hardwareEntry.parallel.attention = AttentionParallel(rawValue: attentionParallel) ?? .tensor }
+        if let gpusPerNode { hardwareEntry.gpusPerNode = gpusPerNode }
         var workload = Workload(outputTokens: outputTokens ?? 250, users: users ?? 1)
+        if let weightPrecision { workload.weightPrecision = Precision(rawValue: weightPrecision) ?? .bf16 }
+        if let kvPrecision { workload.kvPrecision = Precision(rawValue: kvPrecision) ?? .bf16 }
+        if let memoryUtilization { workload.memoryUtilization = memoryUtilization }
+        if let prefillChunk { workload.prefillChunk = try tokens(prefillChunk, "--prefill-chunk") }
+        workload.activationMemory = activationMemory
+        if let draft {
+            workload.speculative = SpeculativeDecoding(
+                draft: try speculativeDraft(draft, catalog), draftTokens: draftTokens ?? 4, acceptance: acceptance ?? 0.7)
+        }
         if let shortContext, let longFraction, let arrivalRate {
             var sharing = SharingWorkload(shortContextTokens: try tokens(shortContext, "--short-context"),
                                           longFraction: longFraction, arrivalsPerSecond: arrivalRate)
@@ -113,6 +178,13 @@ struct EstimateCommand: ParsableCommand {
             compressions: [try catalog.resolveCompression(compression ?? "none")],
             contexts: try context.map { try tokens($0, "--context") }, workload: workload,
             mode: mode.flatMap(StudyMode.init(rawValue:)) ?? .peak)
+    }
+
+    /// `--draft`: a catalog model, `self-<tokens>` or `mtp`.
+    private func speculativeDraft(_ text: String, _ catalog: Catalog) throws -> SpeculativeDecoding.Draft {
+        if text == "mtp" { return .multiTokenPrediction }
+        if text.hasPrefix("self-") { return .selfSpeculation(kvBudget: try tokens(String(text.dropFirst(5)), "--draft")) }
+        return .model(try catalog.resolveModel(text))
     }
 
     /// A positive token count (`4K`, `128K`, `1M`, `50_000`) from an option.

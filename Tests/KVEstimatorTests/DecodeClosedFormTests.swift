@@ -22,6 +22,11 @@ struct DecodeClosedFormTests {
     func matchesTheBruteForceSum(model: Model, compression: Compression) throws {
         var hardware = Fixtures.h100
         hardware.gpus = 8  // so that DeepSeek-V3's weights fit
+        if model.mla != nil, compression.retrievalHeads != nil {
+            // An MLA latent has no per-head caches for retrieval heads to shorten.
+            #expect(throws: EstimatorInputError.self) { try Fixtures.estimator(model, hardware, compression: compression) }
+            return
+        }
         let estimator = try Fixtures.estimator(model, hardware, compression: compression)
         for (batch, prompt, m) in [(1.0, 1, 300), (1, 3900, 500), (7, 50, 5000), (32, 100_000, 250)] {
             let closed = estimator.decodeTime(batch: batch, prompt: prompt, outputTokens: m)

@@ -51,6 +51,25 @@ enum Fixtures {
         name: "h100-sxm", hbmBytes: 80 * 1_073_741_824, hbmBytesPerSecond: 3350e9,
         flopsPerSecond: PeakFLOPs(bf16: 989e12, fp8: 1979e12), hostLink: HostLink(name: "PCIe Gen5 x16", bytesPerSecond: 64e9))
 
+    /// Qwen2.5-7B-Instruct-1M: 28 query heads, 4 KV heads.
+    static let qwen25_7b_1m = Model(
+        name: "qwen2.5-7b-1m", layers: 28, hidden: 3584, heads: 28, kvHeads: 4, headDim: 128, ffn: 18944,
+        vocab: 152_064, maxContext: 1_010_000)
+
+    /// An H100 SXM5 in an HGX node: NVLink 4 at 900 GB/s (both directions), one 400 Gb/s NIC per GPU.
+    static let h100HGX: Hardware = {
+        var hardware = h100
+        hardware.interconnectBytesPerSecond = 900e9
+        hardware.networkBytesPerSecond = 50e9
+        return hardware
+    }()
+
+    /// NVIDIA H200 SXM 141GB in an HGX node: 141 GiB, 4800 GB/s, H100's compute.
+    static let h200HGX = Hardware(
+        name: "h200-sxm", hbmBytes: 141 * 1_073_741_824, hbmBytesPerSecond: 4800e9,
+        flopsPerSecond: PeakFLOPs(bf16: 989e12, fp8: 1979e12), hostLink: HostLink(name: "PCIe Gen5 x16", bytesPerSecond: 64e9),
+        interconnectBytesPerSecond: 900e9, networkBytesPerSecond: 50e9)
+
     static func estimator(
         _ model: Model, _ hardware: Hardware = a100, compression: Compression = .none, workload: Workload = Workload()
     ) throws -> Estimator {

@@ -72,7 +72,7 @@ struct PaperExampleTests {
 
     @Test func everyHeadlineFigureHasATrace() {
         let traces = estimator.traces(context: 50_000)
-        #expect(traces.map(\.quantity) == ["Weights", "KV cache per session", "Concurrency", "Prefill", "Decode step", "Decode of m tokens", "Context switch"])
+        #expect(traces.map(\.quantity) == ["Weights", "KV cache per session", "Concurrency", "Concurrency through the last token", "Prefill", "Decode step", "Decode of m tokens", "Prefill activation memory", "Context switch"])
         #expect(traces.allSatisfy { !$0.formula.isEmpty && !$0.substituted.isEmpty })
         #expect(traces[2].result == "1 sessions")
     }
