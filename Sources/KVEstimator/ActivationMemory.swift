@@ -1,7 +1,7 @@
 extension Estimator {
     /// Tokens one prefill iteration runs: the whole prompt, or one chunk when prefill is chunked.
     @inline(__always) func prefillIterationTokens(_ n: Double) -> Double {
-        scenario.workload.prefillChunk.map { min(n, Double($0)) } ?? n
+        prefillChunkTokens.map { min(n, $0) } ?? n
     }
 
     /// Peak activation bytes per GPU while a prefill of n tokens (or of one chunk of it) runs — the
@@ -25,14 +25,16 @@ extension Estimator {
 
     /// Peak activation bytes per GPU of one forward pass over t tokens (`prefillPeakMemoryBytes`).
     public func activationBytes(iterationTokens t: Double) -> Double {
-        let widths = activationWidths
-        return t * 2 * (2 * Double(scenario.model.hidden) + max(widths.attention, widths.mlp) / tensorParallel)
+        t * 2 * activationElementsPerToken
     }
 
     /// Elements per token of a layer's widest activations, before the split over g ranks:
     /// attention `(H + 2·Hkv)·dh + H·dh` (MLA: `H·(2·dqk + 2·dv)`), MLP `3·F` (MoE: `(k + S)·3·Fe`).
     var activationWidths: (attention: Double, mlp: Double) {
-        let model = scenario.model
+        Estimator.activationWidths(scenario.model, parameters)
+    }
+
+    static func activationWidths(_ model: Model, _ parameters: ParameterCounts) -> (attention: Double, mlp: Double) {
         let h = Double(model.heads), hkv = Double(model.kvHeads), dh = Double(model.headDim)
         let attention: Double
         if let mla = model.mla {

@@ -79,51 +79,66 @@ extension Estimator {
     /// Everything at context n. `baselineGPUSeconds` (a session's cost at the baseline) turns into
     /// `relativeCost`; `traced` also fills `traces`.
     public func estimate(context n: Int, baselineGPUSeconds: Double? = nil, traced: Bool = false) -> Estimate {
+        // Every figure below is computed once and shared: the decode sum, the largest cost, serves
+        // both the decode time and the session cost (the same batch: users and max_batch are ≥ 1).
         let tokens = Double(n)
-        let workload = scenario.workload
+        let m = outputTokens
         let kv = kvBytes(tokens: tokens)
-        let sessions = concurrency(tokens: tokens)
-        let sustained = concurrencySustained(prompt: n, outputTokens: workload.outputTokens)
+        let held = kvReplication * kv  // heldKVBytes(tokens: n)
+        let budget = kvBudget(prompt: tokens)
+        let sessions = availableKVBytes > 0 ? self.sessions(budget: budget, held: held) : 0
+        let sustained = concurrencySustained(prompt: n, outputTokens: m)
         let regime: Regime = !weightsFit ? .weightsDoNotFit : (sustained == 0 ? .offload : .hbm)
-        let batch = min(workload.users, workload.maxBatch ?? Int.max, max(1, sustained))
+        let batch = min(users, maxBatch, max(1, sustained))
+        let resident = min(users, sustained, maxBatch)
         let b = Double(batch)
         // At c = n a prompt-only eviction has kept what token eviction keeps, so the step is self's.
         let step = decodeStepTime(batch: b, context: tokens)
-        let session = sessionCost(tokens: n)
         let linear = prefillLinearFLOPs(tokens: tokens), attention = prefillAttentionFLOPs(tokens: tokens)
-        let stepBytes = weightsReadBytes(batch: b) + replicatedWeightsBytes + b * heldKVBytes(tokens: tokens)
+        let communication = prefillCommunication(tokens: tokens)
+        let prefill = prefillTime(tokens: tokens, linearFLOPs: linear, attentionFLOPs: attention, communication: communication)
+        let decodeSeconds = promptOnly
+            ? decoding(prompt: n).decodeTime(batch: b, prompt: n, outputTokens: m)
+            : decodeTime(batch: b, prompt: n, outputTokens: m, firstStep: step)
+        let switchSeconds = contextSwitchSeconds(tokens: tokens)
+        let session = SessionCost(
+            residentSessions: resident, prefillSeconds: prefill.seconds, decodeSeconds: decodeSeconds / b,
+            switchSeconds: users > resident ? switchSeconds : 0)
+        let weightsRead = weightsReadBytes(batch: b)
+        let stepBytes = weightsRead + replicatedWeightsBytes + b * held
         let stepFLOPs = decodeLinearFLOPs(batch: b) + decodeAttentionFLOPs(context: tokens) * b
+        let peakMemory = prefillPeakMemoryBytes(tokens: tokens)
         var estimate = Estimate(
             context: n,
-            outputTokens: workload.outputTokens,
+            outputTokens: m,
             regime: regime,
-            beyondMaxContext: n > scenario.model.maxContext,
+            beyondMaxContext: n > maxContext,
             totalParams: parameters.total,
             activeParams: parameters.active,
             weightsBytes: weightsBytes,
-            weightsReadBytes: weightsReadBytes(batch: b),
+            weightsReadBytes: weightsRead,
             kvBytesPerToken: kv / tokens,
             kvBytes: kv,
             availableKVBytes: availableKVBytes,
             concurrency: sessions,
             concurrencySustained: sustained,
             kvReplication: kvReplication,
-            hostSessions: hostSessions(tokens: tokens),
-            prefillPeakMemoryBytes: prefillPeakMemoryBytes(tokens: tokens),
-            prefillFitsUnchunked: prefillFitsUnchunked(tokens: tokens),
+            hostSessions: hostMemoryBytes.map { Int((gpus * $0 / kv).rounded(.down)) },
+            prefillPeakMemoryBytes: peakMemory,
+            prefillFitsUnchunked: self.sessions(budget: availableKVBytes - gpus * activationBytes(iterationTokens: tokens), held: held) >= 1,
             prefillLinearFLOPs: linear,
             prefillAttentionFLOPs: attention,
-            prefill: prefillTime(tokens: tokens),
-            prefillCommunication: prefillCommunication(tokens: tokens),
+            prefill: prefill,
+            prefillCommunication: communication,
             decodeBatch: batch,
             pipelineBubble: 1 - min(b, pipelineStages) / pipelineStages,
             decodeStep: step,
-            decodeSeconds: withDecoder(prompt: n) { $0.decodeTime(batch: b, prompt: n, outputTokens: workload.outputTokens) },
+            decodeSeconds: decodeSeconds,
             decodeTokensPerSecond: b / step.seconds,
             decodeStepFLOPs: stepFLOPs,
-            contextSwitchSeconds: contextSwitchSeconds(tokens: tokens),
+            contextSwitchSeconds: switchSeconds,
             session: session,
-            speculative: workload.speculative == nil ? nil : speculative(prompt: n, batch: batch, maxBatch: max(1, sustained)),
+            speculative: !hasSpeculative ? nil : speculative(prompt: n, batch: batch, maxBatch: max(1, sustained)),
             relativeCost: baselineGPUSeconds.map { session.gpuSeconds / $0 },
             prefillIntensity: (linear + attention) / weightsBytes,
             decodeIntensity: stepFLOPs / stepBytes,

@@ -48,6 +48,21 @@ public struct Estimator: Sendable {
     let logitFLOPsPerToken: Double
     /// Weights of the attention projections (all attention layers), for data-parallel attention.
     let attentionWeightsBytes: Double
+    /// The workload's and hardware's figures the hot path reads, copied out of `scenario` once:
+    /// reading them through `scenario` retains and releases its strings on every estimate.
+    let outputTokens: Int
+    let users: Int
+    /// `max_batch`, `Int.max` when unlimited.
+    let maxBatch: Int
+    let promptOnly: Bool
+    let hasSpeculative: Bool
+    let countsActivationMemory: Bool
+    let prefillChunkTokens: Double?
+    let halfDuplexLink: Bool
+    let hostMemoryBytes: Double?
+    let maxContext: Int
+    /// `2·d + max(attention, mlp)/g`: activation elements per token of a prefill (ActivationMemory).
+    let activationElementsPerToken: Double
 
     public init(_ scenario: Scenario) throws(EstimatorInputError) {
         try scenario.validate()
@@ -98,6 +113,19 @@ public struct Estimator: Sendable {
             decodeAttentionFLOPsPerPair = attentionFLOPsPerPair
         }
         logitFLOPsPerToken = 2 * parameters.logitParams
+
+        outputTokens = workload.outputTokens
+        users = workload.users
+        maxBatch = workload.maxBatch ?? Int.max
+        promptOnly = scenario.compression.promptOnly
+        hasSpeculative = workload.speculative != nil
+        countsActivationMemory = workload.activationMemory
+        prefillChunkTokens = workload.prefillChunk.map(Double.init)
+        halfDuplexLink = hardware.hostLink.duplex == .half
+        hostMemoryBytes = hardware.hostMemoryBytes
+        maxContext = model.maxContext
+        let widths = Estimator.activationWidths(model, parameters)
+        activationElementsPerToken = 2 * Double(model.hidden) + max(widths.attention, widths.mlp) / tp
     }
 
     /// Whether the weights fit in the HBM of g GPUs at all.
@@ -114,7 +142,7 @@ public struct Estimator: Sendable {
     /// HBM for KV caches while a prefill of n tokens runs: `available − g·activation(n)` when the
     /// workload counts activation memory, else `available`.
     @inline(__always) func kvBudget(prompt n: Double) -> Double {
-        guard scenario.workload.activationMemory else { return availableKVBytes }
+        guard countsActivationMemory else { return availableKVBytes }
         return availableKVBytes - gpus * prefillPeakMemoryBytes(tokens: n)
     }
 
@@ -140,7 +168,7 @@ public struct Estimator: Sendable {
     /// when blocks run out); this many never are.
     public func concurrencySustained(prompt n: Int, outputTokens m: Int) -> Int {
         guard availableKVBytes > 0 else { return 0 }
-        let layout = scenario.compression.promptOnly ? kvCache.afterPrompt(Double(n)) : kvCache
+        let layout = promptOnly ? kvCache.afterPrompt(Double(n)) : kvCache
         return sessions(budget: kvBudget(prompt: Double(n)), held: kvReplication * layout.bytes(tokens: Double(n + m)))
     }
 
@@ -149,7 +177,7 @@ public struct Estimator: Sendable {
     /// tokens and then every generated token, so its cache holds `c − (n − K)` tokens at c ≥ n
     /// (Li et al. 2024, SnapKV §4: "generated tokens are not compressed").
     public func decoding(prompt n: Int) -> Estimator {
-        guard scenario.compression.promptOnly else { return self }
+        guard promptOnly else { return self }
         var decoder = self
         decoder.kvCache = kvCache.afterPrompt(Double(n))
         return decoder
@@ -158,12 +186,12 @@ public struct Estimator: Sendable {
     /// `body` on the estimator decode runs with after an n-token prompt, without copying this one
     /// when nothing is evicted at the prompt (the hot path: a copy retains every name string).
     @inline(__always) func withDecoder<T>(prompt n: Int, _ body: (Estimator) -> T) -> T {
-        scenario.compression.promptOnly ? body(decoding(prompt: n)) : body(self)
+        promptOnly ? body(decoding(prompt: n)) : body(self)
     }
 
     /// Sessions the host memory parks: `⌊g·host_mem / KV(n)⌋`, nil when host memory is unknown.
     public func hostSessions(tokens n: Double) -> Int? {
-        guard let host = scenario.hardware.hostMemoryBytes else { return nil }
+        guard let host = hostMemoryBytes else { return nil }
         return Int((gpus * host / kvBytes(tokens: n)).rounded(.down))
     }
 
@@ -202,15 +230,20 @@ public struct Estimator: Sendable {
     /// bubble); the tensor-parallel all-reduces and stage sends are not overlapped with compute
     /// (vLLM runs them in line), so they add (`prefillCommunication`).
     public func prefillTime(tokens n: Double) -> PhaseTime {
-        let compute = prefillLinearFLOPs(tokens: n) / matmulFLOPsPerSecond
-            + prefillAttentionFLOPs(tokens: n) / attentionFLOPsPerSecond
+        prefillTime(tokens: n, linearFLOPs: prefillLinearFLOPs(tokens: n), attentionFLOPs: prefillAttentionFLOPs(tokens: n),
+                    communication: gpus > 1 ? prefillCommunication(tokens: n) : CommunicationTime())
+    }
+
+    /// `prefillTime(tokens:)` from its FLOPs and communication, when the caller has them already.
+    @inline(__always) func prefillTime(tokens n: Double, linearFLOPs: Double, attentionFLOPs: Double, communication: CommunicationTime) -> PhaseTime {
+        let compute = linearFLOPs / matmulFLOPsPerSecond + attentionFLOPs / attentionFLOPsPerSecond
         var pipeline = 1.0
         if pipelineStages > 1 {
-            let chunks = scenario.workload.prefillChunk.map { (n / Double($0)).rounded(.up) } ?? 1
+            let chunks = prefillChunkTokens.map { (n / $0).rounded(.up) } ?? 1
             pipeline = (chunks + pipelineStages - 1) / chunks
         }
         return PhaseTime(compute: compute * pipeline, memory: weightsBytes / memoryBytesPerSecond * pipeline, link: 0,
-                         communication: gpus > 1 ? prefillCommunication(tokens: n).seconds : 0)
+                         communication: gpus > 1 ? communication.seconds : 0)
     }
 
     // MARK: Challenge 3: decode (HBM bandwidth)
@@ -263,6 +296,12 @@ public struct Estimator: Sendable {
     /// (and the point where the batch's KV outgrows HBM) every term of the step is linear in c, so
     /// the sum of their maximum splits at the terms' crossings into arithmetic series.
     public func decodeTime(batch b: Double, prompt n: Int, outputTokens m: Int) -> Double {
+        decodeTime(batch: b, prompt: n, outputTokens: m, firstStep: nil)
+    }
+
+    /// `decodeTime(batch:prompt:outputTokens:)`, given the step at c = n when the caller has it.
+    func decodeTime(batch b: Double, prompt n: Int, outputTokens m: Int, firstStep: PhaseTime?) -> Double {
+        var firstStep = firstStep
         var total = 0.0
         var start = Double(n)
         let end = Double(n) + Double(m)  // sum over integer c in [n, n + m)
@@ -277,16 +316,18 @@ public struct Estimator: Sendable {
                 if spill > start, spill < pieceEnd { pieceEnd = spill }
             }
             let stop = min(end, pieceEnd.rounded(.down) + 1)
-            total += sumOfMaximum(batch: b, from: start, to: stop)
+            total += sumOfMaximum(batch: b, from: start, to: stop, first: firstStep)
+            firstStep = nil
             start = stop
         }
         return total
     }
 
     /// Σ_{c=from}^{to−1} max(memory(c), link(c), compute(c)) where each term is linear on the run.
-    func sumOfMaximum(batch b: Double, from: Double, to: Double) -> Double {
+    /// `first`, when given, is the step at `from`.
+    func sumOfMaximum(batch b: Double, from: Double, to: Double, first: PhaseTime? = nil) -> Double {
         let last = to - 1
-        let first = decodeStepTime(batch: b, context: from)
+        let first = first ?? decodeStepTime(batch: b, context: from)
         if last <= from { return first.seconds }
         // Communication depends on the batch only, so it adds the same to every step.
         let communication = first.communication * (to - from)
@@ -332,7 +373,7 @@ public struct Estimator: Sendable {
     /// rank of a stage, moves over that rank's link alone (`G·ρ·KV` over the g links).
     public func contextSwitchSeconds(tokens n: Double) -> Double {
         let kv = sessionGroups * heldKVBytes(tokens: n)
-        let moved = scenario.hardware.hostLink.duplex == .half ? 2 * kv : kv
+        let moved = halfDuplexLink ? 2 * kv : kv
         return moved / linkBytesPerSecond
     }
 }

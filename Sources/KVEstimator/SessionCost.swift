@@ -18,17 +18,16 @@ extension Estimator {
     /// with b* the sessions that fit through their last token (`concurrency_sustained`), and the
     /// offload regime's decode at b = 1 when b* = 0.
     public func sessionCost(tokens n: Int) -> SessionCost {
-        let workload = scenario.workload
         let tokens = Double(n)
-        let sustained = concurrencySustained(prompt: n, outputTokens: workload.outputTokens)
-        let resident = min(workload.users, sustained, workload.maxBatch ?? Int.max)
+        let sustained = concurrencySustained(prompt: n, outputTokens: outputTokens)
+        let resident = min(users, sustained, maxBatch)
         let batch = Double(max(1, resident))
-        let decode = withDecoder(prompt: n) { $0.decodeTime(batch: batch, prompt: n, outputTokens: workload.outputTokens) } / batch
+        let decode = withDecoder(prompt: n) { $0.decodeTime(batch: batch, prompt: n, outputTokens: outputTokens) } / batch
         return SessionCost(
             residentSessions: resident,
             prefillSeconds: prefillTime(tokens: tokens).seconds,
             decodeSeconds: decode,
-            switchSeconds: workload.users > resident ? contextSwitchSeconds(tokens: tokens) : 0
+            switchSeconds: users > resident ? contextSwitchSeconds(tokens: tokens) : 0
         )
     }
 
