@@ -16,39 +16,10 @@ public enum JSONValue: Sendable, Equatable {
         return .number(value)
     }
 
-    /// Compact JSON text on one line.
+    /// Compact JSON text on one line (`JSONWriter` writes it).
     public var text: String {
-        switch self {
-        case .string(let string): return JSONValue.quoted(string)
-        case .number(let value):
-            if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-            return "\(value)"
-        case .integer(let value): return String(value)
-        case .bool(let value): return value ? "true" : "false"
-        case .null: return "null"
-        case .object(let pairs):
-            return "{" + pairs.map { "\(JSONValue.quoted($0.0)): \($0.1.text)" }.joined(separator: ", ") + "}"
-        case .array(let values):
-            return "[" + values.map(\.text).joined(separator: ", ") + "]"
-        }
-    }
-
-    static func quoted(_ string: String) -> String {
-        var result = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "<": result += "\\u003c"  // safe to embed in HTML <script> or attributes
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        var writer = JSONWriter()
+        writer.write(self)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import KVEstimator
 import KVStudy
 import KVLoader
@@ -139,6 +140,10 @@ struct EstimateCommand: ParsableCommand {
         try reportingInputErrors {
             let catalog = try builtInCatalog()
             let study = try self.study.map { try loadStudy($0, catalog: catalog) } ?? optionStudy(catalog)
+            if json, !explain {
+                try streamJSON(study)
+                return
+            }
             let evaluation = try StudyEvaluation(study: study, tracing: explain ? .everyContext : .endpoints)
             let format = Format(sizeUnits: study.units)
             for (index, series) in evaluation.series.enumerated() {
@@ -146,6 +151,23 @@ struct EstimateCommand: ParsableCommand {
                 write(series, baseline: study.baseline, format: format)
             }
         }
+    }
+
+    /// One JSON line per point, written as each is estimated through one reused buffer: memory
+    /// stays constant however many points the study sweeps.
+    private func streamJSON(_ study: Study) throws(EstimatorInputError) {
+        let chunk = 1 << 16
+        var writer = JSONWriter(capacity: chunk + 4096)
+        func flush() {
+            FileHandle.standardOutput.write(Data(writer.bytes))
+            writer.bytes.removeAll(keepingCapacity: true)
+        }
+        try StudyEvaluation.eachPoint(of: study) { scenario, estimate, needed, sharing in
+            writer.writeObject(EstimateRecord.fields(scenario, estimate, compressionNeeded: needed, sharing: sharing))
+            writer.bytes.append(UInt8(ascii: "\n"))
+            if writer.bytes.count >= chunk { flush() }
+        }
+        flush()
     }
 
     /// The options as a study of one scenario, evaluated like any other.

@@ -66,30 +66,23 @@ public struct StudyEvaluation: Sendable {
 
     public init(study: Study, tracing: Tracing = .endpoints) throws(EstimatorInputError) {
         self.study = study
-        let dimensions = VaryingDimensions(study)
         let endpoints = Set([study.contexts.first, study.contexts.last].compactMap { $0 })
         var series: [ScenarioSeries] = []
         var estimators: [Estimator] = []
-        for mode in study.modes {
-            for scenario in study.scenarios(mode: mode) {
-                let estimator = try Estimator(scenario)
-                estimators.append(estimator)
-                var baselineScenario = scenario
-                baselineScenario.compression = study.baseline.compression
-                let baseline = try Estimator(baselineScenario).sessionCost(tokens: study.baseline.context).gpuSeconds
-                series.append(ScenarioSeries(
-                    scenario: scenario,
-                    label: dimensions.label(scenario),
-                    estimates: study.contexts.map {
-                        estimator.estimate(context: $0, baselineGPUSeconds: baseline, traced: tracing == .everyContext || endpoints.contains($0))
-                    },
-                    baselineGPUSeconds: baseline,
-                    isBaselineCompression: scenario.compression.name == study.baseline.compression.name,
-                    compressionNeeded: study.contexts.map { estimator.compressionNeeded(tokens: $0, targetGPUSeconds: baseline) },
-                    sharing: study.contexts.compactMap { estimator.sharing(context: $0) },
-                    matmulFLOPsPerSecond: estimator.matmulFLOPsPerSecond,
-                    memoryBytesPerSecond: estimator.memoryBytesPerSecond))
-            }
+        try Self.eachScenario(of: study) { (scenario, label, estimator, baseline) throws(EstimatorInputError) in
+            estimators.append(estimator)
+            series.append(ScenarioSeries(
+                scenario: scenario,
+                label: label,
+                estimates: study.contexts.map {
+                    estimator.estimate(context: $0, baselineGPUSeconds: baseline, traced: tracing == .everyContext || endpoints.contains($0))
+                },
+                baselineGPUSeconds: baseline,
+                isBaselineCompression: scenario.compression.name == study.baseline.compression.name,
+                compressionNeeded: study.contexts.map { estimator.compressionNeeded(tokens: $0, targetGPUSeconds: baseline) },
+                sharing: study.contexts.compactMap { estimator.sharing(context: $0) },
+                matmulFLOPsPerSecond: estimator.matmulFLOPsPerSecond,
+                memoryBytesPerSecond: estimator.memoryBytesPerSecond))
         }
         self.series = series
         models = study.models.map { model in
@@ -103,6 +96,37 @@ public struct StudyEvaluation: Sendable {
         references = Self.references(study, series, estimators)
         ttft = Self.ttftSweep(study, series, estimators)
         measured = study.measurements.isEmpty ? nil : Result { () throws(EstimatorInputError) in try MeasuredEvaluation(study: study) }
+    }
+
+    /// Every scenario of the study in order (modes, then models × hardware × compression), with its
+    /// series label, estimator and baseline session cost: what both the evaluation and a stream
+    /// of points (`eachPoint`) start from.
+    static func eachScenario(
+        of study: Study, _ body: (Scenario, String, Estimator, Double) throws(EstimatorInputError) -> Void
+    ) throws(EstimatorInputError) {
+        let dimensions = VaryingDimensions(study)
+        for mode in study.modes {
+            for scenario in study.scenarios(mode: mode) {
+                let estimator = try Estimator(scenario)
+                var baselineScenario = scenario
+                baselineScenario.compression = study.baseline.compression
+                let baseline = try Estimator(baselineScenario).sessionCost(tokens: study.baseline.context).gpuSeconds
+                try body(scenario, dimensions.label(scenario), estimator, baseline)
+            }
+        }
+    }
+
+    /// The study's points one at a time, as the evaluation computes them (untraced), without
+    /// holding any: what `kvplan estimate --json` streams in constant memory.
+    public static func eachPoint(
+        of study: Study, _ body: (Scenario, Estimate, CompressionNeeded, SharingEstimate?) -> Void
+    ) throws(EstimatorInputError) {
+        try eachScenario(of: study) { (scenario, _, estimator, baseline) throws(EstimatorInputError) in
+            for context in study.contexts {
+                body(scenario, estimator.estimate(context: context, baselineGPUSeconds: baseline),
+                     estimator.compressionNeeded(tokens: context, targetGPUSeconds: baseline), estimator.sharing(context: context))
+            }
+        }
     }
 
     public var contexts: [Int] { study.contexts }

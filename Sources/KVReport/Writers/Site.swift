@@ -83,24 +83,38 @@ public struct Site {
         }
     }
 
-    /// Every estimate of a study as one JSON document (keys as `kvplan estimate --json`).
+    /// Every estimate of a study as one JSON document (keys as `kvplan estimate --json`), written
+    /// row after row into one buffer.
     static func resultsJSON(_ evaluation: StudyEvaluation) -> String {
         let study = evaluation.study
-        let rows = evaluation.series.flatMap { series in
-            series.estimates.map { estimate in
-                JSONValue.object([("series", .string(series.label))] + EstimateRecord.fields(series.scenario, estimate))
-            }
-        }
-        let document = JSONValue.object([
+        var writer = JSONWriter(capacity: 1024 * (1 + evaluation.series.reduce(0) { $0 + $1.estimates.count }))
+        writer.bytes.append(UInt8(ascii: "{"))
+        let header: [(String, JSONValue)] = [
             ("kvplan", .string(ReportRenderer.kvplanVersion)),
             ("study", .string(study.title)),
             ("path", .string(study.path)),
             ("study_sha256", .string(SHA256.hex(study.text))),
             ("baseline_context", .integer(study.baseline.context)),
             ("baseline_compression", .string(study.baseline.compression.name)),
-            ("estimates", .array(rows)),
-        ])
-        return document.text + "\n"
+        ]
+        for (key, value) in header {
+            writer.writeString(key)
+            writer.writeASCII(": ")
+            writer.write(value)
+            writer.writeASCII(", ")
+        }
+        writer.writeString("estimates")
+        writer.writeASCII(": [")
+        var first = true
+        for series in evaluation.series {
+            for estimate in series.estimates {
+                if !first { writer.writeASCII(", ") }
+                first = false
+                writer.writeObject([("series", .string(series.label))] + EstimateRecord.fields(series.scenario, estimate))
+            }
+        }
+        writer.writeASCII("]}\n")
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     static func dataURI(_ text: String, type: String) -> String {
