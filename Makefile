@@ -49,9 +49,14 @@ screenshots: reports
 test: deps
 	swift test
 
-# Estimator throughput, release build (figures to read, not a pass/fail test).
+# Every figure of the performance table (issue 13), release build: estimator rate and
+# instructions (callgrind), the same sweep through llm-analysis 0.2.2 (throwaway venv),
+# estimate --json per point, cold start, render times, memory. Figures to read, not pass/fail;
+# `name: value unit` lines, and .build/bench.json. BENCH_FLAGS=--quick skips the two big renders.
 bench: deps
-	swift run -c release kvplan-bench
+	swift build -c release --product kvplan
+	swift build -c release --product kvplan-bench
+	python3 tools/bench.py $(BENCH_FLAGS)
 
 # The hot path does not allocate: heap allocations under valgrind must not grow with iterations.
 bench-allocations: deps

@@ -41,23 +41,43 @@ extension Estimator {
     /// tokens down to `target` GPU-seconds, or why none can (SPEC §3, `compression_needed`).
     /// Found by bisection on the KV scale, since the session cost is monotone in it.
     public func compressionNeeded(tokens n: Int, targetGPUSeconds target: Double) -> CompressionNeeded {
-        if sessionCost(tokens: n).gpuSeconds <= target { return .reduction(1) }
-        if prefillTime(tokens: Double(n)).seconds >= target {
+        compressionNeeded(tokens: n, targetGPUSeconds: target, sessionGPUSeconds: sessionCost(tokens: n).gpuSeconds)
+    }
+
+    /// `compressionNeeded(tokens:targetGPUSeconds:)` given the session's cost at n, which an
+    /// estimate has already computed. The bisection reuses one copy of the estimator and the
+    /// prefill time, which no KV scale changes: the same comparisons, a fraction of the work.
+    public func compressionNeeded(tokens n: Int, targetGPUSeconds target: Double, sessionGPUSeconds: Double) -> CompressionNeeded {
+        if sessionGPUSeconds <= target { return .reduction(1) }
+        let prefillSeconds = prefillTime(tokens: Double(n)).seconds
+        if prefillSeconds >= target {
             return .impossible("prefill alone takes longer than the baseline session; no KV reduction shortens prefill")
         }
-        var smallest = self
-        smallest.kvCache.scale = 1e-9
-        if smallest.sessionCost(tokens: n).gpuSeconds > target {
+        var trial = self
+        func cost(scale: Double) -> Double {
+            trial.kvCache.scale = scale
+            return trial.sessionGPUSeconds(tokens: n, prefillSeconds: prefillSeconds)
+        }
+        if cost(scale: 1e-9) > target {
             return .impossible("even with no KV cache at all, reading the weights and computing keep the session above the baseline")
         }
         var low = 1e-9, high = 1.0  // scale: cost(low) ≤ target < cost(high)
         for _ in 0..<100 where high / low > 1 + 1e-6 {
             let mid = (low * high).squareRoot()
-            var trial = self
-            trial.kvCache.scale = mid
-            if trial.sessionCost(tokens: n).gpuSeconds <= target { low = mid } else { high = mid }
+            if cost(scale: mid) <= target { low = mid } else { high = mid }
         }
         return .reduction(1 / low)
+    }
+
+    /// `sessionCost(tokens:).gpuSeconds`, the same arithmetic in the same order, with the prefill
+    /// time given.
+    func sessionGPUSeconds(tokens n: Int, prefillSeconds: Double) -> Double {
+        let sustained = concurrencySustained(prompt: n, outputTokens: outputTokens)
+        let resident = min(users, sustained, maxBatch)
+        let batch = Double(max(1, resident))
+        let decode = withDecoder(prompt: n) { $0.decodeTime(batch: batch, prompt: n, outputTokens: outputTokens) } / batch
+        let switchSeconds = users > resident ? contextSwitchSeconds(tokens: Double(n)) : 0
+        return prefillSeconds + decode + switchSeconds
     }
 }
 

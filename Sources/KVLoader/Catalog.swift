@@ -41,7 +41,7 @@ public struct Catalog: Sendable {
     /// file name. Earlier files serve as presets of later ones.
     mutating func read(_ text: String, path: String, log: DiagnosticLog) {
         let source = YAMLSource(path: path, text: text, log: log)
-        guard let root = source.compose(text) else { return }
+        guard let root = source.compose(text, resolver: .basic) else { return }
         guard case .sequence(let entries) = root else {
             source.error(at: root, "a catalog file is a list of entries")
             return

@@ -7,6 +7,8 @@
 /// HTML (`<script>`, attributes).
 public struct JSONWriter {
     public var bytes: [UInt8] = []
+    /// Whether the object being written (`beginObject`) has a pair yet.
+    var objectHasFields = false
 
     public init(capacity: Int = 0) {
         bytes.reserveCapacity(capacity)
@@ -43,45 +45,61 @@ public struct JSONWriter {
     }
 
     public mutating func writeInteger(_ value: Int) {
-        if value >= 0, value < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(value))
-            return
+        if value < 0 {
+            guard value != Int.min else { writeASCII(String(value)); return }
+            bytes.append(UInt8(ascii: "-"))
         }
-        writeASCII(String(value))
-    }
-
-    public mutating func writeNumber(_ value: Double) {
-        writeASCII(JSONWriter.numberText(value))
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch: Int has at most 19 digits
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var index = scratch.count
+            repeat {
+                index -= 1
+                scratch[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[index...]))
+        }
     }
 
     /// A number as kvplan writes it: integral values below 10^15 without a fraction, the rest as
-    /// Swift's shortest round-trip text.
-    static func numberText(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-        return "\(value)"
+    /// Swift's shortest round-trip text (`Double.description`), formatted straight into the buffer.
+    public mutating func writeNumber(_ value: Double) {
+        if value == value.rounded(), abs(value) < 1e15 {
+            writeInteger(Int(value))
+            return
+        }
+        value.write(to: &self)
     }
 
     @inline(__always) mutating func writeASCII(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        if let done: Void = text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) { return done }
+        bytes.append(contentsOf: text.utf8)
     }
 
     /// A quoted string, escaped only where a byte asks for it.
     public mutating func writeString(_ string: String) {
-        var string = string
-        string.withUTF8 { utf8 in
-            bytes.append(UInt8(ascii: "\""))
-            var start = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                appendEscape(byte)
-                start = index + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
-            bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
+        if string.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
+            appendEscaped(Array(string.utf8))
         }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        for index in 0..<utf8.count {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<") else { continue }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+            appendEscape(byte)
+            start = index + 1
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
+    }
+
+    private mutating func appendEscaped(_ utf8: [UInt8]) {
+        utf8.withUnsafeBufferPointer { appendEscaped($0) }
     }
 
     private mutating func appendEscape(_ byte: UInt8) {
@@ -98,5 +116,33 @@ public struct JSONWriter {
             bytes.append(hex[Int(byte >> 4)])
             bytes.append(hex[Int(byte & 0xf)])
         }
+    }
+}
+
+/// `Double.write(to:)` hands its digits to `_writeASCII` as a buffer: appending them is the whole
+/// cost of a number (no String is made).
+extension JSONWriter: TextOutputStream {
+    public mutating func write(_ string: String) { writeASCII(string) }
+    public mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+}
+
+/// An estimate record written as one JSON object, pair by pair (`beginObject`, the record's
+/// pairs, `endObject`).
+extension JSONWriter: EstimateRecord.Sink {
+    public mutating func beginObject() {
+        bytes.append(UInt8(ascii: "{"))
+        objectHasFields = false
+    }
+
+    public mutating func field(_ key: String, _ value: JSONValue) {
+        if objectHasFields { bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: " ")) }
+        objectHasFields = true
+        writeString(key)
+        bytes.append(UInt8(ascii: ":")); bytes.append(UInt8(ascii: " "))
+        write(value)
+    }
+
+    public mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
     }
 }

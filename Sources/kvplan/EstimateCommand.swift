@@ -163,7 +163,9 @@ struct EstimateCommand: ParsableCommand {
             writer.bytes.removeAll(keepingCapacity: true)
         }
         try StudyEvaluation.eachPoint(of: study) { scenario, estimate, needed, sharing in
-            writer.writeObject(EstimateRecord.fields(scenario, estimate, compressionNeeded: needed, sharing: sharing))
+            writer.beginObject()
+            EstimateRecord.write(scenario, estimate, compressionNeeded: needed, sharing: sharing, to: &writer)
+            writer.endObject()
             writer.bytes.append(UInt8(ascii: "\n"))
             if writer.bytes.count >= chunk { flush() }
         }

@@ -71,15 +71,18 @@ public struct StudyEvaluation: Sendable {
         var estimators: [Estimator] = []
         try Self.eachScenario(of: study) { (scenario, label, estimator, baseline) throws(EstimatorInputError) in
             estimators.append(estimator)
+            let estimates = study.contexts.map {
+                estimator.estimate(context: $0, baselineGPUSeconds: baseline, traced: tracing == .everyContext || endpoints.contains($0))
+            }
             series.append(ScenarioSeries(
                 scenario: scenario,
                 label: label,
-                estimates: study.contexts.map {
-                    estimator.estimate(context: $0, baselineGPUSeconds: baseline, traced: tracing == .everyContext || endpoints.contains($0))
-                },
+                estimates: estimates,
                 baselineGPUSeconds: baseline,
                 isBaselineCompression: scenario.compression.name == study.baseline.compression.name,
-                compressionNeeded: study.contexts.map { estimator.compressionNeeded(tokens: $0, targetGPUSeconds: baseline) },
+                compressionNeeded: estimates.map {
+                    estimator.compressionNeeded(tokens: $0.context, targetGPUSeconds: baseline, sessionGPUSeconds: $0.session.gpuSeconds)
+                },
                 sharing: study.contexts.compactMap { estimator.sharing(context: $0) },
                 matmulFLOPsPerSecond: estimator.matmulFLOPsPerSecond,
                 memoryBytesPerSecond: estimator.memoryBytesPerSecond))
@@ -123,8 +126,9 @@ public struct StudyEvaluation: Sendable {
     ) throws(EstimatorInputError) {
         try eachScenario(of: study) { (scenario, _, estimator, baseline) throws(EstimatorInputError) in
             for context in study.contexts {
-                body(scenario, estimator.estimate(context: context, baselineGPUSeconds: baseline),
-                     estimator.compressionNeeded(tokens: context, targetGPUSeconds: baseline), estimator.sharing(context: context))
+                let estimate = estimator.estimate(context: context, baselineGPUSeconds: baseline)
+                let needed = estimator.compressionNeeded(tokens: context, targetGPUSeconds: baseline, sessionGPUSeconds: estimate.session.gpuSeconds)
+                body(scenario, estimate, needed, estimator.sharing(context: context))
             }
         }
     }

@@ -73,8 +73,55 @@ public struct ReportRenderer: Sendable {
         case link(String)
     }
 
-    /// Collapses runs of blank lines and ends with one newline, so output is tidy and stable.
+    /// Collapses runs of blank lines, drops trailing spaces and ends with one newline, so output is
+    /// tidy and stable. Works on the UTF-8 bytes (a page is tens of kilobytes: splitting it into
+    /// Characters cost more than laying it out); lines are what `split(separator: "\n")` on
+    /// Characters gives, so text with a `\r` (where "\r\n" is one Character) takes that path.
     static func tidy(_ text: String) -> String {
+        if text.utf8.contains(UInt8(ascii: "\r")) { return tidyCharacters(text) }
+        var text = text
+        return text.withUTF8 { utf8 in
+            var out: [UInt8] = []
+            out.reserveCapacity(utf8.count + 1)
+            var blank = 0, pendingEmpty = 0, firstLine = true
+            var start = 0
+            while start <= utf8.count {
+                var end = start
+                while end < utf8.count, utf8[end] != UInt8(ascii: "\n") { end += 1 }
+                var stop = end
+                while stop > start, utf8[stop - 1] == UInt8(ascii: " ") { stop -= 1 }
+                let line: [UInt8]?
+                if stop < end, stop > start, utf8[stop - 1] >= 0x80 {
+                    // A space after a non-ASCII scalar may belong to its Character: trim as Characters.
+                    let string = String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self)
+                    line = Array(string.trimmingTrailingSpaces.utf8)
+                } else {
+                    line = nil
+                }
+                let isEmpty = line.map(\.isEmpty) ?? (stop == start)
+                if isEmpty {
+                    blank += 1
+                    if blank == 1 { pendingEmpty += 1 }
+                } else {
+                    blank = 0
+                    for _ in 0..<pendingEmpty {
+                        if !firstLine { out.append(UInt8(ascii: "\n")) }
+                        firstLine = false
+                    }
+                    pendingEmpty = 0
+                    if !firstLine { out.append(UInt8(ascii: "\n")) }
+                    firstLine = false
+                    if let line { out.append(contentsOf: line) } else { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<stop])) }
+                }
+                start = end + 1
+            }
+            out.append(UInt8(ascii: "\n"))
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// `tidy` on Characters, for text with carriage returns.
+    static func tidyCharacters(_ text: String) -> String {
         var lines: [Substring] = []
         var blank = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {

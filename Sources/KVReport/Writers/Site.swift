@@ -110,7 +110,10 @@ public struct Site {
             for estimate in series.estimates {
                 if !first { writer.writeASCII(", ") }
                 first = false
-                writer.writeObject([("series", .string(series.label))] + EstimateRecord.fields(series.scenario, estimate))
+                writer.beginObject()
+                writer.field("series", .string(series.label))
+                EstimateRecord.write(series.scenario, estimate, to: &writer)
+                writer.endObject()
             }
         }
         writer.writeASCII("]}\n")

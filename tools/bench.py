@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""`make bench`: every figure of issue 13's table, as `name: value unit` lines and a JSON file.
+
+Wall times on a shared machine are noisy, so the estimator's figure is also given in
+instructions (callgrind, when valgrind is installed), and the llm-analysis comparison runs both
+tools in the same run. Nothing here passes or fails: it prints what it measured, and says so
+when something could not be measured (no valgrind, no PyPI, a time limit reached).
+
+    python3 tools/bench.py [--quick] [--json PATH]
+
+`--quick` skips the 200-study site and the 1,000,000-point study (minutes each).
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RELEASE = os.path.join(ROOT, ".build", "release")
+KVPLAN = os.path.join(RELEASE, "kvplan")
+BENCH = os.path.join(RELEASE, "kvplan-bench")
+
+figures = {}
+
+
+def report(name, value, unit, note=None):
+    figures[name] = {"value": value, "unit": unit, **({"note": note} if note else {})}
+    text = f"{value:.4g}" if isinstance(value, float) else str(value)
+    print(f"{name}: {text} {unit}" + (f"  # {note}" if note else ""), flush=True)
+
+
+def run(args, **kwargs):
+    return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs)
+
+
+def bench_lines(*args):
+    out = run([BENCH, *args]).stdout
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^(\S+): (\S+) ", out, re.M)}
+
+
+def callgrind_instructions(args):
+    """Instructions the program executes (callgrind's `Collected`), or None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    with tempfile.TemporaryDirectory() as scratch:
+        result = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={scratch}/out", *args],
+            capture_output=True, text=True)
+        found = re.search(r"Collected : (\d+)", result.stderr)
+        return int(found.group(1)) if found else None
+
+
+def wall(args, repeat=5, **kwargs):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def time_v(args, limit):
+    """/usr/bin/time -v of a command: (wall s, max RSS MB, CPU share, finished)."""
+    try:
+        result = subprocess.run(["/usr/bin/time", "-v", *args], capture_output=True, text=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        return limit, None, None, False
+    text = result.stderr
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
+    elapsed = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
+    parts = [float(p) for p in elapsed.split(":")]
+    seconds = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+    cpu = int(re.search(r"Percent of CPU this job got: (\d+)%", text).group(1))
+    return seconds, rss, cpu, result.returncode == 0
+
+
+def estimator():
+    lines = bench_lines("2000000")
+    for name in ("estimate-yi", "estimate-gemma-kivi"):
+        key = name.replace("-", "_")
+        report(f"{key}_per_second", lines[f"{name}_per_second"], "1/s")
+        report(f"{key}_time", lines[f"{name}_time"], "ns")
+        low, high = 2_000, 22_000  # iterations; the figure runs iterations/4 estimates
+        a = callgrind_instructions([BENCH, str(low), "--only", name])
+        b = callgrind_instructions([BENCH, str(high), "--only", name])
+        if a is None or b is None:
+            report(f"{key}_instructions", "not measured", "", "valgrind is not installed")
+        else:
+            report(f"{key}_instructions", round((b - a) / ((high - low) / 4)), "instructions/estimate")
+    return lines
+
+
+def llm_analysis(lines):
+    """The same 1,002-configuration sweep through llm-analysis 0.2.2, in a throwaway venv."""
+    sweep_seconds = lines["sweep_time"] / 1e9
+    report("sweep_1002_kvplan_time", sweep_seconds * 1e6, "µs")
+    venv = tempfile.mkdtemp(prefix="kvplan-llm-analysis-")
+    try:
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True, capture_output=True)
+        pip = subprocess.run([f"{venv}/bin/pip", "install", "-q", "llm-analysis==0.2.2"], capture_output=True, text=True)
+        if pip.returncode != 0:
+            report("llm_analysis_ratio", "not measured", "", "llm-analysis 0.2.2 could not be installed: "
+                   + (pip.stderr.strip().splitlines() or ["pip failed"])[-1])
+            return
+        script = r"""
+import logging, sys, time
+from llm_analysis.analysis import LLMAnalysis
+from llm_analysis.config import get_model_config_by_name, get_gpu_config_by_name, get_dtype_config_by_name
+from llm_analysis.logger import logger
+logger.setLevel(logging.ERROR)
+model = get_model_config_by_name("NousResearch_Llama-2-7b-hf")
+gpu = get_gpu_config_by_name("a100-sxm-80gb")
+dtype = get_dtype_config_by_name("w16a16e16")
+prompts = [128 + 7 * i for i in range(501)]
+def sweep():
+    total = 0.0
+    for batch in (1, 8):
+        for prompt in prompts:
+            analysis = LLMAnalysis(model, gpu, dtype)
+            total += analysis.inference(batch_size_per_gpu=batch, seq_len=prompt, num_tokens_to_generate=250)["total_decode_latency"]
+    return total
+sweep()
+runs = int(sys.argv[1])
+start = time.perf_counter()
+for _ in range(runs): sweep()
+print((time.perf_counter() - start) / runs)
+"""
+        python = f"{venv}/bin/python"
+        seconds = float(run([python, "-c", script, "3"]).stdout.split()[-1])
+        report("sweep_1002_llm_analysis_time", seconds * 1e3, "ms")
+        report("llm_analysis_ratio", seconds / sweep_seconds, "×", "llm-analysis time / kvplan time, same sweep, same run")
+        kvplan_instructions = None
+        a = callgrind_instructions([BENCH, "4000", "--only", "sweep"])  # 1 sweep
+        b = callgrind_instructions([BENCH, "12000", "--only", "sweep"])  # 3 sweeps
+        if a is not None and b is not None:
+            kvplan_instructions = (b - a) / 2
+            p0 = callgrind_instructions([python, "-c", script, "0"])
+            p1 = callgrind_instructions([python, "-c", script, "1"])
+            if p0 is not None and p1 is not None:
+                report("llm_analysis_ratio_instructions", (p1 - p0) / kvplan_instructions, "×",
+                       "callgrind instructions of one sweep, llm-analysis / kvplan")
+    finally:
+        shutil.rmtree(venv, ignore_errors=True)
+
+
+def write_study(path, title, models, hardware, compression, contexts, users=4):
+    with open(path, "w") as f:
+        f.write(f'title: "{title}"\nmodels: [{", ".join(models)}]\nhardware: [{", ".join(hardware)}]\n'
+                f'compression: [{", ".join(compression)}]\ncontexts: {contexts}\n'
+                f'workload: {{output_tokens: 250, users: {users}}}\nbaseline: {{context: 4K, compression: none}}\n'
+                f'allow_beyond_max: true\n')
+
+
+def outputs(scratch, quick):
+    # estimate --json per point, over a study of 100,000 points.
+    study = os.path.join(scratch, "sweep.study.yaml")
+    write_study(study, "sweep", ["yi-34b-200k", "llama-3.1-8b"], ["a100-80gb-sxm", "h100-sxm"], ["none", "kivi-2bit"],
+                "{from: 1K, to: 128K, steps: 12500, scale: linear}")
+    points = int(run([KVPLAN, "estimate", "--study", study, "--json"]).stdout.count("\n"))
+    seconds, rss, _, _ = time_v([KVPLAN, "estimate", "--study", study, "--json"], limit=600)
+    report("estimate_json_points", points, "points")
+    report("estimate_json_per_point", seconds / points * 1e6, "µs", f"{points} points in {seconds:.2f} s")
+    report("estimate_json_max_rss", rss, "MB")
+
+    # Cold start: one estimate from the command line.
+    cold = [KVPLAN, "estimate", "--model", "yi-34b-200k", "--hardware", "a100-80gb-sxm", "--context", "4096"]
+    report("cold_start", wall(cold, repeat=11) * 1e3, "ms")
+    instructions = callgrind_instructions(cold)
+    if instructions is not None:
+        report("cold_start_instructions", instructions, "instructions")
+
+    # render examples
+    out = os.path.join(scratch, "site")
+    report("render_examples", wall([KVPLAN, "render", "examples", "--out", out], repeat=5, cwd=ROOT), "s")
+
+    if quick:
+        return
+    # 200 studies: the examples twenty times over.
+    many = os.path.join(scratch, "many")
+    os.makedirs(many)
+    examples = sorted(f for f in os.listdir(os.path.join(ROOT, "examples")) if f.endswith(".study.yaml"))
+    for copy in range(20):
+        for name in examples:
+            text = open(os.path.join(ROOT, "examples", name)).read()
+            text = text.replace("examples/data/", os.path.join(ROOT, "examples", "data") + "/")
+            with open(os.path.join(many, f"{copy:02d}-{name}"), "w") as f:
+                f.write(text)
+    if os.path.isdir(os.path.join(ROOT, "examples", "data")):
+        shutil.copytree(os.path.join(ROOT, "examples", "data"), os.path.join(many, "data"))
+    seconds, rss, cpu, done = time_v([KVPLAN, "render", many, "--out", os.path.join(scratch, "many-site")], limit=300)
+    report("render_200_studies", seconds, "s", None if done else "did not finish")
+    report("render_200_studies_cpu", cpu if cpu is not None else "not measured", "%", "100% = one core busy")
+
+    # One study of 1,000,000 points.
+    million = os.path.join(scratch, "million.study.yaml")
+    write_study(million, "one million points", ["llama-3.1-8b"], ["h100-sxm"], ["none"],
+                "{from: 1K, to: 1M, steps: 1000000, scale: linear}")
+    seconds, rss, cpu, done = time_v([KVPLAN, "render", million, "--out", os.path.join(scratch, "million-site")], limit=300)
+    report("render_1m_points", seconds, "s", None if done else "did not finish within the limit (or was refused)")
+    report("render_1m_points_max_rss", rss if rss is not None else "not measured", "MB")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", default=os.path.join(ROOT, ".build", "bench.json"))
+    options = parser.parse_args()
+    lines = estimator()
+    llm_analysis(lines)
+    with tempfile.TemporaryDirectory(prefix="kvplan-bench-") as scratch:
+        outputs(scratch, options.quick)
+    os.makedirs(os.path.dirname(options.json), exist_ok=True)
+    with open(options.json, "w") as f:
+        json.dump(figures, f, indent=2)
+    print(f"# figures written to {os.path.relpath(options.json, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
