@@ -18,8 +18,8 @@ public enum JSONValue: Sendable, Equatable {
 
     /// Compact JSON text on one line (`JSONWriter` writes it).
     public var text: String {
-        var writer = JSONWriter()
+        let writer = JSONWriter()
         writer.write(self)
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.string
     }
 }

@@ -1,20 +1,72 @@
 /// Appends JSON text as UTF-8 bytes to one growing buffer: the writer behind `JSONValue.text`,
-/// the site's results file and the lines of `kvplan estimate --json`, which reuse one buffer per
-/// line instead of building a string per value.
+/// the site's results file and the lines of `kvplan estimate --json`, which reuse one buffer
+/// instead of building a string per value.
 ///
-/// Strings that need no escaping (names, units: nearly all of them) are copied as they are; the
-/// escapes are `"`, `\` and control characters, and `<` as `\u003c` so the text is safe inside
-/// HTML (`<script>`, attributes).
-public struct JSONWriter {
-    public var bytes: [UInt8] = []
+/// Strings that need no escaping (names, units: nearly all of them) are copied whole; the escapes
+/// are `"`, `\` and control characters, and `<` as `\u003c` so the text is safe inside HTML
+/// (`<script>`, attributes). Numbers are formatted straight into the buffer. The buffer is raw
+/// memory, not an `[UInt8]`: appending a few bytes to an array costs more than formatting them.
+/// A writer is a reference: share it, do not expect a copy.
+public final class JSONWriter {
+    private var start: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    public private(set) var count = 0
     /// Whether the object being written (`beginObject`) has a pair yet.
     var objectHasFields = false
 
-    public init(capacity: Int = 0) {
-        bytes.reserveCapacity(capacity)
+    public init(capacity: Int = 256) {
+        self.capacity = max(capacity, 16)
+        start = .allocate(capacity: self.capacity)
     }
 
-    public mutating func write(_ value: JSONValue) {
+    deinit { start.deallocate() }
+
+    /// The text written so far.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: start, count: count)) }
+
+    public var string: String { String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self) }
+
+    /// `body` on the bytes written so far, without copying them.
+    public func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try body(UnsafeBufferPointer(start: start, count: count))
+    }
+
+    /// Forgets what was written, keeping the memory.
+    public func removeAll() { count = 0 }
+
+    @inline(__always) private func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        var grown = capacity * 2
+        while grown < count + extra { grown *= 2 }
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        moved.update(from: start, count: count)
+        start.deallocate()
+        start = moved
+        capacity = grown
+    }
+
+    @inline(__always) public func append(_ byte: UInt8) {
+        reserve(1)
+        start[count] = byte
+        count += 1
+    }
+
+    @inline(__always) func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        reserve(buffer.count)
+        (start + count).update(from: base, count: buffer.count)
+        count += buffer.count
+    }
+
+    @inline(__always) func append(_ first: UInt8, _ second: UInt8) {
+        reserve(2)
+        start[count] = first
+        start[count + 1] = second
+        count += 2
+    }
+
+    public func write(_ value: JSONValue) {
         switch value {
         case .string(let string): writeString(string)
         case .number(let number): writeNumber(number)
@@ -23,86 +75,86 @@ public struct JSONWriter {
         case .null: writeASCII("null")
         case .object(let pairs): writeObject(pairs)
         case .array(let values):
-            bytes.append(UInt8(ascii: "["))
+            append(UInt8(ascii: "["))
             for (index, element) in values.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: " ")) }
+                if index > 0 { append(UInt8(ascii: ","), UInt8(ascii: " ")) }
                 write(element)
             }
-            bytes.append(UInt8(ascii: "]"))
+            append(UInt8(ascii: "]"))
         }
     }
 
     /// `{"key": value, …}` in the pairs' order.
-    public mutating func writeObject(_ pairs: [(String, JSONValue)]) {
-        bytes.append(UInt8(ascii: "{"))
-        for (index, pair) in pairs.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: " ")) }
-            writeString(pair.0)
-            bytes.append(UInt8(ascii: ":")); bytes.append(UInt8(ascii: " "))
-            write(pair.1)
-        }
-        bytes.append(UInt8(ascii: "}"))
+    public func writeObject(_ pairs: [(String, JSONValue)]) {
+        beginObject()
+        for (key, value) in pairs { field(key, value) }
+        endObject()
     }
 
-    public mutating func writeInteger(_ value: Int) {
+    public func writeInteger(_ value: Int) {
+        reserve(21)
         if value < 0 {
-            guard value != Int.min else { writeASCII(String(value)); return }
-            bytes.append(UInt8(ascii: "-"))
+            start[count] = UInt8(ascii: "-")
+            count += 1
         }
         var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch: Int has at most 19 digits
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            var index = scratch.count
-            repeat {
-                index -= 1
-                scratch[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[index...]))
+        var digits = 1, scale: UInt = 1
+        while magnitude / scale >= 10 { scale *= 10; digits += 1 }
+        for _ in 0..<digits {
+            start[count] = UInt8(ascii: "0") + UInt8(magnitude / scale)
+            count += 1
+            magnitude %= scale
+            scale /= 10
         }
     }
 
     /// A number as kvplan writes it: integral values below 10^15 without a fraction, the rest as
     /// Swift's shortest round-trip text (`Double.description`), formatted straight into the buffer.
-    public mutating func writeNumber(_ value: Double) {
+    public func writeNumber(_ value: Double) {
         if value == value.rounded(), abs(value) < 1e15 {
             writeInteger(Int(value))
             return
         }
-        value.write(to: &self)
+        var stream = Stream(writer: self)
+        value.write(to: &stream)
     }
 
-    @inline(__always) mutating func writeASCII(_ text: String) {
-        if let done: Void = text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) { return done }
-        bytes.append(contentsOf: text.utf8)
+    /// `Double.write(to:)` hands its digits to `_writeASCII` as a buffer: appending them is the
+    /// whole cost of a number (no String is made).
+    struct Stream: TextOutputStream {
+        let writer: JSONWriter
+        mutating func write(_ string: String) { writer.writeASCII(string) }
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { writer.append(buffer) }
+    }
+
+    func writeASCII(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
+            for byte in text.utf8 { append(byte) }
+        }
     }
 
     /// A quoted string, escaped only where a byte asks for it.
-    public mutating func writeString(_ string: String) {
-        bytes.append(UInt8(ascii: "\""))
+    public func writeString(_ string: String) {
+        append(UInt8(ascii: "\""))
         if string.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
-            appendEscaped(Array(string.utf8))
+            Array(string.utf8).withUnsafeBufferPointer { appendEscaped($0) }
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
-    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
-        var start = 0
+    private func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var from = 0
         for index in 0..<utf8.count {
             let byte = utf8[index]
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<") else { continue }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+            append(UnsafeBufferPointer(rebasing: utf8[from..<index]))
             appendEscape(byte)
-            start = index + 1
+            from = index + 1
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
+        append(UnsafeBufferPointer(rebasing: utf8[from..<utf8.count]))
     }
 
-    private mutating func appendEscaped(_ utf8: [UInt8]) {
-        utf8.withUnsafeBufferPointer { appendEscaped($0) }
-    }
-
-    private mutating func appendEscape(_ byte: UInt8) {
+    private func appendEscape(_ byte: UInt8) {
         switch byte {
         case UInt8(ascii: "\""): writeASCII("\\\"")
         case UInt8(ascii: "\\"): writeASCII("\\\\")
@@ -113,36 +165,30 @@ public struct JSONWriter {
         default:
             let hex = Array("0123456789abcdef".utf8)
             writeASCII("\\u00")
-            bytes.append(hex[Int(byte >> 4)])
-            bytes.append(hex[Int(byte & 0xf)])
+            append(hex[Int(byte >> 4)])
+            append(hex[Int(byte & 0xf)])
         }
     }
-}
-
-/// `Double.write(to:)` hands its digits to `_writeASCII` as a buffer: appending them is the whole
-/// cost of a number (no String is made).
-extension JSONWriter: TextOutputStream {
-    public mutating func write(_ string: String) { writeASCII(string) }
-    public mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
 }
 
 /// An estimate record written as one JSON object, pair by pair (`beginObject`, the record's
 /// pairs, `endObject`).
 extension JSONWriter: EstimateRecord.Sink {
-    public mutating func beginObject() {
-        bytes.append(UInt8(ascii: "{"))
+    public func beginObject() {
+        append(UInt8(ascii: "{"))
         objectHasFields = false
     }
 
-    public mutating func field(_ key: String, _ value: JSONValue) {
-        if objectHasFields { bytes.append(UInt8(ascii: ",")); bytes.append(UInt8(ascii: " ")) }
+    public func field(_ key: String, _ value: JSONValue) {
+        if objectHasFields { append(UInt8(ascii: ","), UInt8(ascii: " ")) }
         objectHasFields = true
         writeString(key)
-        bytes.append(UInt8(ascii: ":")); bytes.append(UInt8(ascii: " "))
+        append(UInt8(ascii: ":"), UInt8(ascii: " "))
         write(value)
     }
 
-    public mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
+    public func endObject() {
+        append(UInt8(ascii: "}"))
+        objectHasFields = true
     }
 }

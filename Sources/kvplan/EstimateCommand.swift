@@ -159,15 +159,15 @@ struct EstimateCommand: ParsableCommand {
         let chunk = 1 << 16
         var writer = JSONWriter(capacity: chunk + 4096)
         func flush() {
-            FileHandle.standardOutput.write(Data(writer.bytes))
-            writer.bytes.removeAll(keepingCapacity: true)
+            writer.withBytes { FileHandle.standardOutput.write(Data(buffer: $0)) }
+            writer.removeAll()
         }
         try StudyEvaluation.eachPoint(of: study) { scenario, estimate, needed, sharing in
             writer.beginObject()
             EstimateRecord.write(scenario, estimate, compressionNeeded: needed, sharing: sharing, to: &writer)
             writer.endObject()
-            writer.bytes.append(UInt8(ascii: "\n"))
-            if writer.bytes.count >= chunk { flush() }
+            writer.append(UInt8(ascii: "\n"))
+            if writer.count >= chunk { flush() }
         }
         flush()
     }

@@ -88,7 +88,7 @@ public struct Site {
     static func resultsJSON(_ evaluation: StudyEvaluation) -> String {
         let study = evaluation.study
         var writer = JSONWriter(capacity: 1024 * (1 + evaluation.series.reduce(0) { $0 + $1.estimates.count }))
-        writer.bytes.append(UInt8(ascii: "{"))
+        writer.append(UInt8(ascii: "{"))
         let header: [(String, JSONValue)] = [
             ("kvplan", .string(ReportRenderer.kvplanVersion)),
             ("study", .string(study.title)),
@@ -117,7 +117,7 @@ public struct Site {
             }
         }
         writer.writeASCII("]}\n")
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.string
     }
 
     static func dataURI(_ text: String, type: String) -> String {
