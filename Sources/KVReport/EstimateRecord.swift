@@ -8,13 +8,14 @@ import KVEstimator
 public enum EstimateRecord {
     /// Where a record's pairs go, in order.
     public protocol Sink {
-        mutating func field(_ key: String, _ value: JSONValue)
+        /// Keys are literals (ASCII, nothing to escape), which a writer copies without scanning.
+        mutating func field(_ key: StaticString, _ value: JSONValue)
     }
 
     /// Collects the pairs into an array.
     struct Pairs: Sink {
         var pairs: [(String, JSONValue)] = []
-        mutating func field(_ key: String, _ value: JSONValue) { pairs.append((key, value)) }
+        mutating func field(_ key: StaticString, _ value: JSONValue) { pairs.append((key.description, value)) }
     }
 
     /// Keys documented in the README, in output order.

@@ -6,14 +6,16 @@
 /// are `"`, `\` and control characters, and `<` as `\u003c` so the text is safe inside HTML
 /// (`<script>`, attributes). Numbers are formatted straight into the buffer. The buffer is raw
 /// memory, not an `[UInt8]`: appending a few bytes to an array costs more than formatting them.
-/// A writer is a reference: share it, do not expect a copy.
+/// A writer is a reference: share it, do not expect a copy, and use it from one thread.
 public final class JSONWriter {
-    private var start: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
+    // Unchecked: these are read and written for every byte, and the dynamic exclusivity check of
+    // a class property cost more than the write itself. Only the writer's own methods touch them.
+    @exclusivity(unchecked) private var start: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
     /// Bytes written so far.
-    public private(set) var count = 0
+    @exclusivity(unchecked) public private(set) var count = 0
     /// Whether the object being written (`beginObject`) has a pair yet.
-    var objectHasFields = false
+    @exclusivity(unchecked) var objectHasFields = false
 
     public init(capacity: Int = 256) {
         self.capacity = max(capacity, 16)
@@ -98,14 +100,15 @@ public final class JSONWriter {
             count += 1
         }
         var magnitude = value.magnitude
-        var digits = 1, scale: UInt = 1
-        while magnitude / scale >= 10 { scale *= 10; digits += 1 }
-        for _ in 0..<digits {
-            start[count] = UInt8(ascii: "0") + UInt8(magnitude / scale)
-            count += 1
-            magnitude %= scale
-            scale /= 10
-        }
+        var digits = 1, scale: UInt = 10
+        while digits < 20, magnitude >= scale { digits += 1; scale &*= 10 }
+        var index = count + digits
+        count = index
+        repeat {
+            index -= 1
+            start[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
     }
 
     /// A number as kvplan writes it: integral values below 10^15 without a fraction, the rest as
@@ -183,6 +186,20 @@ extension JSONWriter: EstimateRecord.Sink {
         if objectHasFields { append(UInt8(ascii: ","), UInt8(ascii: " ")) }
         objectHasFields = true
         writeString(key)
+        append(UInt8(ascii: ":"), UInt8(ascii: " "))
+        write(value)
+    }
+
+    /// A pair whose key is a literal: copied as it is (record keys are snake_case ASCII).
+    public func field(_ key: StaticString, _ value: JSONValue) {
+        if objectHasFields { append(UInt8(ascii: ","), UInt8(ascii: " ")) }
+        objectHasFields = true
+        append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { keyBytes in
+            assert(!keyBytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "<") })
+            append(keyBytes)
+        }
+        append(UInt8(ascii: "\""))
         append(UInt8(ascii: ":"), UInt8(ascii: " "))
         write(value)
     }
