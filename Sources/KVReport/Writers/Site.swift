@@ -26,37 +26,20 @@ public struct Site {
         self.options = options
     }
 
+    /// Every file of the site. Studies are evaluated and laid out in parallel (one task per study
+    /// on every core) and their files gathered in study order, so the output is the same bytes
+    /// whatever the scheduling; the first study in order that fails is the error.
     public func files(for studies: [Study]) throws(EstimatorInputError) -> [String: [UInt8]] {
+        let slugs = Self.slugs(for: studies.map(\.path))
+        let rendered = Self.inParallel(studies.count) { index in
+            Result { () throws(EstimatorInputError) in try self.files(for: studies[index], slug: slugs[index]) }
+        }
         var files: [String: [UInt8]] = [:]
         var entries: [IndexEntry] = []
-        let slugs = Self.slugs(for: studies.map(\.path))
-        for (study, slug) in zip(studies, slugs) {
-            let evaluation = try StudyEvaluation(study: study)
-            let document = renderer.document(for: evaluation, slug: slug)
-            let json = Self.resultsJSON(evaluation)
-            if options.singleFile {
-                let links = ReportRenderer.Links(figure: { $0.fileName }, table: { Self.dataURI(CSVWriter.write($0), type: "text/csv") })
-                let page = renderer.page(
-                    document, links: links, stylesheet: .inline, siteHref: nil,
-                    downloads: [(Self.dataURI(json, type: "application/json"), "\(slug).json", "all results (JSON)")])
-                files["\(slug).html"] = Array(page.utf8)
-            } else {
-                let links = ReportRenderer.Links(figure: { "\(slug)/\($0.fileName)" }, table: { "\(slug)/\($0.fileName)" })
-                files["\(slug).html"] = Array(renderer.page(
-                    document, links: links, stylesheet: .link("style.css"), siteHref: "index.html",
-                    downloads: [("\(slug)/\(slug).json", "\(slug).json", "all results (JSON)")]).utf8)
-                for table in document.tables { files["\(slug)/\(table.fileName)"] = Array(CSVWriter.write(table).utf8) }
-                files["\(slug)/\(slug).json"] = Array(json.utf8)
-                entries.append(IndexEntry(
-                    href: "\(slug).html", title: document.title, headline: document.headline,
-                    figure: document.headlineFigure.map { IndexFigure(svg: HTMLWriter.svg($0), caption: $0.caption) }))
-            }
-            if options.markdown {
-                let links = ReportRenderer.Links(figure: { "\(slug)/\($0.fileName)" }, table: { "\(slug)/\($0.fileName)" })
-                files["\(slug).md"] = Array(renderer.markdown(document, links: links).utf8)
-                for figure in document.figures { files["\(slug)/\(figure.fileName)"] = Array(HTMLWriter.svg(figure).utf8) }
-                for table in document.tables { files["\(slug)/\(table.fileName)"] = Array(CSVWriter.write(table).utf8) }
-            }
+        for result in rendered {
+            let study = try result.get()
+            for (path, bytes) in study.files { files[path] = bytes }
+            if let entry = study.entry { entries.append(entry) }
         }
         if !options.singleFile {
             files["style.css"] = Array(renderer.templates.stylesheet.utf8)
@@ -64,6 +47,57 @@ public struct Site {
             files["index.html"] = Array(ReportRenderer.tidy(renderer.templates.render(index, "index")).utf8)
         }
         return files
+    }
+
+    /// One study's files, in the order they were written before, and its index entry.
+    struct StudyFiles {
+        var files: [(String, [UInt8])] = []
+        var entry: IndexEntry?
+    }
+
+    func files(for study: Study, slug: String) throws(EstimatorInputError) -> StudyFiles {
+        var result = StudyFiles()
+        let evaluation = try StudyEvaluation(study: study)
+        let document = renderer.document(for: evaluation, slug: slug)
+        let json = Self.resultsJSON(evaluation)
+        if options.singleFile {
+            let links = ReportRenderer.Links(figure: { $0.fileName }, table: { Self.dataURI(CSVWriter.write($0), type: "text/csv") })
+            let page = renderer.page(
+                document, links: links, stylesheet: .inline, siteHref: nil,
+                downloads: [(Self.dataURI(json, type: "application/json"), "\(slug).json", "all results (JSON)")])
+            result.files.append(("\(slug).html", Array(page.utf8)))
+        } else {
+            let links = ReportRenderer.Links(figure: { "\(slug)/\($0.fileName)" }, table: { "\(slug)/\($0.fileName)" })
+            result.files.append(("\(slug).html", Array(renderer.page(
+                document, links: links, stylesheet: .link("style.css"), siteHref: "index.html",
+                downloads: [("\(slug)/\(slug).json", "\(slug).json", "all results (JSON)")]).utf8)))
+            for table in document.tables { result.files.append(("\(slug)/\(table.fileName)", Array(CSVWriter.write(table).utf8))) }
+            result.files.append(("\(slug)/\(slug).json", Array(json.utf8)))
+            result.entry = IndexEntry(
+                href: "\(slug).html", title: document.title, headline: document.headline,
+                figure: document.headlineFigure.map { IndexFigure(svg: HTMLWriter.svg($0), caption: $0.caption) })
+        }
+        if options.markdown {
+            let links = ReportRenderer.Links(figure: { "\(slug)/\($0.fileName)" }, table: { "\(slug)/\($0.fileName)" })
+            result.files.append(("\(slug).md", Array(renderer.markdown(document, links: links).utf8)))
+            for figure in document.figures { result.files.append(("\(slug)/\(figure.fileName)", Array(HTMLWriter.svg(figure).utf8))) }
+            for table in document.tables { result.files.append(("\(slug)/\(table.fileName)", Array(CSVWriter.write(table).utf8))) }
+        }
+        return result
+    }
+
+    /// `body(0..<count)` on every core, results in index order (fork–join: all are done on return).
+    static func inParallel<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+        guard count > 1 else { return (0..<count).map(body) }
+        let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        nonisolated(unsafe) let shared = slots  // each index is written by exactly one iteration
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let work = body
+            DispatchQueue.concurrentPerform(iterations: count) { index in shared[index] = work(index) }
+        }
+        return slots.map { $0! }
     }
 
     /// File stems from study paths (`examples/yi.study.yaml` → `yi`), made unique.
