@@ -5,7 +5,11 @@ import Yams
 /// line and column), with the log its problems go to.
 final class YAMLSource {
     let path: String
-    let lines: [Substring]
+    let text: String
+    /// The file's lines, for quoting a line in a diagnostic: split only when one is reported (a
+    /// file without mistakes, such as the built-in catalog at every start, never needs them).
+    /// "\r\n" is one Character in Swift, so split on every line break libyaml counts.
+    private(set) lazy var lines: [Substring] = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
     let log: DiagnosticLog
 
     /// Key positions (line, column) of duplicate keys already reported; readers skip them.
@@ -13,8 +17,7 @@ final class YAMLSource {
 
     init(path: String, text: String, log: DiagnosticLog) {
         self.path = path
-        // "\r\n" is one Character in Swift, so split on every line break libyaml counts.
-        self.lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        self.text = text
         self.log = log
     }
 
