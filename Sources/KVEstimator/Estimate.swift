@@ -108,7 +108,7 @@ extension Estimator {
         let stepBytes = weightsRead + replicatedWeightsBytes + b * held
         let stepFLOPs = decodeLinearFLOPs(batch: b) + decodeAttentionFLOPs(context: tokens) * b
         let peakMemory = prefillPeakMemoryBytes(tokens: tokens)
-        var estimate = Estimate(
+        let estimate = Estimate(
             context: n,
             outputTokens: m,
             regime: regime,
@@ -144,7 +144,9 @@ extension Estimator {
             decodeIntensity: stepFLOPs / stepBytes,
             ridgePoint: matmulFLOPsPerSecond / memoryBytesPerSecond
         )
-        if traced { estimate.traces = traces(context: n) }
-        return estimate
+        guard traced else { return estimate }  // returned in place: no copy of the struct
+        var withTraces = estimate
+        withTraces.traces = traces(context: n)
+        return withTraces
     }
 }
