@@ -194,6 +194,36 @@ struct ReportTests {
         }
     }
 
+    /// The contexts name their properties for swift-mustache (`MustacheParent`, issue 13): each
+    /// name Mirror sees must give the same value, or a template would render it as nothing.
+    @Test func everyContextPropertyIsFoundByName() throws {
+        let types: [Any.Type] = [
+            ReportContext.self, SectionContext.self, BlockContext.self, TextContext.self, ContentContext.self, FigureContext.self,
+            TableContext.self, TracesContext.self, TraceGroupContext.self, FormulaTrace.self, PageContext.self, TocEntry.self,
+            DownloadsContext.self, DownloadItem.self, CatalogHash.self, IndexContext.self, IndexEntry.self, IndexFigure.self,
+            MethodologyContext.self,
+        ]
+        let filled: [Any] = [
+            BlockContext(paragraph: TextContext(text: "p"), prose: ContentContext(content: "c"), figure: FigureContext(id: "f", number: 1, caption: "", svg: ""),
+                         table: TableContext(id: "t", number: 1, caption: "", csvHref: "", fileName: "", html: ""), traces: TracesContext(summary: "", groups: [])),
+            IndexEntry(href: "h", title: "t", headline: "", figure: IndexFigure(svg: "", caption: "")),
+            PageContext(version: "", title: "", inlineCSS: false, css: "", cssHref: "", siteHref: "s", toc: [], downloads: DownloadsContext(items: []),
+                        content: "", studyPath: "", studySHA256: "", catalog: [], calibrated: false),
+        ]
+        for value in types.map(Blank.of) + filled {
+            let lookup = try #require(templateLookup(value), "\(type(of: value)) is not a MustacheParent")
+            for child in Mirror(reflecting: value).children {
+                let label = try #require(child.label)
+                let viaMirror = Mirror(reflecting: child.value).displayStyle == .optional
+                    ? Mirror(reflecting: child.value).children.first?.value : child.value
+                let byName = lookup(label)
+                #expect((viaMirror == nil) == (byName == nil), "\(type(of: value)).\(label)")
+                if let viaMirror, let byName { #expect(String(describing: viaMirror) == String(describing: byName), "\(type(of: value)).\(label)") }
+            }
+            #expect(lookup("no-such-name") == nil)
+        }
+    }
+
     @Test func theTemplateCheckCatchesAMissingName() {
         #expect(Self.tagNames("{{#a}}{{b}}{{{c}}}{{/a}}{{^d}}x{{/d}}{{! comment }}") == ["a", "b", "c", "d"])
         #expect(!Set(Self.fieldNames(TextContext.self)).contains("nope"))
