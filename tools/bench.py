@@ -65,10 +65,15 @@ def wall(args, repeat=5, **kwargs):
     return statistics.median(times)
 
 
-def time_v(args, limit):
-    """/usr/bin/time -v of a command: (wall s, max RSS MB, CPU share, finished)."""
+def time_v(args, limit, memory_mb=None):
+    """/usr/bin/time -v of a command: (wall s, max RSS MB, CPU share, finished). With `memory_mb`
+    the command's address space is capped (a shared machine: a runaway render must not swap)."""
+    def cap():
+        if memory_mb:
+            import resource
+            resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
     try:
-        result = subprocess.run(["/usr/bin/time", "-v", *args], capture_output=True, text=True, timeout=limit)
+        result = subprocess.run(["/usr/bin/time", "-v", *args], capture_output=True, text=True, timeout=limit, preexec_fn=cap)
     except subprocess.TimeoutExpired:
         return limit, None, None, False
     text = result.stderr
@@ -121,8 +126,8 @@ prompts = [128 + 7 * i for i in range(501)]
 def sweep():
     total = 0.0
     for batch in (1, 8):
+        analysis = LLMAnalysis(model, gpu, dtype)  # once per batch size, as kvplan builds one estimator
         for prompt in prompts:
-            analysis = LLMAnalysis(model, gpu, dtype)
             total += analysis.inference(batch_size_per_gpu=batch, seq_len=prompt, num_tokens_to_generate=250)["total_decode_latency"]
     return total
 sweep()
@@ -201,8 +206,9 @@ def outputs(scratch, quick):
     million = os.path.join(scratch, "million.study.yaml")
     write_study(million, "one million points", ["llama-3.1-8b"], ["h100-sxm"], ["none"],
                 "{from: 1K, to: 1M, steps: 1000000, scale: linear}")
-    seconds, rss, cpu, done = time_v([KVPLAN, "render", million, "--out", os.path.join(scratch, "million-site")], limit=300)
-    report("render_1m_points", seconds, "s", None if done else "did not finish within the limit (or was refused)")
+    seconds, rss, cpu, done = time_v([KVPLAN, "render", million, "--out", os.path.join(scratch, "million-site")],
+                                     limit=120, memory_mb=4096)
+    report("render_1m_points", seconds, "s", None if done else "did not finish: over 120 s, over a 4 GB address space, or refused")
     report("render_1m_points_max_rss", rss if rss is not None else "not measured", "MB")
 
 

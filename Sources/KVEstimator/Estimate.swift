@@ -95,7 +95,8 @@ extension Estimator {
         // At c = n a prompt-only eviction has kept what token eviction keeps, so the step is self's.
         let step = decodeStepTime(batch: b, context: tokens)
         let linear = prefillLinearFLOPs(tokens: tokens), attention = prefillAttentionFLOPs(tokens: tokens)
-        let communication = prefillCommunication(tokens: tokens)
+        // One GPU communicates nothing (every term of `communication` is 0 there).
+        let communication = gpus > 1 ? prefillCommunication(tokens: tokens) : CommunicationTime()
         let prefill = prefillTime(tokens: tokens, linearFLOPs: linear, attentionFLOPs: attention, communication: communication)
         let decodeSeconds = promptOnly
             ? decoding(prompt: n).decodeTime(batch: b, prompt: n, outputTokens: m)

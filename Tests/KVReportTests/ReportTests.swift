@@ -214,7 +214,7 @@ struct ReportTests {
             let lookup = try #require(templateLookup(value), "\(type(of: value)) is not a MustacheParent")
             for child in Mirror(reflecting: value).children {
                 let label = try #require(child.label)
-                let viaMirror = Mirror(reflecting: child.value).displayStyle == .optional
+                let viaMirror: Any? = Mirror(reflecting: child.value).displayStyle == .optional
                     ? Mirror(reflecting: child.value).children.first?.value : child.value
                 let byName = lookup(label)
                 #expect((viaMirror == nil) == (byName == nil), "\(type(of: value)).\(label)")
