@@ -3,6 +3,13 @@
 /// forbids (everything below U+0020 except tab, newline and carriage return) are dropped, since
 /// a single one would make the whole document ill-formed.
 public func xmlEscaped(_ text: String) -> String {
+    // Nearly every attribute (a coordinate, a colour) has nothing to escape: say so from its bytes
+    // (U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8) and return it as it is.
+    let clean = text.utf8.allSatisfy { byte in
+        byte >= 0x20 && byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">")
+            && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'") && byte != 0xEF
+    }
+    if clean { return text }
     var escaped = ""
     escaped.reserveCapacity(text.utf8.count)
     for scalar in text.unicodeScalars {
