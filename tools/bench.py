@@ -41,7 +41,7 @@ def run(args, **kwargs):
 
 def bench_lines(*args):
     out = run([BENCH, *args]).stdout
-    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^(\S+): (\S+) ", out, re.M)}
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^(\S+):\s+(\S+) ", out, re.M)}
 
 
 def callgrind_instructions(args):

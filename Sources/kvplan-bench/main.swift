@@ -38,8 +38,10 @@ let kivi = Compression(name: "kivi-2bit+h2o-20", tokenKeep: 0.2, kvBits: 2, grou
     let start = DispatchTime.now().uptimeNanoseconds
     for index in 0..<count { sink += body(index) }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    print("\(name)_per_second: \(String(format: "%.0f", Double(count) / seconds)) 1/s")
-    print("\(name)_time: \(String(format: "%.1f", seconds / Double(count) * 1e9)) ns")
+    // Fixed widths: the same text length at any iteration count, so `make bench-allocations`
+    // sees the same allocations from printing (a longer number can cost one more).
+    print("\(name)_per_second: \(String(format: "%14.0f", Double(count) / seconds)) 1/s")
+    print("\(name)_time: \(String(format: "%14.1f", seconds / Double(count) * 1e9)) ns")
     if sink.isNaN { print("checksum: nan") }
 }
 
