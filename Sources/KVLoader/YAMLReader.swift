@@ -165,7 +165,11 @@ struct MapReader {
         self.entries = entries
     }
 
-    func value(_ key: String) -> Node? { entries.first { $0.key == key }?.value }
+    func value(_ key: String) -> Node? {
+        // By index: `first(where:)` copied every (key, node, node) it looked at.
+        for index in entries.indices where entries[index].key == key { return entries[index].value }
+        return nil
+    }
     func has(_ key: String) -> Bool { value(key) != nil }
 
     /// Where a key's value sits, or the map itself when the key is absent.
