@@ -14,57 +14,134 @@ public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvert
 }
 
 /// One problem found in an input file, located and explained in a sentence a user can act on.
-public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
+public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable { case error, warning }
 
     public var severity: Severity
     public var location: SourceLocation
+    /// The sentence, safe to print on a terminal: control characters escaped, long quoted values elided.
     public var message: String
-    /// The offending source line, for the caret snippet.
+    /// The offending source line (or, for a long line, the window of it around the column), for
+    /// the caret snippet.
     public var sourceLine: String?
+    /// Unicode scalars cut from the front of a long `sourceLine`.
+    public var sourceLineStart: Int
 
-    public init(_ severity: Severity, at location: SourceLocation, _ message: String, sourceLine: String? = nil) {
+    public init(_ severity: Severity, at location: SourceLocation, _ message: String, sourceLine: String? = nil, sourceLineStart: Int = 0) {
         self.severity = severity
         self.location = location
-        self.message = message
+        self.message = EchoedText.message(message)
         self.sourceLine = sourceLine
+        self.sourceLineStart = sourceLineStart
     }
 
     /// `path:line:column: error: message`, compiler-style.
-    public var description: String { "\(location): \(severity.rawValue): \(message)" }
+    public var description: String { "\(EchoedText.escaped(location.file)):\(location.line):\(location.column): \(severity.rawValue): \(message)" }
 
     /// The description plus the source line and a caret under the column. A long line is cut
-    /// to a window around the column (marked `…`), so the caret always points into it.
+    /// to a window around the column (marked `…`), so the caret always points into it; control
+    /// characters show as `?` so that the caret stays under its column.
     public var rendered: String {
         guard let sourceLine, !sourceLine.isEmpty else { return description }
         let scalars = Array(sourceLine.unicodeScalars)
-        let column = min(max(0, location.column - 1), scalars.count)
+        let column = min(max(0, location.column - 1 - sourceLineStart), scalars.count)
         let start = column > 150 ? column - 100 : 0
         let window = scalars[start..<min(scalars.count, start + 200)]
-        let cut = start > 0 ? "…" : ""
-        let shown = cut + String(String.UnicodeScalarView(window))
-        let indent = (start > 0 ? " " : "") + String(window.prefix(column - start).map { $0 == "\t" ? "\t" : " " })
+        let cut = start + sourceLineStart > 0 ? "…" : ""
+        let shown = cut + String(String.UnicodeScalarView(window.map { EchoedText.isControl($0) && $0 != "\t" ? "?" : $0 }))
+        let indent = (cut.isEmpty ? "" : " ") + String(window.prefix(column - start).map { $0 == "\t" ? "\t" : " " })
         return "\(description)\n\(shown)\n\(indent)^"
     }
 }
 
-/// Collects every diagnostic of a load, so that one run reports all the mistakes in a file.
+/// User text echoed in a diagnostic or on a terminal: control characters (which could move the
+/// cursor, recolour or clear the screen) escaped, and long values elided, so that a message is
+/// one readable line whatever the file holds.
+public enum EchoedText {
+    /// Longest quoted value a message repeats whole.
+    public static let quotedLimit = 80
+    /// Longest message.
+    static let messageLimit = 1_000
+
+    /// C0 and C1 controls, DEL, line and paragraph separators, and bidirectional overrides.
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+            || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) || value == 0xFEFF
+    }
+
+    /// `text` with every control character written as `\u{1B}` (newline as `\n`, tab as `\t`).
+    public static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            guard isControl(scalar) else { result.append(scalar); continue }
+            let written = switch scalar {
+            case "\n": "\\n"
+            case "\t": "\\t"
+            case "\r": "\\r"
+            default: "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+            result.append(contentsOf: written.unicodeScalars)
+        }
+        return String(result)
+    }
+
+    /// `text` cut to `limit` scalars: its start, `…`, its end, and how long it was.
+    public static func elided(_ text: String, limit: Int = quotedLimit) -> String {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count > limit else { return text }
+        let head = String(String.UnicodeScalarView(scalars.prefix(limit * 3 / 4)))
+        let tail = String(String.UnicodeScalarView(scalars.suffix(limit / 8)))
+        return "\(head)…\(tail) (\(Units.written(scalars.count)) characters)"
+    }
+
+    /// A message as diagnostics print it: values in backticks elided, controls escaped, the whole bounded.
+    static func message(_ text: String) -> String {
+        var parts = text.split(separator: "`", omittingEmptySubsequences: false).map(String.init)
+        // Odd parts are quoted values (between backticks).
+        for index in parts.indices where index % 2 == 1 { parts[index] = elided(parts[index]) }
+        let joined = escaped(parts.joined(separator: "`"))
+        return joined.unicodeScalars.count > messageLimit ? elided(joined, limit: messageLimit) : joined
+    }
+}
+
+/// Collects every diagnostic of a load, so that one run reports all the mistakes in a file —
+/// up to `perFileLimit` of them: a file of 20,000 mistakes (one generated badly) gets the first
+/// ones and a note, not 20,000 lines.
 public final class DiagnosticLog {
+    /// Most diagnostics shown for one file.
+    public static let perFileLimit = 100
+
     public private(set) var diagnostics: [Diagnostic] = []
+    private var seen: Set<Diagnostic> = []
+    private var perFile: [String: Int] = [:]
+    /// Counted even when not shown, so that a reader knows a section had an error.
+    public private(set) var errorCount = 0
+    public private(set) var warningCount = 0
 
     public init() {}
 
-    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
-    public var errorCount: Int { diagnostics.count { $0.severity == .error } }
-    public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
+    public var hasErrors: Bool { errorCount > 0 }
 
     func append(_ diagnostic: Diagnostic) {
         // The same mistake reached twice (e.g. through a preset) is reported once.
-        if !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }
+        guard seen.insert(diagnostic).inserted else { return }
+        if diagnostic.severity == .error { errorCount += 1 } else { warningCount += 1 }
+        let count = perFile[diagnostic.location.file, default: 0] + 1
+        perFile[diagnostic.location.file] = count
+        if count <= Self.perFileLimit {
+            diagnostics.append(diagnostic)
+        } else if count == Self.perFileLimit + 1 {
+            var note = diagnostic
+            note.message = "over \(Self.perFileLimit) problems in this file, the rest not shown: fix these first"
+            diagnostics.append(note)
+        }
     }
 
     public func merge(_ other: DiagnosticLog) {
         for diagnostic in other.diagnostics { append(diagnostic) }
+        errorCount += max(0, other.errorCount - other.diagnostics.count { $0.severity == .error })
     }
 
     /// Orders the diagnostics as a reader meets them: by file (in the order the files were
@@ -98,6 +175,8 @@ func suggestion(for word: String, among candidates: some Sequence<String>) -> St
 /// " (did you mean `x`?)" or "".
 /// A word that starts several names (`a100`) lists them instead: they are what the user meant.
 func didYouMean(_ word: String, among candidates: some Sequence<String>) -> String {
+    // A long word is no typo of a short name; comparing it would cost length × candidates.
+    guard word.count <= 64 else { return "" }
     let names = Array(candidates)
     let extensions = names.filter { $0.lowercased().hasPrefix(word.lowercased()) && $0.count > word.count }
     if word.count >= 2, !extensions.isEmpty {

@@ -246,6 +246,10 @@ struct EntryReader {
     /// A catalog entry by name, or an error with the closest name.
     func preset<Entry: CatalogEntry>(_ name: String, at node: Node, in entries: [Entry], kind: String) -> Entry? {
         if let entry = entries.first(where: { $0.name == name }) { return entry }
+        guard name.unicodeScalars.count <= TextLimit.name else {
+            source.error(at: node, "unknown \(kind) preset: a name of \(Units.written(name.unicodeScalars.count)) characters, longer than any (at most \(TextLimit.name)); `kvplan catalog` lists them")
+            return nil
+        }
         let names = entries.map(\.name)
         source.error(at: node, "unknown \(kind) preset `\(name)`\(didYouMean(name, among: names)); `kvplan catalog` lists them")
         return nil

@@ -98,12 +98,16 @@ extension StudyReader {
             return nil
         }
         do {
-            let tokens = try Units.tokens(text)
+            let tokens = try Units.tokenValue(text)
             guard tokens > 0 else {
                 source.error(at: node, "\(what) must be positive, got \(text)")
                 return nil
             }
-            return tokens
+            guard ValueRange.tokens.contains(tokens) else {
+                source.error(at: node, "\(what) must be \(ValueRange.tokens.wording), got `\(text)`")
+                return nil
+            }
+            return Int(tokens)
         } catch {
             source.error(at: node, describe(error, what: what, expected: "a token count such as 4096, 4K or 1M", text: text))
             return nil
