@@ -80,10 +80,6 @@ extension StudyReader {
             source.error(at: map.value("to")!, "`to` (\(Units.written(to))) is below `from` (\(Units.written(from))): a range runs upwards")
             return nil
         }
-        if steps > ContextRange.stepLimit {
-            source.error(at: map.value("steps")!, "`steps` is \(Units.written(steps)), over the limit of \(Units.written(ContextRange.stepLimit)) points: narrow the range or take fewer steps")
-            return nil
-        }
         if steps == 1, from != to {
             source.error(at: map.value("steps")!, "one step cannot include both ends: `steps` must be at least 2 (or make `from` equal `to`)")
             return nil

@@ -49,6 +49,7 @@ struct StudyReader {
         study.references = references ?? []
         checkFits(study, map)
         checkSweepSize(study, contexts)
+        checkChunkedPrefillWork(study, map)
         if !study.allowBeyondMax { warnBeyondMaxContext(study, contexts) }
         return study
     }
@@ -132,6 +133,22 @@ struct StudyReader {
             "\(Units.written(study.contexts.count)) contexts", "\(study.modes.count) mode\(study.modes.count == 1 ? "" : "s")",
         ]
         source.error(at: contexts.node, "the sweep has \(Units.written(study.pointCount)) points (\(factors.joined(separator: " × "))), over the limit of \(Units.written(Self.pointLimit)): narrow it with fewer contexts (`steps`) or fewer entries")
+    }
+
+    /// Most chunked-prefill iterations a study's sharing section may simulate (one per chunk of
+    /// each long prompt, for each scenario): 2^22 take seconds; 2^40 tokens in chunks of one
+    /// would take days.
+    static let chunkIterationLimit = 1 << 22
+
+    private func checkChunkedPrefillWork(_ study: Study, _ map: MapReader) {
+        guard let sharing = study.workload.sharing else { return }
+        let chunk = max(1, sharing.chunkTokens)
+        let perScenario = study.contexts.reduce(0.0) { $0 + (Double($1) / Double(chunk)).rounded(.up) }
+        let total = perScenario * Double(study.pointCount / max(1, study.contexts.count))
+        guard total > Double(Self.chunkIterationLimit) else { return }
+        let at = map.map("workload", Schema.workload).map { $0.has("chunk") ? $0.location(of: "chunk") : $0.location(of: "short_context") }
+        source.error(at: at ?? source.location(line: 1, column: 1),
+                     "chunked prefill of the sweep in chunks of \(Units.written(chunk)) tokens takes \(Units.written(Int(min(total, 1e15)))) iterations, over the limit of \(Units.written(Self.chunkIterationLimit)): raise `chunk` or sweep shorter contexts")
     }
 
     /// Contexts beyond a model's `max_context` still run (reports mark them); say so once per model.

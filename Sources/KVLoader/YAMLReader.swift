@@ -220,7 +220,7 @@ struct MapReader {
             return nil
         }
         let prose = limit == TextLimit.prose
-        if let control = text.unicodeScalars.first(where: { EchoedText.isControl($0) && !(prose && ($0 == "\n" || $0 == "\t" || $0 == "\r")) }) {
+        if let control = text.unicodeScalars.first(where: { EchoedText.isControl($0) && !(prose && "\n\t\r\u{85}\u{2028}\u{2029}".unicodeScalars.contains($0)) }) {
             source.error(at: node, "`\(key)` holds the control character U+\(String(control.value, radix: 16, uppercase: true)): remove it"
                 + (prose ? "" : " (a one-line value)"))
             return nil
@@ -301,7 +301,8 @@ struct MapReader {
             return nil
         }
         guard range.contains(value) else {
-            source.error(at: self.value(key)!, "`\(key)` must be \(range.wording), got \(format(value))")
+            let node = self.value(key)!
+            source.error(at: node, "`\(key)` must be \(range.wording), got `\(node.scalarText ?? format(value))`")
             return nil
         }
         return value
