@@ -97,6 +97,10 @@ public enum OutputDirectory {
         // `staging.path` now holds the old site. A file the user added meanwhile moves across.
         hooks.step("cleanup")
         moveLateArrivals(from: staging.path, to: out, under: "", owned: owned)
+        for name in OutputFileSystem.names(in: staging.path) {
+            hooks.step("remove")
+            OutputFileSystem.removeTree(staging.path + "/" + name)
+        }
         OutputFileSystem.removeTree(staging.path)
     }
 
@@ -256,10 +260,10 @@ public enum OutputDirectory {
             if path == manifestName || owned.contains(path) { continue }
             let source = old + "/" + path, target = out + "/" + path
             switch (OutputFileSystem.kind(source), OutputFileSystem.kind(target)) {
-            case (.directory, .directory):
+            case (.directory, .directory), (.directory, .missing):
                 moveLateArrivals(from: old, to: out, under: path, owned: owned)
             case (_, .missing):
-                if !relative.isEmpty { _ = try? OutputFileSystem.makeDirectory(out + "/" + relative) }
+                _ = try? makeParents(of: path, under: out)
                 _ = try? OutputFileSystem.rename(source, target)
             default:
                 continue
