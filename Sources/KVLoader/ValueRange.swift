@@ -29,7 +29,7 @@ struct ValueRange: Sendable {
     static let flops = ValueRange(lower: 1, upper: 1e21, wording: "between 1 FLOP/s and 1e21 FLOP/s")
     static let parameters = ValueRange(lower: 1, upper: 1e15, wording: "between 1 and 1e15 parameters")
     static let fraction = ValueRange(lower: 1e-9, upper: 1, wording: "a fraction in (0, 1], at least 1e-9")
-    static let bits = ValueRange(lower: 0.5, upper: 64, wording: "between 0.5 and 64 bits")
+    static let bits = ValueRange(lower: 1, upper: 32, wording: "between 1 and 32 bits")
     static let price = ValueRange(lower: 1e-9, upper: 1e9, wording: "between 1e-9 and 1e9 per GPU-hour")
     static let rate = ValueRange(lower: 1e-9, upper: 1e9, wording: "between 1e-9 and 1e9 per second")
     static let seconds = ValueRange(lower: 1e-12, upper: 1e9, wording: "between 1e-12 and 1e9 seconds")
@@ -40,7 +40,9 @@ struct ValueRange: Sendable {
     /// The range of an integer key.
     static func integer(_ key: String, allowZero: Bool) -> ValueRange {
         switch key {
-        case "layers", "experts", "active", "every", "gpus", "layer_share", "expand", "d_conv": .count
+        case "layers", "heads", "kv_heads", "head_dim", "experts", "active", "every", "gpus", "layer_share",
+             "expand", "d_conv", "d_state", "qk_nope_head_dim", "v_head_dim": .count
+        case "qk_rope_head_dim": allowZero ? .countOrZero : .count
         case "shared", "dense_layers": .countOrZero
         case "users", "max_batch", "batch": .sessions
         case "output_tokens", "residual_tokens": allowZero ? .tokensOrZero : .tokens

@@ -14,12 +14,16 @@ public enum Markdown {
         case untrusted
         /// kvplan's own generated HTML blocks (tables, SVG, `<details>`) pass through.
         case trusted
+        /// User prose with `allow_html: true`: raw HTML passes, but dangerous URLs
+        /// (`javascript:`, `vbscript:`, `file:`, `data:` other than images) are still removed,
+        /// from Markdown links and from HTML attributes alike.
+        case userHTML
     }
 
     /// Renders `markdown` to an HTML fragment.
     public static func html(_ markdown: String, trust: Trust) -> String {
         var options = CMARK_OPT_DEFAULT
-        if trust == .trusted { options |= CMARK_OPT_UNSAFE }
+        if trust != .untrusted { options |= CMARK_OPT_UNSAFE }
         let bytes = Array(markdown.utf8)
         guard let rendered = bytes.withUnsafeBufferPointer({ buffer in
             buffer.baseAddress.map { pointer in
@@ -29,7 +33,8 @@ public enum Markdown {
             } ?? cmark_markdown_to_html("", 0, options)
         }) else { return "" }
         defer { free(rendered) }
-        return String(cString: rendered)
+        let html = String(cString: rendered)
+        return trust == .userHTML ? DangerousURLs.removed(from: html) : html
     }
 
     /// The libcmark version linked, e.g. "0.30.2".

@@ -99,6 +99,14 @@ public struct Format: Sendable {
     }
 }
 
+extension Int {
+    /// `value` rounded toward zero and clamped to `Int`'s range (NaN → 0): a conversion that
+    /// cannot trap, for figures on their way to a formatter.
+    public init(clamping value: Double) {
+        if value.isNaN { self = 0 } else if value >= 9.2e18 { self = .max } else if value <= -9.2e18 { self = .min } else { self = Int(value) }
+    }
+}
+
 extension Format {
     /// A value too large for fixed notation (≥ 9e15 after scaling): `1.23e20`. Totality, not looks:
     /// the loader's ranges keep real figures far below.

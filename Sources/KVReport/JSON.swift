@@ -23,6 +23,7 @@ public enum JSONValue: Sendable, Equatable {
         switch self {
         case .string(let string): return JSONValue.quoted(string)
         case .number(let value):
+            guard value.isFinite else { return "null" }  // JSON has no NaN or infinity
             // 15 significant digits (what a Double always holds exactly): `12548.000000000002`,
             // arithmetic noise, is written `12548`; the text reads back as the rounded value.
             let rounded = Double(String(format: "%.15g", value)) ?? value

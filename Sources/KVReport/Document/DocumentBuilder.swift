@@ -28,7 +28,7 @@ public struct DocumentBuilder {
         return Document(
             title: study.title,
             subtitle: builder.subtitle,
-            descriptionHTML: study.description.map { Markdown.html($0, trust: study.allowHTML ? .trusted : .untrusted) } ?? "",
+            descriptionHTML: study.description.map { Markdown.html($0, trust: study.allowHTML ? .userHTML : .untrusted) } ?? "",
             findings: tagged.map(\.text),
             sections: sections,
             provenance: Provenance.of(results, kvplanVersion: kvplanVersion),
@@ -122,7 +122,7 @@ public struct DocumentBuilder {
     }
 
     func userProse(_ markdown: String) -> String {
-        Markdown.html(markdown, trust: results.study.allowHTML ? .trusted : .untrusted)
+        Markdown.html(markdown, trust: results.study.allowHTML ? .userHTML : .untrusted)
     }
 
     mutating func tableBlocks(_ cell: TableCell) -> [Block] {

@@ -49,7 +49,7 @@ struct Findings {
         // Across scenarios, when the study compares several.
         if results.series.count > results.study.modes.count {
             if let range = spread(at: longest, { Double($0.concurrency) }, higherIsBetter: true) {
-                sentences.insert((.concurrency, "At \(Format.tokens(longest)) tokens the scenarios hold from \(sessions(Int(range.best.value))) (\(range.best.label)) down to \(sessions(Int(range.worst.value))) (\(range.worst.label))."), at: 0)
+                sentences.insert((.concurrency, "At \(Format.tokens(longest)) tokens the scenarios hold from \(sessions(Int(clamping: range.best.value))) (\(range.best.label)) down to \(sessions(Int(clamping: range.worst.value))) (\(range.worst.label))."), at: 0)
             }
             if let range = spread(at: longest, { $0.decodeSeconds }, higherIsBetter: false) {
                 let batch = { (label: String) -> String in

@@ -16,7 +16,7 @@ struct Metric: Sendable {
     static let concurrency = Metric(
         id: "concurrency", name: "Concurrent sessions in HBM", unit: "sessions",
         value: { $0.regime == .weightsDoNotFit ? nil : Double($0.concurrency) },
-        format: { Format.integer(Int($0)) }, prefersLog: false)
+        format: { Format.integer(Int(clamping: $0)) }, prefersLog: false)
 
     static let prefill = Metric(
         id: "prefill", name: "Prefill time", unit: "s",

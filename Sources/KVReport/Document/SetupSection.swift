@@ -11,7 +11,7 @@ extension DocumentBuilder {
         let models = study.models
         let kvPerToken = models.map { model in
             (try? Estimator(Scenario(model: model, hardware: study.hardware[0], workload: study.workload)))
-                .map { Format.integer(Int(($0.kvBytes(tokens: 1) - $0.kvCache.stateBytes).rounded())) } ?? "—"
+                .map { Format.integer(Int(clamping: ($0.kvBytes(tokens: 1) - $0.kvCache.stateBytes).rounded())) } ?? "—"
         }
         let counts = models.map(ParameterCounts.init(model:))
         blocks.append(.table(TableBuilder.table(number: tableCount, slug: slug, caption: "Models", columns: [

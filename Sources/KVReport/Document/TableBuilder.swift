@@ -19,7 +19,10 @@ struct TableBuilder {
     static func table(number: Int, slug: String, caption: String, columns: [Column], baselineRows: Set<Int> = []) -> Table {
         let rowCount = columns.map(\.shown.count).max() ?? 0
         let csvRows = (0..<rowCount).map { row in columns.map { row < $0.raw.count ? $0.raw[row] : "" } }
-        let csv = ([columns.map(\.title)] + csvRows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let numeric = columns.map(\.numeric)
+        let header = columns.map { csvField($0.title, numeric: false) }.joined(separator: ",")
+        let body = csvRows.map { row in zip(row, numeric).map { csvField($0, numeric: $1) }.joined(separator: ",") }
+        let csv = ([header] + body).joined(separator: "\n") + "\n"
         var picked = Array(0..<rowCount)
         var shownCaption = caption
         if rowCount > shownRows {
@@ -34,8 +37,14 @@ struct TableBuilder {
             rows: rows, baselineRows: baseline, csv: csv, fileName: "\(slug)-table-\(number).csv")
     }
 
-    /// RFC 4180 quoting where needed.
-    static func csvField(_ text: String) -> String {
+    /// RFC 4180 quoting where needed. A field a spreadsheet would read as a formula (`=`, `+`,
+    /// `-`, `@`, tab or CR first) gets a `'` in front, quoted, as OWASP recommends — except a
+    /// plain number in a numeric column (`-1.5`), which a spreadsheet reads as the number it is.
+    static func csvField(_ text: String, numeric: Bool = false) -> String {
+        let isPlainNumber = numeric && Double(text) != nil && text.allSatisfy { "0123456789.eE+-".contains($0) }
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), !isPlainNumber {
+            return "\"'" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
