@@ -162,14 +162,29 @@ public final class DiagnosticLog {
 /// edit distance, if it is close enough to be a plausible typo.
 func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
     let lowered = word.lowercased()
-    var best: (name: String, distance: Int)?
+    var best: (name: String, distance: Double)?
     for candidate in candidates {
-        let distance = editDistance(lowered, candidate.lowercased())
-        if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
+        let distance = nameDistance(lowered, candidate.lowercased())
+        if distance < (best?.distance ?? .infinity) { best = (candidate, distance) }
     }
     guard let best else { return nil }
-    let limit = max(2, lowered.count / 3)
+    let limit = Double(max(2, lowered.count / 3))
     return best.distance <= limit ? best.name : nil
+}
+
+/// How far apart two names are, reading them as `-`-separated parts when both have as many:
+/// a part that starts the other (`3` in `3.1`) is half a step, so `llama-3-70b` is nearer
+/// `llama-3.1-70b` than `llama-2-70b`. Otherwise the edit distance.
+func nameDistance(_ a: String, _ b: String) -> Double {
+    let whole = Double(editDistance(a, b))
+    let left = a.split(separator: "-"), right = b.split(separator: "-")
+    guard left.count == right.count, left.count > 1 else { return whole }
+    let parts = zip(left, right).reduce(0.0) { sum, pair in
+        if pair.0 == pair.1 { return sum }
+        if pair.0.hasPrefix(pair.1) || pair.1.hasPrefix(pair.0) { return sum + 0.5 }
+        return sum + Double(editDistance(String(pair.0), String(pair.1)))
+    }
+    return min(whole, parts)
 }
 
 /// " (did you mean `x`?)" or "".
@@ -178,7 +193,13 @@ func didYouMean(_ word: String, among candidates: some Sequence<String>) -> Stri
     // A long word is no typo of a short name; comparing it would cost length × candidates.
     guard word.count <= 64 else { return "" }
     let names = Array(candidates)
-    let extensions = names.filter { $0.lowercased().hasPrefix(word.lowercased()) && $0.count > word.count }
+    // A word that starts a name, also with the `-` and `.` left out (`kivi2` → `kivi-2bit`).
+    func compact(_ text: String) -> String { text.lowercased().filter { $0.isLetter || $0.isNumber } }
+    let short = compact(word)
+    let extensions = names.filter {
+        ($0.lowercased().hasPrefix(word.lowercased()) && $0.count > word.count)
+            || (short.count >= 3 && compact($0).hasPrefix(short) && compact($0) != short)
+    }
     if word.count >= 2, !extensions.isEmpty {
         return " (did you mean " + extensions.prefix(4).map { "`\($0)`" }.joined(separator: ", ") + (extensions.count > 4 ? ", …" : "") + "?)"
     }

@@ -39,12 +39,14 @@ struct EntryReader {
             let mlaDefaults = mla != nil
             var complete = true
             for (key, value) in [("name", name as Any?), ("layers", layers), ("hidden", hidden), ("heads", heads),
-                                 ("ffn", ffn), ("vocab", vocab), ("max_context", maxContext)]
+                                 ("ffn", ffn), ("vocab", vocab)]
                 + (mlaDefaults ? [] : [("kv_heads", kvHeads as Any?), ("head_dim", headDim)]) where value == nil {
                 if !map.has(key) { map.missing(key, "a model") }
                 complete = false
             }
-            guard complete, let name, let layers, let hidden, let heads, let ffn, let vocab, let maxContext else { return nil }
+            // `max_context` is optional: a model of one's own often has no advertised maximum.
+            guard complete, let name, let layers, let hidden, let heads, let ffn, let vocab,
+                  !map.has("max_context") || maxContext != nil else { return nil }
             model = Model(
                 name: name, layers: layers, hidden: hidden, heads: heads, kvHeads: kvHeads ?? heads,
                 headDim: headDim ?? mla.map { $0.qkHeadDim } ?? 1, ffn: ffn, vocab: vocab, maxContext: maxContext)

@@ -154,10 +154,11 @@ struct StudyReader {
     /// Contexts beyond a model's `max_context` still run (reports mark them); say so once per model.
     private func warnBeyondMaxContext(_ study: Study, _ contexts: ContextSweep) {
         for model in study.models {
-            let beyond = study.contexts.filter { $0 > model.maxContext }
+            guard let maxContext = model.maxContext else { continue }
+            let beyond = study.contexts.filter { $0 > maxContext }
             guard let first = beyond.first else { continue }
             source.warning(at: contexts.node(for: first),
-                           "\(beyond.count) of \(study.contexts.count) contexts (from \(Units.written(first)) tokens) are beyond the maximum context of `\(model.name)`, \(Units.written(model.maxContext)) tokens: they are estimated anyway and marked in reports (`allow_beyond_max: true` silences this warning)")
+                           "\(beyond.count) of \(study.contexts.count) contexts (from \(Units.written(first)) tokens) are beyond the maximum context of `\(model.name)`, \(Units.written(maxContext)) tokens: they are estimated anyway and marked in reports (`allow_beyond_max: true` silences this warning)")
         }
     }
 }

@@ -27,7 +27,7 @@ public enum JSONValue: Sendable, Equatable {
             // 15 significant digits (what a Double always holds exactly): `12548.000000000002`,
             // arithmetic noise, is written `12548`; the text reads back as the rounded value.
             let rounded = Double(String(format: "%.15g", value)) ?? value
-            if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int(rounded)) }
+            if rounded == rounded.rounded(), abs(rounded) < 9_007_199_254_740_992 { return String(Int(rounded)) }
             return "\(rounded)"
         case .integer(let value): return String(value)
         case .bool(let value): return value ? "true" : "false"

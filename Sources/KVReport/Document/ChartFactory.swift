@@ -74,7 +74,7 @@ struct ChartFactory {
             scale: logScale ? .log : .linear,
             format: { metric.format($0) })
         var annotations: [ChartAnnotation] = []
-        let maxContexts = Set(results.series.map(\.scenario.model.maxContext))
+        let maxContexts = Set(results.series.map { $0.scenario.model.maxContext ?? .max })
         if maxContexts.count == 1, let maxContext = maxContexts.first,
            let last = results.contexts.last, let first = results.contexts.first, maxContext < last, maxContext > first {
             annotations.append(ChartAnnotation(x: Double(maxContext), label: "max context \(Format.tokens(maxContext))"))

@@ -197,7 +197,7 @@ public struct DocumentBuilder {
     mutating func metricTable(_ metric: Metric, also second: Metric? = nil, title: String? = nil) -> Block {
         tableCount += 1
         let contexts = results.contexts
-        let maxContexts = results.series.map(\.scenario.model.maxContext)
+        let maxContexts = results.series.map { $0.scenario.model.maxContext ?? .max }
         var columns = [TableBuilder.Column(
             title: "context (tokens)", numeric: true,
             shown: contexts.map { context in Format.tokens(context) + (maxContexts.contains { context > $0 } && maxContexts.allSatisfy { context > $0 } ? " *" : "") },
