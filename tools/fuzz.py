@@ -159,7 +159,7 @@ def unpositioned(stderr):
     """Diagnostic lines without a position (`error: …` on its own, or a trap's message)."""
     bad = []
     for line in stderr.splitlines():
-        if re.match(r"^(error|warning|internal error|Fatal error)\b", line) or "Fatal error:" in line:
+        if re.match(r"^(error|warning|internal error|Fatal error|Error)\b", line) or "Fatal error:" in line:
             bad.append(line)
     return bad
 
@@ -218,8 +218,12 @@ def main():
             fail(command, path, "hang")
         elif code < 0 or code not in (0, 1, 64):
             fail(command, path, outcome_name(code), stderr[-300:])
-        elif unpositioned(stderr) and command == "check":
+        elif unpositioned(stderr):
             fail(command, path, "unpositioned diagnostic", unpositioned(stderr)[0])
+        elif code == 1 and not POSITIONED.search(stderr.split("\n")[0] if stderr else ""):
+            # An accepted study that a later command rejects must still say where.
+            if not any(POSITIONED.match(line) and ": error: " in line for line in stderr.splitlines()):
+                fail(command, path, "exit 1 without a positioned error", stderr[-300:])
 
     try:
         while made < args.count and time.monotonic() - started < args.time_limit:

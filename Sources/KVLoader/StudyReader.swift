@@ -8,9 +8,8 @@ import Yams
 struct StudyReader {
     let source: YAMLSource
     let catalog: Catalog
-
-    /// Most (scenario, context, mode) points one study may evaluate.
-    static let pointLimit = 1_000_000
+    /// Most (scenario, context, mode) points one study may evaluate (`StudyLoader.pointLimit`).
+    var pointLimit = StudyLoader.pointLimit
 
     var entries: EntryReader { EntryReader(source: source, catalog: catalog) }
 
@@ -127,12 +126,12 @@ struct StudyReader {
 
     /// A sweep over `pointLimit` points is a mistake more often than a plan; say how to narrow it.
     private func checkSweepSize(_ study: Study, _ contexts: ContextSweep) {
-        guard study.pointCount > Self.pointLimit else { return }
+        guard study.pointCount > pointLimit else { return }
         let factors = [
             "\(study.models.count) models", "\(study.hardware.count) hardware", "\(study.compressions.count) compressions",
             "\(Units.written(study.contexts.count)) contexts", "\(study.modes.count) mode\(study.modes.count == 1 ? "" : "s")",
         ]
-        source.error(at: contexts.node, "the sweep has \(Units.written(study.pointCount)) points (\(factors.joined(separator: " × "))), over the limit of \(Units.written(Self.pointLimit)): narrow it with fewer contexts (`steps`) or fewer entries")
+        source.error(at: contexts.node, "the sweep has \(Units.written(study.pointCount)) points (\(factors.joined(separator: " × "))), over the limit of \(Units.written(pointLimit))\(pointLimit < StudyLoader.pointLimit ? " for a report" : ""): narrow it with fewer contexts (`steps`) or fewer entries")
     }
 
     /// Most chunked-prefill iterations a study's sharing section may simulate (one per chunk of

@@ -54,7 +54,7 @@ func loadStudies(_ arguments: [String], catalog: Catalog) throws -> [Study] {
     let log = DiagnosticLog()
     var studies: [Study] = []
     for path in paths {
-        let (study, studyLog) = StudyLoader(catalog: catalog).load(path: path)
+        let (study, studyLog) = StudyLoader(catalog: catalog, pointLimit: StudyLoader.reportPointLimit).load(path: path)
         log.merge(studyLog)
         if let study { studies.append(study) }
     }

@@ -57,7 +57,7 @@ final class LivePreview {
         let log = DiagnosticLog()
         var studies: [Study] = []
         for path in paths {
-            let (study, studyLog) = StudyLoader(catalog: catalog).load(path: path)
+            let (study, studyLog) = StudyLoader(catalog: catalog, pointLimit: StudyLoader.reportPointLimit).load(path: path)
             log.merge(studyLog)
             if let study { studies.append(study) }
         }

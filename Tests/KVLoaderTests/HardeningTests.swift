@@ -132,3 +132,16 @@ struct HardeningTests {
             == "6:75: chunked prefill of the sweep in chunks of 16 tokens takes 68_719_476_736 iterations, over the limit of 4_194_304: raise `chunk` or sweep shorter contexts")
     }
 }
+
+@Suite("Hardening: a rendered study's size is capped")
+struct ReportPointLimitTests {
+    @Test("a report takes at most 20,000 points; check and estimate take up to 1,000,000")
+    func reportPointLimit() throws {
+        let text = HardeningTests.head + "contexts: {from: 1K, to: 1M, steps: 20001, scale: linear}\n"
+        let (forReport, log) = StudyLoader(catalog: Fixtures.loader.catalog, pointLimit: StudyLoader.reportPointLimit).load(text: text, path: "r.study.yaml")
+        #expect(forReport == nil)
+        #expect(log.errors.first?.message.contains("over the limit of 20_000 for a report") == true)
+        let (forCheck, checkLog) = Fixtures.load(text: text)
+        #expect(forCheck != nil, "\(checkLog.summary)")
+    }
+}
