@@ -60,6 +60,7 @@ public struct Estimator: Sendable {
     let prefillChunkTokens: Double?
     let halfDuplexLink: Bool
     let hostMemoryBytes: Double?
+    /// The model's maximum context, `Int.max` when it states none.
     let maxContext: Int
     /// `2·d + max(attention, mlp)/g`: activation elements per token of a prefill (ActivationMemory).
     let activationElementsPerToken: Double
@@ -123,7 +124,7 @@ public struct Estimator: Sendable {
         prefillChunkTokens = workload.prefillChunk.map(Double.init)
         halfDuplexLink = hardware.hostLink.duplex == .half
         hostMemoryBytes = hardware.hostMemoryBytes
-        maxContext = model.maxContext
+        maxContext = model.maxContext ?? .max
         let widths = Estimator.activationWidths(model, parameters)
         activationElementsPerToken = 2 * Double(model.hidden) + max(widths.attention, widths.mlp) / tp
     }

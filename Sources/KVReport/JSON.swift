@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value written with a fixed key order, so output is byte-identical across runs.
 public enum JSONValue: Sendable, Equatable {
     case string(String)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Appends JSON text as UTF-8 bytes to one growing buffer: the writer behind `JSONValue.text`,
 /// the site's results file and the lines of `kvplan estimate --json`, which reuse one buffer
 /// instead of building a string per value.
@@ -111,15 +113,30 @@ public final class JSONWriter {
         } while magnitude > 0
     }
 
-    /// A number as kvplan writes it: integral values below 10^15 without a fraction, the rest as
-    /// Swift's shortest round-trip text (`Double.description`), formatted straight into the buffer.
+    /// A number as kvplan writes it (issue 12): null when not finite; otherwise rounded to 15
+    /// significant digits (what a Double always holds exactly: `12548.000000000002`, arithmetic
+    /// noise, is written `12548`), integral values below 2^53 without a fraction, the rest as
+    /// Swift's shortest round-trip text of the rounded value — formatted into the buffer.
     public func writeNumber(_ value: Double) {
-        if value == value.rounded(), abs(value) < 1e15 {
-            writeInteger(Int(value))
+        guard value.isFinite else { writeASCII("null"); return }
+        let rounded = Self.fifteenDigits(value)
+        if rounded == rounded.rounded(), abs(rounded) < 9_007_199_254_740_992 {
+            writeInteger(Int(rounded))
             return
         }
         var stream = Stream(writer: self)
-        value.write(to: &stream)
+        rounded.write(to: &stream)
+    }
+
+    /// `Double(String(format: "%.15g", value))`, through a stack buffer: C's `%.15g` and `strtod`
+    /// (the C locale, which kvplan never changes), without Foundation's formatter.
+    static func fifteenDigits(_ value: Double) -> Double {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
+            let base = buffer.baseAddress!
+            let length = withVaList([value]) { vsnprintf(base, 32, "%.15g", $0) }
+            guard length > 0, length < 32 else { return Double(String(format: "%.15g", value)) ?? value }
+            return strtod(base, nil)
+        }
     }
 
     /// `Double.write(to:)` hands its digits to `_writeASCII` as a buffer: appending them is the
