@@ -40,9 +40,11 @@ struct RenderCommand: ParsableCommand {
             let renderer: ReportRenderer
             renderer = ReportRenderer(templates: try ReportTemplates(directory: templates))
             let site = Site(renderer: renderer, options: Site.Options(singleFile: singleFile, markdown: format == .md))
-            let files = try site.files(for: studies)
-            try OutputDirectory.write(files, to: out, inputs: StudyFiles.expand(self.studies.paths).paths + (templates.map { [$0] } ?? []))
-            printError("kvplan: rendered \(studies.count) stud\(studies.count == 1 ? "y" : "ies") into \(out)/ (\(files.count) files)")
+            // Each file is written into the new site as soon as its study is laid out (issue 13).
+            let count = try OutputDirectory.write(to: out, inputs: StudyFiles.expand(self.studies.paths).paths + (templates.map { [$0] } ?? [])) { emit in
+                try site.write(studies, to: emit)
+            }
+            printError("kvplan: rendered \(studies.count) stud\(studies.count == 1 ? "y" : "ies") into \(out)/ (\(count) files)")
         }
     }
 }

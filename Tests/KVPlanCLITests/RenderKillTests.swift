@@ -5,7 +5,9 @@ import Glibc
 #endif
 
 /// Issue 12: `kill -9` at any point of a render leaves the old site or the new one — never a mix —
-/// and the next render removes whatever the killed one left beside `--out`.
+/// and the next render removes whatever the killed one left beside `--out`. Issue 13: the render
+/// is a parallel one (several studies laid out at once, each file written into the new site as
+/// it is finished), so kills also land while studies are still being laid out.
 @Suite("render killed at random points")
 struct RenderKillTests {
     static func study(_ title: String) -> String {
@@ -37,28 +39,34 @@ struct RenderKillTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let studies = folder.appendingPathComponent("studies")
         try FileManager.default.createDirectory(at: studies, withIntermediateDirectories: true)
-        let study = studies.appendingPathComponent("s.study.yaml")
+        // Three studies: the site is laid out in parallel and written as it goes.
+        let names = ["a", "b", "c"]
+        func writeStudies(_ title: String) throws {
+            for name in names {
+                try Self.study("\(title) \(name)").write(to: studies.appendingPathComponent("\(name).study.yaml"), atomically: true, encoding: .utf8)
+            }
+        }
         let site = folder.appendingPathComponent("site").path, pristine = folder.appendingPathComponent("pristine").path
 
         // The new site (rendered elsewhere, then moved to `site` for its exact bytes), the old site
         // with a file of the user's beside it, and a copy to restore before each trial.
-        try Self.study("New title").write(to: study, atomically: true, encoding: .utf8)
-        #expect(try RunKVPlan.run(["render", study.path, "--out", site]).status == 0)
+        try writeStudies("New title")
+        #expect(try RunKVPlan.run(["render", studies.path, "--out", site]).status == 0)
         try "mine".write(toFile: site + "/notes.txt", atomically: true, encoding: .utf8)
         let new = Self.snapshot(site)
         try FileManager.default.removeItem(atPath: site)
-        try Self.study("Old title").write(to: study, atomically: true, encoding: .utf8)
-        #expect(try RunKVPlan.run(["render", study.path, "--out", site]).status == 0)
+        try writeStudies("Old title")
+        #expect(try RunKVPlan.run(["render", studies.path, "--out", site]).status == 0)
         try "mine".write(toFile: site + "/notes.txt", atomically: true, encoding: .utf8)
         let old = Self.snapshot(site)
         try FileManager.default.copyItem(atPath: site, toPath: pristine)
-        try Self.study("New title").write(to: study, atomically: true, encoding: .utf8)
+        try writeStudies("New title")
         #expect(old != new)
 
         func render(killAfter microseconds: UInt32?) throws {
             let process = Process()
             process.executableURL = binary
-            process.arguments = ["render", study.path, "--out", site]
+            process.arguments = ["render", studies.path, "--out", site]
             process.environment = ProcessInfo.processInfo.environment.merging(["KVPLAN_OUTPUT_STEP_DELAY_US": "4000"]) { $1 }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice

@@ -49,6 +49,84 @@ public enum OutputDirectory {
         }
     }
 
+    /// A site written file by file as the render finishes each (issue 13): `produce` hands every
+    /// file to `emit`, which writes it into the new tree beside `--out` at once, so the site is
+    /// never held in memory. The guarantees are `write`'s: the new tree (the user's files carried
+    /// over first, each kvplan file checked as it arrives) is synced to disk once, then moved or
+    /// exchanged into place in one step; a refusal or an error of `produce` removes it and leaves
+    /// `--out` as it was. A path emitted twice keeps its last bytes. Returns the files written.
+    @discardableResult
+    public static func write(
+        to directory: String, inputs: [String], produce: (_ emit: (String, [UInt8]) throws -> Void) throws -> Void
+    ) throws -> Int {
+        try write(to: directory, inputs: inputs, hooks: Hooks(), produce: produce)
+    }
+
+    static func write(
+        to directory: String, inputs: [String], hooks: Hooks, produce: (_ emit: (String, [UInt8]) throws -> Void) throws -> Void
+    ) throws -> Int {
+        let out = try resolve(directory, inputs: inputs)
+        let staging = Staging(out: out)
+        staging.removeLeftovers()
+        let kind = OutputFileSystem.kind(out)
+        guard kind == .missing || kind == .directory else { throw Refusal(description: "\(directory) exists and is not a directory") }
+        let owned = kind == .directory ? ownedFiles(in: out) : []
+        var hashes: [String: String] = [:]
+        do {
+            if kind == .missing {
+                try FileManager.default.createDirectory(atPath: staging.parent, withIntermediateDirectories: true)
+                try OutputFileSystem.makeDirectory(staging.path, mode: 0o755)
+            } else {
+                try OutputFileSystem.makeDirectory(staging.path, mode: OutputFileSystem.mode(out))
+                try carryForeign(from: out, to: staging.path, under: "", owned: owned, hooks: hooks)
+            }
+            try produce { relative, bytes in
+                guard normalised(relative) == relative, relative != manifestName else {
+                    throw Refusal(description: "internal: kvplan would write `\(relative)`, not a plain relative path")
+                }
+                let target = staging.path + "/" + relative
+                if hashes[relative] != nil {
+                    OutputFileSystem.removeTree(target)  // emitted again: the last bytes win
+                } else if kind == .directory {
+                    try checkConflicts([relative: []], in: out, owned: owned)
+                }
+                hooks.step("write")
+                try makeParents(of: relative, under: staging.path)
+                try OutputFileSystem.create(target, bytes)
+                hashes[relative] = SHA256.hex(bytes)
+            }
+            let manifest = ([manifestHeader] + hashes.keys.sorted().map { "\(hashes[$0]!) \($0)" }).joined(separator: "\n") + "\n"
+            try OutputFileSystem.create(staging.path + "/" + manifestName, Array(manifest.utf8))
+            // One durable sync for the whole new tree (not one per file), before it replaces the old.
+            OutputFileSystem.syncFileSystem(of: staging.path)
+        } catch {
+            OutputFileSystem.removeTree(staging.path)
+            if let failure = error as? OutputFileSystem.Failure { throw Refusal(description: "could not write the new site: \(failure.description)") }
+            throw error
+        }
+        if kind == .missing {
+            hooks.step("move")
+            do {
+                try OutputFileSystem.rename(staging.path, out)
+            } catch {
+                OutputFileSystem.removeTree(staging.path)
+                throw Refusal(description: "could not move the site into \(out): \(error.description)")
+            }
+        } else {
+            hooks.step("exchange")
+            try exchange(staging.path, out, hooks: hooks)
+            hooks.step("cleanup")
+            moveLateArrivals(from: staging.path, to: out, under: "", owned: owned)
+            for name in OutputFileSystem.names(in: staging.path) {
+                hooks.step("remove")
+                OutputFileSystem.removeTree(staging.path + "/" + name)
+            }
+            OutputFileSystem.removeTree(staging.path)
+        }
+        OutputFileSystem.syncDirectory(staging.parent)  // the rename itself, durable
+        return hashes.count
+    }
+
     // MARK: Steps
 
     /// The absolute output path (the `--out` argument's own links resolved: it is the user's

@@ -98,6 +98,31 @@ enum OutputFileSystem {
         guard symlink(buffer, target) == 0 else { throw Failure(operation: "cannot copy the link", path: target, code: errno) }
     }
 
+    /// Flushes the file system holding `path` to disk (syncfs(2)): one call for a whole tree of
+    /// new files, where an fsync per file cost more than writing them.
+    static func syncFileSystem(of path: String) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        #if os(Linux)
+        // syncfs(2) is not in Swift's Glibc module; looked up like renameat2 below.
+        typealias SyncFS = @convention(c) (Int32) -> Int32
+        if let symbol = dlsym(dlopen(nil, RTLD_NOW), "syncfs") {
+            _ = unsafeBitCast(symbol, to: SyncFS.self)(descriptor)
+            return
+        }
+        #endif
+        sync()
+    }
+
+    /// Makes a rename in `directory` durable (fsync of the directory).
+    static func syncDirectory(_ directory: String) {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+
     static func rename(_ source: String, _ target: String) throws(Failure) {
         guard Foundation.rename(source, target) == 0 else { throw Failure(operation: "cannot move \(source) to", path: target, code: errno) }
     }

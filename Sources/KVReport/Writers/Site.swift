@@ -26,27 +26,46 @@ public struct Site {
         self.options = options
     }
 
-    /// Every file of the site. Studies are evaluated and laid out in parallel (one task per study
-    /// on every core) and their files gathered in study order, so the output is the same bytes
-    /// whatever the scheduling; the first study in order that fails is the error.
+    /// Every file of the site, in memory (`serve`, tests); `render` writes them as they are
+    /// finished with `write(_:to:)`.
     public func files(for studies: [Study]) throws(EstimatorInputError) -> [String: [UInt8]] {
-        let slugs = Self.slugs(for: studies.map(\.path))
-        let rendered = Self.inParallel(studies.count) { index in
-            Result { () throws(EstimatorInputError) in try self.files(for: studies[index], slug: slugs[index]) }
-        }
         var files: [String: [UInt8]] = [:]
-        var entries: [IndexEntry] = []
-        for result in rendered {
-            let study = try result.get()
-            for (path, bytes) in study.files { files[path] = bytes }
-            if let entry = study.entry { entries.append(entry) }
-        }
-        if !options.singleFile {
-            files["style.css"] = Array(renderer.templates.stylesheet.utf8)
-            let index = IndexContext(version: ReportRenderer.kvplanVersion, title: "kvplan studies", cssHref: "style.css", count: entries.count, studies: entries)
-            files["index.html"] = Array(ReportRenderer.tidy(renderer.templates.render(index, "index")).utf8)
+        do {
+            try write(studies) { path, bytes in files[path] = bytes }
+        } catch let error as EstimatorInputError {
+            throw error
+        } catch {
+            preconditionFailure("collecting files in memory does not fail: \(error)")
         }
         return files
+    }
+
+    /// The site's files handed to `emit` as they are finished. Studies are evaluated and laid out
+    /// in parallel, a few per core at a time, and each one's files emitted in study order (so the
+    /// output is the same bytes whatever the scheduling); then the stylesheet and the index. Only
+    /// the studies in flight are held in memory. The first study in order that fails is the error.
+    public func write(_ studies: [Study], to emit: (String, [UInt8]) throws -> Void) throws {
+        let slugs = Self.slugs(for: studies.map(\.path))
+        let window = max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        var entries: [IndexEntry] = []
+        var start = 0
+        while start < studies.count {
+            let end = min(studies.count, start + window)
+            let rendered = Self.inParallel(end - start) { offset in
+                Result { () throws(EstimatorInputError) in try self.files(for: studies[start + offset], slug: slugs[start + offset]) }
+            }
+            for result in rendered {
+                let study = try result.get()
+                for (path, bytes) in study.files { try emit(path, bytes) }
+                if let entry = study.entry { entries.append(entry) }
+            }
+            start = end
+        }
+        if !options.singleFile {
+            try emit("style.css", Array(renderer.templates.stylesheet.utf8))
+            let index = IndexContext(version: ReportRenderer.kvplanVersion, title: "kvplan studies", cssHref: "style.css", count: entries.count, studies: entries)
+            try emit("index.html", Array(ReportRenderer.tidy(renderer.templates.render(index, "index")).utf8))
+        }
     }
 
     /// One study's files, in the order they were written before, and its index entry.
