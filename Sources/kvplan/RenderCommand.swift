@@ -37,7 +37,7 @@ struct RenderCommand: ParsableCommand {
             let site = Site(renderer: renderer, options: Site.Options(singleFile: singleFile, markdown: format == .md))
             let files = try site.files(for: studies)
             try OutputDirectory.write(files, to: out, inputs: studies.map(\.path) + (templates.map { [$0] } ?? []))
-            printError("kvplan: rendered \(studies.count) stud\(studies.count == 1 ? "y" : "ies") into \(out)/ (\(files.count) files)")
+            printError("kvplan: rendered \(studies.count) stud\(studies.count == 1 ? "y" : "ies") into \(out)/ (\(files.count) file\(files.count == 1 ? "" : "s"))")
         }
     }
 }

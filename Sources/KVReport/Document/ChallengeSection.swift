@@ -39,8 +39,10 @@ struct ChallengeSection: ReportSection {
     static func decode(_ layout: Layout) -> ChallengeSection {
         ChallengeSection(
             layout: layout, quantity: .decode,
-            introduction: "Every output token reads all the weights and every resident session's KV cache from HBM; the KV read grows with the context. Figures are for \(layout.evaluation.study.workload.outputTokens) output tokens at the batch shown in the appendix.",
-            alsoInTable: .decodeStep, afterTable: { [$0.chart(.roofline)] })
+            introduction: "Every output token reads all the weights and every resident session's KV cache from HBM; the KV read grows with the context. The first chart is one session decoding its \(layout.evaluation.study.workload.outputTokens) output tokens alone (batch 1); the second is the throughput of the batch that fits, which shrinks as fewer sessions fit — the table gives that batch at each context.",
+            alsoInTable: .decodeThroughput,
+            beforeTable: { [$0.chart(.decodeThroughput)] },
+            afterTable: { [$0.chart(.roofline)] })
     }
 
     static func switching(_ layout: Layout) -> ChallengeSection {

@@ -44,10 +44,10 @@ final class Layout {
     func chart(_ kind: ChartCell.Kind, cell: ChartCell? = nil) -> Block {
         let charts = ChartFactory(
             evaluation: evaluation, format: format, contextScale: cell?.scale == .linear ? .linear : .log,
-            x: cell?.x ?? .context, seriesDimension: cell?.series)
+            x: cell?.x ?? .context, seriesDimension: cell?.series, at: cell?.at)
         let made: (caption: String, chart: Chart)?, topic: Topic
         switch (kind, kind.quantity) {
-        case (_, let key?): (made, topic) = (charts.quantityChart(Quantity(key: key)), .quantity(key))
+        case (_, let key?): (made, topic) = (charts.quantityChart(evaluation.quantity(key)), .quantity(key))
         case (.memory, nil): (made, topic) = (charts.memoryChart(), .memory)
         case (.roofline, nil): (made, topic) = (charts.rooflineChart(), .roofline)
         default: (made, topic) = (nil, .note)
@@ -78,11 +78,13 @@ final class Layout {
             for quantity in [quantity] + (second.map { [$0] } ?? []) {
                 let values = series.estimates.map(quantity.value)
                 columns.append(TableBuilder.Column(
-                    title: "\(series.label)\(second == nil ? "" : " — \(quantity.key == .decodeStep ? "step" : "total")") (\(quantity.unit))",
+                    title: "\(series.label)\(second == nil ? "" : " — \(Self.columnName(quantity))") (\(quantity.unit))",
                     numeric: true,
                     shown: zip(values, series.estimates).map { value, estimate in
                         guard let value else { return "—" }
-                        return quantity.formatted(value) + (estimate.beyondMaxContext ? " *" : "") + (quantity.key == .concurrency && estimate.regime == .offload ? " (offload)" : "")
+                        return quantity.formatted(value) + (estimate.beyondMaxContext ? " *" : "")
+                            + (quantity.key == .concurrency && estimate.regime == .offload ? " (offload)" : "")
+                            + (quantity.key == .decodeThroughput ? " (batch \(estimate.decodeBatch))" : "")
                     },
                     raw: values.map(TableBuilder.raw)))
             }
@@ -93,14 +95,27 @@ final class Layout {
         return .table(table(caption: caption, columns: columns, baselineRows: baselineRows))
     }
 
+    /// A quantity's short name beside another in one table.
+    static func columnName(_ quantity: Quantity) -> String {
+        switch quantity.key {
+        case .decode: "alone"
+        case .decodeStep: "step"
+        case .decodeThroughput: "at the batch that fits"
+        default: quantity.name.lowercased()
+        }
+    }
+
     /// The formulas behind a quantity, for the first scenario at the shortest and longest context.
-    func traces(_ quantity: Quantity) -> Block {
-        let quantities = quantity.traces
+    func traces(_ quantity: Quantity) -> Block { traces([quantity]) }
+
+    /// The formulas behind some quantities, for the first scenario at the shortest and longest context.
+    func traces(_ quantities: [Quantity]) -> Block {
+        let quantities = quantities.flatMap(\.traces)
         let first = evaluation.first
         let contexts = Array(Set([evaluation.contexts.first, evaluation.contexts.last].compactMap { $0 })).sorted()
         let groups = contexts.map { context in
             TraceGroup(
-                heading: "\(first.label) at \(Format.tokens(context)) tokens",
+                heading: "\(first.scenario.model.label) on \(first.scenario.hardware.label)\(evaluation.study.compressions.count > 1 ? ", \(first.scenario.compression.label)" : "")\(evaluation.study.modes.count > 1 ? ", \(first.scenario.mode.rawValue)" : "") at \(Format.tokens(context)) tokens",
                 lines: (first.estimates.first { $0.context == context }?.traces ?? []).filter { quantities.contains($0.quantity) })
         }
         return .traces(summary: "Formulas with this study's values", traces: groups)
