@@ -3,7 +3,8 @@ import Yams
 
 extension StudyReader {
     /// `cells`: the notebook, in order. Each cell is a map with exactly one of `markdown`,
-    /// `chart` or `table`; a chart may add `x`, `series`, `scale` and `title`, a table `title`.
+    /// `chart`, `table`, `methodology` or `formulas`; a chart may add `x`, `series`, `scale`,
+    /// `title` and `at`, a table `title`.
     func cells(_ study: MapReader, hasMeasurements: Bool, contexts: [Int]?) -> [Cell]? {
         guard let node = study.value("cells") else { return nil }
         guard case .sequence(let items) = node else {

@@ -126,11 +126,10 @@ struct Findings {
     }
 
     /// " (without Llama-2-7B, whose maximum is below 128K)" for the scenarios a comparison leaves out.
-    func leftOut(_ left: [StudyEvaluation.ScenarioSeries]) -> String {
+    func leftOut(_ left: [StudyEvaluation.ScenarioSeries], at context: Int) -> String {
         guard !left.isEmpty else { return "" }
         var models: [Model] = []
         for series in left where !models.contains(where: { $0.name == series.scenario.model.name }) { models.append(series.scenario.model) }
-        let context = evaluation.contexts.first { context in left.allSatisfy { $0.scenario.model.maxContext < context } } ?? 0
         return " (without " + DocumentBuilder.list(models.map(\.label)) + ", whose maximum\(models.count == 1 ? " is" : "s are") below \(Format.tokens(context)))"
     }
 
@@ -178,7 +177,7 @@ struct Findings {
     func comparisons() -> [Finding] {
         guard evaluation.compared.count > 1 else { return [] }
         let reach = comparison(evaluation.compared)
-        let at = "At \(Format.tokens(reach.context)) tokens\(beyondNote(reach.beyondMax, reach.series))\(leftOut(reach.left))"
+        let at = "At \(Format.tokens(reach.context)) tokens\(beyondNote(reach.beyondMax, reach.series))\(leftOut(reach.left, at: reach.context))"
         let outputTokens = Format.integer(evaluation.study.workload.outputTokens)
         let spread = { (value: (Estimate) -> Double, higher: Bool) in self.spread(reach.series, at: reach.index, value, higherIsBetter: higher) }
         var sentences: [Finding] = []
@@ -276,7 +275,7 @@ struct Findings {
                 let unit = { (value: Double) in
                     self.evaluation.costBaseline.priced ? "$\(Format.fixed(value, significant: 3))" : "\(Format.fixed(value, significant: 3)) GPU-seconds"
                 }
-                sentences.append((.cost, "At \(Format.tokens(reach.context)) tokens\(beyondNote(reach.beyondMax, reach.series))\(leftOut(reach.left)) a million tokens cost \(unit(range.best.value)) \(range.best.with) and \(unit(range.worst.value)) \(range.worst.with)\(evaluation.costBaseline.priced ? "" : " (summed over each setup's GPUs; no prices given)")."))
+                sentences.append((.cost, "At \(Format.tokens(reach.context)) tokens\(beyondNote(reach.beyondMax, reach.series))\(leftOut(reach.left, at: reach.context)) a million tokens cost \(unit(range.best.value)) \(range.best.with) and \(unit(range.worst.value)) \(range.worst.with)\(evaluation.costBaseline.priced ? "" : " (summed over each setup's GPUs; no prices given)")."))
             }
         }
         return sentences

@@ -11,10 +11,13 @@ public struct Site {
         public var singleFile = false
         /// Also write GitHub-readable Markdown reports (with their figures as SVG files).
         public var markdown = false
+        /// Pages made for print (PDF): formula boxes expanded.
+        public var formulasOpen = false
 
-        public init(singleFile: Bool = false, markdown: Bool = false) {
+        public init(singleFile: Bool = false, markdown: Bool = false, formulasOpen: Bool = false) {
             self.singleFile = singleFile
             self.markdown = markdown
+            self.formulasOpen = formulasOpen
         }
     }
 
@@ -38,7 +41,8 @@ public struct Site {
                 let links = ReportRenderer.Links(figure: { $0.fileName }, table: { Self.dataURI(CSVWriter.write($0), type: "text/csv") })
                 let page = renderer.page(
                     document, links: links, stylesheet: .inline, siteHref: nil,
-                    downloads: [(Self.dataURI(json, type: "application/json"), "\(slug).json", "all results (JSON)")])
+                    downloads: [(Self.dataURI(json, type: "application/json"), "\(slug).json", "all results (JSON)")],
+                    formulasOpen: options.formulasOpen)
                 files["\(slug).html"] = Array(page.utf8)
             } else {
                 let links = ReportRenderer.Links(figure: { "\(slug)/\($0.fileName)" }, table: { "\(slug)/\($0.fileName)" })
@@ -48,7 +52,7 @@ public struct Site {
                 for table in document.tables { files["\(slug)/\(table.fileName)"] = Array(CSVWriter.write(table).utf8) }
                 files["\(slug)/\(slug).json"] = Array(json.utf8)
                 entries.append(IndexEntry(
-                    href: "\(slug).html", title: document.title, headline: document.headline,
+                    href: "\(slug).html", title: document.title, subtitle: document.subtitle, headline: document.headline,
                     figure: document.headlineFigure.map { IndexFigure(svg: HTMLWriter.svg($0), caption: $0.caption) }))
             }
             if options.markdown {
