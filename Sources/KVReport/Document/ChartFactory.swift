@@ -104,7 +104,7 @@ struct ChartFactory {
     /// the batch of a decode figure.
     func captionNote(_ quantity: Quantity) -> String {
         let baseline = evaluation.costBaseline
-        let money = baseline.priced ? "in money (GPU-hours × each GPU's price)" : "in GPU-seconds summed over each setup's GPUs (no `price_per_hour` given)"
+        let money = baseline.priced ? "in money (GPU-hours × each GPU's price)" : "in GPU-seconds summed over each setup's GPUs (no price per GPU-hour given)"
         let outputTokens = evaluation.study.workload.outputTokens
         switch quantity.key {
         case .cost:

@@ -300,9 +300,11 @@ struct Findings {
     func measuredFindings() -> [Finding] {
         guard case .success(let measured) = evaluation.measured, !measured.peak.points.isEmpty else { return [] }
         let (peak, calibrated) = (measured.peak, measured.calibrated)
-        let modes = evaluation.study.mode == .both
-            ? " Figures below are calibrated (the study's efficiency factors) unless marked peak." : ""
-        return [(.measured, "Against \(peak.points.count) measured latencies, kvplan's predictions are off by \(MeasurementComparison.percent(calibrated.mape)) on average with the study's efficiency factors (calibrated), and by \(MeasurementComparison.percent(peak.mape)) at datasheet peak.\(modes)")]
+        var findings: [Finding] = [(.measured, "Against \(peak.points.count) measured latencies, kvplan's predictions are off by \(MeasurementComparison.percent(calibrated.mape)) on average with the study's efficiency factors (calibrated), and by \(MeasurementComparison.percent(peak.mape)) at datasheet peak.")]
+        if evaluation.study.mode == .both {
+            findings.append((.note, "The findings below use the calibrated figures; the charts draw peak figures dashed beside them."))
+        }
+        return findings
     }
 
     func beyondMaxFindings() -> [Finding] {
