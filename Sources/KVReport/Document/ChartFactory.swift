@@ -249,14 +249,14 @@ struct ChartFactory {
         segments.append(BarSeries(name: "KV of one session", values: kv, extrapolated: estimates.map(\.beyondMaxContext)))
         segments.append(BarSeries(name: "free HBM", values: free))
         let chart = BarChart(
-            title: "HBM of \(hardware.label) with one \(first.scenario.model.label) session\(evaluation.study.compressions.count > 1 ? " (\(first.scenario.compression.label))" : "")",
+            title: "HBM of \(hardware.label) with one \(first.scenario.model.label) session\(evaluation.study.compressions.count > 1 ? " " + Findings.compression(first.scenario.compression) : "")",
             categories: estimates.map { Format.tokens($0.context) + ($0.regime == .offload ? " (spills)" : "") },
             series: segments, arrangement: .stacked,
             y: Axis.gigabytes("HBM (\(format.gigabyteName))"))
         let others = evaluation.series.count > 1 ? " Other scenarios' sessions are in the KV-per-session chart and the table." : ""
         let left = picked.count < evaluation.contexts.count ? " Shown at \(picked.count) of the study's \(evaluation.contexts.count) contexts (every one is in the table)." : ""
         let beyond = estimates.contains(where: \.beyondMaxContext) ? " A hollow KV segment is beyond the model's maximum context." : ""
-        let compression = evaluation.study.compressions.count > 1 ? " with \(first.scenario.compression.label)" : ""
+        let compression = evaluation.study.compressions.count > 1 ? " " + Findings.compression(first.scenario.compression) : ""
         return ("Where the HBM of \(hardware.label) goes with one session of \(first.scenario.model.label)\(compression) in it: weights, that session's KV cache, and what is left for others. A bar marked “spills” holds less than one session.\(left)\(others)\(beyond)", .bars(chart))
     }
 

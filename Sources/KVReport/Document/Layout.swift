@@ -115,7 +115,7 @@ final class Layout {
         let contexts = Array(Set([evaluation.contexts.first, evaluation.contexts.last].compactMap { $0 })).sorted()
         let groups = contexts.map { context in
             TraceGroup(
-                heading: "\(first.scenario.model.label) on \(first.scenario.hardware.label)\(evaluation.study.compressions.count > 1 ? ", \(first.scenario.compression.label)" : "")\(evaluation.study.modes.count > 1 ? ", \(first.scenario.mode.rawValue)" : "") at \(Format.tokens(context)) tokens",
+                heading: "\(first.scenario.model.label) on \(first.scenario.hardware.label)\(evaluation.study.compressions.count > 1 ? ", \(first.scenario.compression.label)" : "")\(evaluation.study.modes.count > 1 ? ", \(first.scenario.mode.rawValue)" : "") at \(Format.tokens(context)) tokens\(context > first.scenario.model.maxContext ? " (beyond the model's maximum: an extrapolation)" : "")",
                 lines: (first.estimates.first { $0.context == context }?.traces ?? []).filter { quantities.contains($0.quantity) })
         }
         return .traces(summary: "Formulas with this study's values", traces: groups)
