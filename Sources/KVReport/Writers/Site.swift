@@ -71,7 +71,7 @@ public struct Site {
     }
 
     /// File stems from study paths (`examples/yi.study.yaml` → `yi`), made unique.
-    static func slugs(for paths: [String]) -> [String] {
+    public static func slugs(for paths: [String]) -> [String] {
         var seen: [String: Int] = [:]
         return paths.map { path in
             var stem = (path as NSString).lastPathComponent
