@@ -78,12 +78,13 @@ enum PreviewSite {
     static func listingBroken(_ broken: [Broken], in index: String) -> String {
         let slugs = Site.slugs(for: broken.map(\.path))
         let items = zip(broken, slugs).map { study, slug in
-            "<li><a href=\"\(xmlEscaped(slug)).html\">\(xmlEscaped(study.path))</a>: \(xmlEscaped(study.messages.first ?? "does not render"))</li>"
+            "<li><a href=\"\(xmlEscaped(slug)).html\">\(xmlEscaped(study.path))</a>: \(xmlEscaped(study.messages.first.map { String($0.prefix { $0 != "\n" }) } ?? "does not render"))</li>"
         }.joined(separator: "\n")
         let count = broken.count == 1 ? "1 study does" : "\(broken.count) studies do"
         let section = "<section class=\"diagnostics\" aria-label=\"Studies with errors\">\n<h2>\(count) not render</h2>\n<ul>\n\(items)\n</ul>\n</section>\n"
-        guard let main = index.range(of: "<main class=\"index\">\n") else { return index }
-        return index.replacingCharacters(in: main, with: index[main] + section)
+        guard let main = index.range(of: "<main class=\"index\">\n"),
+              let header = index.range(of: "</header>\n", range: main.upperBound..<index.endIndex) else { return index }
+        return index.replacingCharacters(in: header, with: index[header] + section)
     }
 
     /// A page in the site's style: the index's header and a body.

@@ -248,7 +248,7 @@ enum Blank {
         case is DownloadsContext.Type: DownloadsContext(items: [])
         case is DownloadItem.Type: DownloadItem(href: "", name: "", label: "")
         case is CatalogHash.Type: CatalogHash(name: "", sha256: "")
-        case is IndexContext.Type: IndexContext(version: "", title: "", cssHref: "", count: 0, studies: [])
+        case is IndexContext.Type: IndexContext(version: "", title: "", cssHref: "", count: 0, countText: "", studies: [])
         case is IndexEntry.Type: IndexEntry(href: "", title: "", subtitle: "", headline: "", figure: nil)
         case is IndexFigure.Type: IndexFigure(svg: "", caption: "")
         case is MethodologyContext.Type: MethodologyContext(mode: "", outputTokens: 0)

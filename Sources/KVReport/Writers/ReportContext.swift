@@ -99,6 +99,8 @@ struct IndexContext {
     var title: String
     var cssHref: String
     var count: Int
+    /// "1 study", "10 studies".
+    var countText: String
     var studies: [IndexEntry]
 }
 

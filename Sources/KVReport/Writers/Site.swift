@@ -64,7 +64,8 @@ public struct Site {
         }
         if !options.singleFile {
             files["style.css"] = Array(renderer.templates.stylesheet.utf8)
-            let index = IndexContext(version: ReportRenderer.kvplanVersion, title: "kvplan studies", cssHref: "style.css", count: entries.count, studies: entries)
+            let index = IndexContext(version: ReportRenderer.kvplanVersion, title: "kvplan studies", cssHref: "style.css", count: entries.count,
+                                     countText: entries.count == 1 ? "1 study" : "\(entries.count) studies", studies: entries)
             files["index.html"] = Array(ReportRenderer.tidy(renderer.templates.render(index, "index")).utf8)
         }
         return files
