@@ -115,6 +115,13 @@ enum PreviewSite {
         """
     }
 
+    /// The request log on stderr, one line per request ("GET /a.html 200"); the reload script's
+    /// polling is left out, or an open tab would write a line a second.
+    static func log(method: Substring, path: String, status: Int) {
+        guard path != versionPath else { return }
+        printError("\(method) /\(path) \(status)")
+    }
+
     /// Every HTML page with the reload script before `</body>`, and the version it polls.
     static func withReload(_ files: [String: [UInt8]], version: String) -> [String: [UInt8]] {
         var files = files
