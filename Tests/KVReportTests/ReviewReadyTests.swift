@@ -96,7 +96,7 @@ struct ReviewReadyTests {
     func memoryCaptionNamesTheModel() throws {
         let document = try Self.document(Self.mixed)
         let memory = try #require(document.figures.first { $0.topic == .memory })
-        #expect(memory.caption.contains("one session of Llama-3.1-8B"), "\(memory.caption)")
+        #expect(memory.caption.contains("one session of Qwen2.5-7B-Instruct-1M in it") && !memory.caption.contains("sxm-x4"), "\(memory.caption)")
     }
 
     // MARK: Charts: series and marks

@@ -53,12 +53,13 @@ struct ChallengeSection: ReportSection {
 
     /// Where attention overtakes the linear layers in prefill FLOPs.
     static func attentionCrossover(_ evaluation: StudyEvaluation) -> Block {
-        let first = evaluation.first
+        let first = evaluation.primary
         guard let crossover = first.estimates.first(where: { $0.prefillAttentionFLOPs > $0.prefillLinearFLOPs })?.context else {
             let last = first.estimates.last
             let share = last.map { 100 * $0.prefillAttentionFLOPs / $0.prefillFLOPs } ?? 0
-            return .paragraph("For \(first.label), attention stays below the linear layers over the whole range: \(Format.fixed(share, significant: 3))% of prefill FLOPs at \(Format.tokens(evaluation.contexts.last ?? 0)) tokens.")
+            return .paragraph("For \(first.scenario.model.label), attention stays below the linear layers over the whole range: \(Format.fixed(share, significant: 3))% of prefill FLOPs at \(Format.tokens(evaluation.contexts.last ?? 0)) tokens.")
         }
-        return .paragraph("For \(first.label), attention FLOPs overtake the linear layers' by \(Format.tokens(crossover)) tokens: beyond it prefill grows quadratically with the prompt.")
+        let beyond = crossover > first.scenario.model.maxContext ? " (beyond its \(Format.tokens(first.scenario.model.maxContext))-token maximum: an extrapolation)" : ""
+        return .paragraph("For \(first.scenario.model.label), attention FLOPs overtake the linear layers' by \(Format.tokens(crossover)) tokens\(beyond): beyond it prefill grows quadratically with the prompt.")
     }
 }

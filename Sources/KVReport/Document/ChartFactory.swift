@@ -232,7 +232,7 @@ struct ChartFactory {
 
     /// HBM of the first scenario's GPUs split into weights, one session's KV and what is left.
     func memoryChart() -> (caption: String, chart: Chart)? {
-        let first = evaluation.first
+        let first = evaluation.primary
         let hardware = first.scenario.hardware
         let total = Double(hardware.gpus) * hardware.hbmBytes
         // Every context up to 16 bars; beyond that a stated selection, ends and baseline included.
@@ -260,25 +260,27 @@ struct ChartFactory {
         return ("Where the HBM of \(hardware.label) goes with one session of \(first.scenario.model.label)\(compression) in it: weights, that session's KV cache, and what is left for others. A bar marked “spills” holds less than one session.\(left)\(others)\(beyond)", .bars(chart))
     }
 
-    /// Prefill and decode of the first scenario against the roofline of its GPUs.
+    /// Prefill and decode of the primary scenario against the roofline of its GPUs, at the shortest
+    /// context and the longest within its model's maximum (a point beyond it is marked so).
     func rooflineChart() -> (caption: String, chart: Chart)? {
-        let first = evaluation.first
-        guard let short = first.estimates.first, let long = first.estimates.last, short.regime != .weightsDoNotFit else { return nil }
+        let first = evaluation.primary
+        guard let short = first.estimates.first, short.regime != .weightsDoNotFit,
+              let long = first.estimates.last(where: { !$0.beyondMaxContext }) ?? first.estimates.last else { return nil }
         var points: [RooflinePoint] = []
         for estimate in short.context == long.context ? [short] : [short, long] {
             points.append(RooflinePoint(
-                label: "prefill \(Format.tokens(estimate.context))", intensity: estimate.prefillIntensity,
+                label: "prefill \(Format.tokens(estimate.context))\(estimate.beyondMaxContext ? " (extrapolated)" : "")", intensity: estimate.prefillIntensity,
                 flopsPerSecond: estimate.prefillFLOPs / estimate.prefill.seconds))
             if estimate.regime != .weightsDoNotFit {
                 points.append(RooflinePoint(
-                    label: "decode \(Format.tokens(estimate.context)), batch \(estimate.decodeBatch)", intensity: estimate.decodeIntensity,
+                    label: "decode \(Format.tokens(estimate.context)), batch \(estimate.decodeBatch)\(estimate.beyondMaxContext ? " (extrapolated)" : "")", intensity: estimate.decodeIntensity,
                     flopsPerSecond: estimate.decodeStepFLOPs / estimate.decodeStep.seconds))
             }
         }
         let chart = RooflineChart(
             title: "Roofline of \(first.scenario.hardware.label)",
             peakFLOPsPerSecond: first.matmulFLOPsPerSecond, bytesPerSecond: first.memoryBytesPerSecond, points: points)
-        return ("Arithmetic intensity of prefill and decode for \(first.label) against the roofline (ridge point \(Format.fixed(short.ridgePoint, significant: 3)) FLOP/byte): prefill sits under the flat compute roof, decode far left on the bandwidth slope.", .roofline(chart))
+        return ("Arithmetic intensity of prefill and decode for \(first.scenario.model.label) on \(first.scenario.hardware.label)\(evaluation.study.compressions.count > 1 ? " " + Findings.compression(first.scenario.compression) : "")\(evaluation.study.modes.count > 1 ? " (\(first.scenario.mode.rawValue))" : "") against the roofline (ridge point \(Format.fixed(short.ridgePoint, significant: 3)) FLOP/byte): prefill sits under the flat compute roof, decode far left on the bandwidth slope.", .roofline(chart))
     }
 
     /// At most `count` values spread evenly over `values`, ends included.

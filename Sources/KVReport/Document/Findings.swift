@@ -43,14 +43,8 @@ struct Findings {
 
     // MARK: Subjects and contexts
 
-    /// The scenario the single-scenario findings describe: the first one the comparisons use
-    /// (calibrated with `mode: both`) whose weights fit.
-    /// The first of them whose model reaches the study's longest context, when one does.
-    var primary: StudyEvaluation.ScenarioSeries {
-        let servable = evaluation.compared.filter { $0.estimates.first?.regime != .weightsDoNotFit }
-        let longest = evaluation.contexts.last ?? 0
-        return servable.first { $0.scenario.model.maxContext >= longest } ?? servable.first ?? evaluation.compared.first ?? evaluation.first
-    }
+    /// The scenario the single-scenario findings describe (`StudyEvaluation.primary`).
+    var primary: StudyEvaluation.ScenarioSeries { evaluation.primary }
 
     /// The model and hardware of a scenario, when the study varies them ("Llama-2-7B on 4× NVIDIA
     /// A100 SXM4 80GB"); "" when it varies neither.

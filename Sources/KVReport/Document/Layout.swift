@@ -111,7 +111,7 @@ final class Layout {
     /// The formulas behind some quantities, for the first scenario at the shortest and longest context.
     func traces(_ quantities: [Quantity]) -> Block {
         let quantities = quantities.flatMap(\.traces)
-        let first = evaluation.first
+        let first = evaluation.primary
         let contexts = Array(Set([evaluation.contexts.first, evaluation.contexts.last].compactMap { $0 })).sorted()
         let groups = contexts.map { context in
             TraceGroup(

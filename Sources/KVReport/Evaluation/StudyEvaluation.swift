@@ -147,6 +147,16 @@ public struct StudyEvaluation: Sendable {
     }
     public var first: ScenarioSeries { series[0] }
 
+    /// The scenario that figures about one scenario describe (findings, the HBM chart, the roofline,
+    /// the formulas): the first of `compared` whose weights fit and whose model reaches the study's
+    /// longest context, when one does — so that they rest on points within the model's maximum and,
+    /// with `mode: both`, on the calibrated figures that the comparisons use.
+    public var primary: ScenarioSeries {
+        let servable = compared.filter { $0.estimates.first?.regime != .weightsDoNotFit }
+        let longest = contexts.last ?? 0
+        return servable.first { $0.scenario.model.maxContext >= longest } ?? servable.first ?? compared.first ?? first
+    }
+
     /// The series the comparisons across scenarios use: with `mode: both`, the calibrated ones.
     public var compared: [ScenarioSeries] {
         series.filter { study.mode != .both || $0.scenario.mode == .calibrated }
