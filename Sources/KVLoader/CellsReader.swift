@@ -27,7 +27,7 @@ extension StudyReader {
         }
         let allowed: Set<String> = switch kind.key {
         case "chart": ["chart", "x", "series", "scale", "title", "at"]
-        case "table": ["table", "title"]
+        case "table": ["table", "title", "x", "at"]
         default: [kind.key]
         }
         for entry in map.entries where !allowed.contains(entry.key) && !kinds.contains(where: { $0.key == entry.key }) {
@@ -68,12 +68,26 @@ extension StudyReader {
         case "table":
             let tableKind = map.choice("table", TableCell.Kind.allCases.map(\.rawValue)).flatMap(TableCell.Kind.init(rawValue:))
             let title = map.string("title")
-            guard let tableKind, map.has("title") == (title != nil) else { return nil }
+            let x = map.choice("x", ChartCell.Dimension.allCases.map(\.rawValue)).flatMap(ChartCell.Dimension.init(rawValue:))
+            let at = map.tokens("at")
+            guard let tableKind, map.has("title") == (title != nil), map.has("x") == (x != nil), map.has("at") == (at != nil) else { return nil }
+            if let x, x != .context, tableKind.quantity == nil {
+                source.error(at: map.value("x")!, "`x: \(x.rawValue)` applies to the tables of one figure (concurrency, prefill, decode, switching, cost), not to `\(tableKind.rawValue)`")
+                return nil
+            }
+            if at != nil, (x ?? .context) == .context {
+                source.error(at: map.value("at")!, "`at` picks the context of a table whose `x` is not context; add `x: model`, `x: hardware` or `x: compression`")
+                return nil
+            }
+            if let at, let contexts, !contexts.contains(at) {
+                source.error(at: map.value("at")!, "`at` must be one of the study's contexts (\(contexts.map(String.init).joined(separator: ", ")))")
+                return nil
+            }
             guard tableKind != .measured || hasMeasurements else {
                 source.error(at: map.value("table")!, "a `measured` table needs the study's `measurements`")
                 return nil
             }
-            return .table(TableCell(kind: tableKind, title: title))
+            return .table(TableCell(kind: tableKind, title: title, x: x ?? .context, at: at))
         case "methodology":
             guard let shown = map.bool("methodology") else { return nil }
             if !shown { source.error(at: map.value("methodology")!, "`methodology: false` shows nothing: leave the cell out") }

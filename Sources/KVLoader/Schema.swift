@@ -111,11 +111,11 @@ public enum Schema {
         KeySpec("markdown", "Markdown", "—", "A prose cell."),
         KeySpec("chart", "chart kind", "—", "A chart cell: \(ChartCell.Kind.allCases.map(\.rawValue).joined(separator: ", "))."),
         KeySpec("table", "table kind", "—", "A table cell: \(TableCell.Kind.allCases.map(\.rawValue).joined(separator: ", "))."),
-        KeySpec("x", "dimension", "context", "Chart x axis: \(ChartCell.Dimension.allCases.map(\.rawValue).joined(separator: ", "))."),
+        KeySpec("x", "dimension", "context", "Chart x axis, or what a figure's table lists down its side: \(ChartCell.Dimension.allCases.map(\.rawValue).joined(separator: ", "))."),
         KeySpec("series", "dimension", "the listed dimension with most entries", "One line or bar group per model, hardware or compression."),
         KeySpec("scale", "log | linear", "log", "Chart x scale."),
         KeySpec("title", "string", "generated", "Caption of a chart or table cell."),
-        KeySpec("at", "tokens", "the longest context within every model's maximum", "The context a chart whose `x` is not context shows (one of the study's contexts)."),
+        KeySpec("at", "tokens", "the longest context within every model's maximum", "The context a chart or table whose `x` is not context shows (one of the study's contexts)."),
         KeySpec("methodology", "bool", "—", "`methodology: true`: the methodology and assumptions, as in the default layout."),
         KeySpec("formulas", "\(FormulasCell.allCases.map(\.rawValue).joined(separator: " | "))", "—", "The formulas of one challenge (or all), with this study's values substituted."),
     ])

@@ -230,9 +230,16 @@ public struct TableCell: Sendable, Equatable {
 
     public var kind: Kind
     public var title: String?
+    /// Down the side: context (one row per context, one column per scenario), or a model,
+    /// hardware or compression entry per row at the one context `at`.
+    public var x: ChartCell.Dimension
+    /// The context of a table whose x is not context; nil: the longest within every model's maximum.
+    public var at: Int?
 
-    public init(kind: Kind, title: String? = nil) {
+    public init(kind: Kind, title: String? = nil, x: ChartCell.Dimension = .context, at: Int? = nil) {
         self.kind = kind
         self.title = title
+        self.x = x
+        self.at = at
     }
 }

@@ -195,8 +195,19 @@ struct ReviewReadyTests {
                 at: 32K
               - chart: concurrency
                 series: compression
+              - table: prefill
+                x: hardware
+                at: 32K
+              - table: concurrency
+                x: model
             """)
         let figures = across.figures
+        // Tables across a dimension: one row per entry, at a stated context.
+        let tables = across.tables
+        #expect(tables.count == 2)
+        #expect(tables[0].caption.hasSuffix("at 32K tokens"), "\(tables[0].caption)")
+        #expect(tables[0].columns[0].title == "hardware" && tables[0].rows.count == 3)
+        #expect(tables[1].caption.contains("at 128K tokens") && tables[1].rows.count == 2, "\(tables[1].caption)")
         #expect(figures.count == 3)
         // By default the longest context within every model's maximum (128K), said in the caption.
         #expect(figures[0].caption.contains("at 4K, 32K, 128K tokens") || figures[0].caption.contains("at 128K tokens"), "\(figures[0].caption)")

@@ -138,7 +138,8 @@ public struct DocumentBuilder {
         case .setup: return SetupSection(layout: layout).blocks()
         case .concurrency, .prefill, .decode, .switching, .cost:
             let quantity = Quantity(key: cell.kind.quantity!)
-            return [layout.quantityTable(quantity, also: quantity.key == .decode ? .decodeStep : nil, title: cell.title)]
+            if cell.x != .context { return [layout.quantityTable(quantity, across: cell.x, at: cell.at, title: cell.title)] }
+            return [layout.quantityTable(quantity, also: quantity.key == .decode ? .decodeThroughput : nil, title: cell.title)]
         case .appendix: return [AppendixSection(layout: layout).appendixTable()]
         case .measured:
             guard case .success(let measured) = evaluation.measured else { return [] }

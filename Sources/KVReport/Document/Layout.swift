@@ -95,6 +95,40 @@ final class Layout {
         return .table(table(caption: caption, columns: columns, baselineRows: baselineRows))
     }
 
+    /// A quantity at one context across the entries of a dimension: one row per entry of `x`, one
+    /// column per combination of the other dimensions the study varies; the context is `at`, else
+    /// the longest within every model's maximum, and the caption says which.
+    func quantityTable(_ quantity: Quantity, across x: ChartCell.Dimension, at: Int?, title: String?) -> Block {
+        let charts = ChartFactory(evaluation: evaluation, format: format, contextScale: .log)
+        let context = at ?? charts.reachContext
+        let index = evaluation.contexts.firstIndex(of: context) ?? evaluation.contexts.count - 1
+        let rows = charts.names(x)
+        let others = [ChartCell.Dimension.model, .hardware, .compression].filter { $0 != x && charts.names($0).count > 1 }
+        let modes = evaluation.study.modes.count > 1
+        let columnName = { (series: StudyEvaluation.ScenarioSeries) -> String in
+            (others.map { ChartFactory.name(series.scenario, $0) } + (modes ? [series.scenario.mode.rawValue] : []))
+                .joined(separator: " · ")
+        }
+        var columnNames: [String] = []
+        for series in evaluation.series where !columnNames.contains(columnName(series)) { columnNames.append(columnName(series)) }
+        var columns = [TableBuilder.Column(title: x.rawValue, numeric: false, shown: rows, raw: rows)]
+        for name in columnNames {
+            let estimates = rows.map { row in
+                evaluation.series.first { ChartFactory.name($0.scenario, x) == row && columnName($0) == name }?.estimates[index]
+            }
+            columns.append(TableBuilder.Column(
+                title: "\(name.isEmpty ? quantity.name.lowercased() : name) (\(quantity.unit))", numeric: true,
+                shown: estimates.map { estimate in
+                    guard let estimate, let value = quantity.value(estimate) else { return "—" }
+                    return quantity.formatted(value) + (estimate.beyondMaxContext ? " *" : "")
+                },
+                raw: estimates.map { $0.flatMap(quantity.value).map { TableBuilder.raw($0) } ?? "" }))
+        }
+        let beyond = evaluation.series.contains { $0.estimates[index].beyondMaxContext } ? "; * beyond the model's maximum context" : ""
+        let caption = (title ?? "\(quantity.name) by \(x.rawValue)") + " at \(Format.tokens(context)) tokens" + beyond
+        return .table(table(caption: caption, columns: columns))
+    }
+
     /// A quantity's short name beside another in one table.
     static func columnName(_ quantity: Quantity) -> String {
         switch quantity.key {
