@@ -93,7 +93,7 @@ public struct Site {
         let study = evaluation.study
         let rows = evaluation.series.flatMap { series in
             series.estimates.map { estimate in
-                JSONValue.object([("series", .string(series.label))] + EstimateRecord.fields(series.scenario, estimate))
+                JSONValue.object([("series", .string(series.label))] + EstimateRecord.fields(series.scenario, estimate) + ComparableRecord.fields(estimate))
             }
         }
         let document = JSONValue.object([
