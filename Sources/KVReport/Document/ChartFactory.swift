@@ -108,7 +108,8 @@ struct ChartFactory {
         let outputTokens = evaluation.study.workload.outputTokens
         switch quantity.key {
         case .cost:
-            return " Every line against one baseline: a session of \(baseline.label) at \(Format.tokens(baseline.context)) tokens \(baseline.compression) (1×), \(money)."
+            let unit = baseline.priced ? "$\(Format.fixed(baseline.cost, significant: 3))" : "\(Format.fixed(baseline.cost, significant: 3)) GPU-seconds"
+            return " Every line against one baseline: a session of \(baseline.label) at \(Format.tokens(baseline.context)) tokens \(baseline.compression) (1× = \(unit)\(evaluation.study.modes.count > 1 ? " calibrated; peak lines against the peak baseline" : "")), \(money)."
         case .costPerMillionTokens:
             return " A session's cost over its prompt and \(outputTokens) output tokens, \(money)."
         case .decode:
