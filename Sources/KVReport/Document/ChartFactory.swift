@@ -250,14 +250,14 @@ struct ChartFactory {
         segments.append(BarSeries(name: "KV of one session", values: kv, extrapolated: estimates.map(\.beyondMaxContext)))
         segments.append(BarSeries(name: "free HBM", values: free))
         let chart = BarChart(
-            title: "HBM of \(hardware.label) with one \(first.scenario.model.label) session\(evaluation.study.compressions.count > 1 ? " " + Findings.compression(first.scenario.compression) : "")",
+            title: "HBM of \(hardware.label) with one \(first.scenario.model.label) session\(evaluation.study.compressions.count > 1 ? " " + ScenarioNames.compression(first.scenario.compression) : "")",
             categories: estimates.map { Format.tokens($0.context) + ($0.regime == .offload ? " (spills)" : "") },
             series: segments, arrangement: .stacked,
             y: Axis.gigabytes("HBM (\(format.gigabyteName))"))
         let others = evaluation.series.count > 1 ? " Other scenarios' sessions are in the KV-per-session chart and the table." : ""
         let left = picked.count < evaluation.contexts.count ? " Shown at \(picked.count) of the study's \(evaluation.contexts.count) contexts (every one is in the table)." : ""
         let beyond = estimates.contains(where: \.beyondMaxContext) ? " A hollow KV segment is beyond the model's maximum context." : ""
-        let compression = evaluation.study.compressions.count > 1 ? " " + Findings.compression(first.scenario.compression) : ""
+        let compression = evaluation.study.compressions.count > 1 ? " " + ScenarioNames.compression(first.scenario.compression) : ""
         return ("Where the HBM of \(hardware.label) goes with one session of \(first.scenario.model.label)\(compression) in it: weights, that session's KV cache, and what is left for others. A bar marked “spills” holds less than one session.\(left)\(others)\(beyond)", .bars(chart))
     }
 
@@ -281,7 +281,7 @@ struct ChartFactory {
         let chart = RooflineChart(
             title: "Roofline of \(first.scenario.hardware.label)",
             peakFLOPsPerSecond: first.matmulFLOPsPerSecond, bytesPerSecond: first.memoryBytesPerSecond, points: points)
-        return ("Arithmetic intensity of prefill and decode for \(first.scenario.model.label) on \(first.scenario.hardware.label)\(evaluation.study.compressions.count > 1 ? " " + Findings.compression(first.scenario.compression) : "")\(evaluation.study.modes.count > 1 ? " (\(first.scenario.mode.rawValue))" : "") against the roofline (ridge point \(Format.fixed(short.ridgePoint, significant: 3)) FLOP/byte): prefill sits under the flat compute roof, decode far left on the bandwidth slope.", .roofline(chart))
+        return ("Arithmetic intensity of prefill and decode for \(first.scenario.model.label) on \(first.scenario.hardware.label)\(evaluation.study.compressions.count > 1 ? " " + ScenarioNames.compression(first.scenario.compression) : "")\(evaluation.study.modes.count > 1 ? " (\(first.scenario.mode.rawValue))" : "") against the roofline (ridge point \(Format.fixed(short.ridgePoint, significant: 3)) FLOP/byte): prefill sits under the flat compute roof, decode far left on the bandwidth slope.", .roofline(chart))
     }
 
     /// At most `count` values spread evenly over `values`, ends included.

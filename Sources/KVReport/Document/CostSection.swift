@@ -25,7 +25,7 @@ struct CostSection: ReportSection {
             }
             let single = evaluation.compared.count == 1
             let text = clauses.map { single ? $0.outcome : "\(DocumentBuilder.list($0.labels)): \($0.outcome)" }
-            blocks.append(.paragraph("To make \(Format.tokens(longest)) tokens as cheap as each setup's own \(Format.tokens(study.baseline.context))-token baseline (same model and GPU, \(Findings.compression(study.baseline.compression))) — " + text.joined(separator: "; ") + "."))
+            blocks.append(.paragraph("To make \(Format.tokens(longest)) tokens as cheap as each setup's own \(Format.tokens(study.baseline.context))-token baseline (same model and GPU, \(ScenarioNames.compression(study.baseline.compression))) — " + text.joined(separator: "; ") + "."))
         }
         return blocks
     }

@@ -46,58 +46,12 @@ struct Findings {
     /// The scenario the single-scenario findings describe (`StudyEvaluation.primary`).
     var primary: StudyEvaluation.ScenarioSeries { evaluation.primary }
 
-    /// The model and hardware of a scenario, when the study varies them ("Llama-2-7B on 4× NVIDIA
-    /// A100 SXM4 80GB"); "" when it varies neither.
-    func subject(_ scenario: Scenario) -> String {
-        let study = evaluation.study
-        var text = study.models.count > 1 ? scenario.model.label : ""
-        if study.hardware.count > 1 { text += (text.isEmpty ? "" : " on ") + scenario.hardware.label }
-        return text
-    }
-
-    /// The compression and mode of a scenario, when the study varies them ("with KIVI 2-bit, calibrated").
-    func qualifiers(_ scenario: Scenario) -> String {
-        let study = evaluation.study
-        var parts: [String] = []
-        if study.compressions.count > 1 { parts.append(Self.compression(scenario.compression)) }
-        if study.modes.count > 1 { parts.append(scenario.mode.rawValue) }
-        return parts.joined(separator: ", ")
-    }
-
-    /// What names a scenario in a sentence: the dimensions the study varies, in words
-    /// ("Llama-2-7B on 4× NVIDIA A100 SXM4 80GB with KIVI 2-bit, calibrated"); "" when none varies.
-    func name(_ scenario: Scenario) -> String {
-        let subject = subject(scenario), qualifiers = qualifiers(scenario)
-        if subject.isEmpty { return qualifiers.replacing("with ", with: "", maxReplacements: 1).replacing("without compression", with: "no compression") }
-        return qualifiers.isEmpty ? subject : subject + (qualifiers.hasPrefix("with") ? " " : ", ") + qualifiers
-    }
-
-    /// "with Llama-2-7B on 8× H100", "with KIVI 2-bit", "without compression": a scenario after a figure.
-    func with(_ scenario: Scenario) -> String {
-        let subject = subject(scenario)
-        guard subject.isEmpty else { return "with \(name(scenario))" }
-        let study = evaluation.study
-        let compression = study.compressions.count > 1 ? Self.compression(scenario.compression) : ""
-        return study.modes.count > 1 ? "\(compression) (\(scenario.mode.rawValue))" : compression
-    }
-
-    /// "with KIVI 2-bit", or "without compression".
-    static func compression(_ compression: Compression) -> String {
-        compression.name == "none" ? "without compression" : "with \(compression.label)"
-    }
+    /// How sentences name a scenario of this study.
+    var names: ScenarioNames { ScenarioNames(study: evaluation.study) }
 
     /// A rate in tokens per second: whole numbers from 1,000 up.
     static func rate(_ value: Double) -> String {
         value >= 1000 ? Format.integer(Int(value.rounded())) : Format.fixed(value, significant: 3)
-    }
-
-    /// "For Llama-2-7B on 8× NVIDIA H100, " ahead of a sentence about one scenario, when the study varies any dimension.
-    func lead(_ scenario: Scenario) -> String {
-        if subject(scenario).isEmpty {
-            let qualifiers = qualifiers(scenario)
-            return qualifiers.isEmpty ? "" : qualifiers + ", "
-        }
-        return "For \(name(scenario)), "
     }
 
     /// A sentence with its first letter capitalised (after a lead that may be empty).
@@ -199,7 +153,7 @@ struct Findings {
         let reach = self.reach([primary])
         let longest = reach.context
         let short = primary.estimates[0], long = primary.estimates[reach.index]
-        let lead = self.lead(scenario)
+        let lead = names.lead(scenario)
         let beyond = beyondNote(reach.beyondMax, [primary])
         var sentences: [Finding] = []
         guard longest != shortest || reach.beyondMax || evaluation.contexts.count == 1 else { return [] }
@@ -245,9 +199,9 @@ struct Findings {
         if let uncompressed = atReach.first(where: { $0.0.isBaselineCompression }) ?? atReach.first,
            let best = atReach.min(by: { $0.1 < $1.1 }), reach.context != evaluation.study.baseline.context {
             let who = [scenario.model.label, evaluation.study.hardware.count > 1 ? "on \(scenario.hardware.label)" : nil,
-                       evaluation.study.compressions.count > 1 ? Self.compression(uncompressed.0.scenario.compression) : nil,
+                       evaluation.study.compressions.count > 1 ? ScenarioNames.compression(uncompressed.0.scenario.compression) : nil,
                        evaluation.study.modes.count > 1 ? "(\(scenario.mode.rawValue))" : nil].compactMap { $0 }.joined(separator: " ")
-            var sentence = "At \(Format.tokens(reach.context)) tokens\(beyondNote(reach.beyondMax, group)) a session of \(who) costs \(Format.factor(uncompressed.1)) \(baselineName) (same model and GPU, \(Self.compression(evaluation.study.baseline.compression)))"
+            var sentence = "At \(Format.tokens(reach.context)) tokens\(beyondNote(reach.beyondMax, group)) a session of \(who) costs \(Format.factor(uncompressed.1)) \(baselineName) (same model and GPU, \(ScenarioNames.compression(evaluation.study.baseline.compression)))"
             if best.0.label != uncompressed.0.label {
                 sentence += "; of the study's compression settings, \(best.0.scenario.compression.label) brings it down the most, to \(Format.factor(best.1))"
             }
@@ -280,7 +234,7 @@ struct Findings {
         guard let mix = evaluation.study.workload.sharing, let sweep = evaluation.ttft,
               let series = evaluation.compared.first(where: { $0.label == sweep.label }), let sharing = series.sharing.last
         else { return [] }
-        let lead = self.lead(series.scenario)
+        let lead = names.lead(series.scenario)
         let chunked = "chunked prefill cuts the longest decode pause from \(Format.seconds(sharing.prefillStallSeconds)) to \(Format.seconds(sharing.chunkedStepSeconds))"
         let longest = sweep.context
         let beyond = longest > series.scenario.model.maxContext ? " (beyond \(series.scenario.model.label)'s \(Format.tokens(series.scenario.model.maxContext))-token maximum: an extrapolation)" : ""
@@ -316,7 +270,7 @@ struct Findings {
         let points = compared.compactMap { series -> (name: String, with: String, value: Double, estimate: Estimate)? in
             let estimate = series.estimates[index]
             guard estimate.regime != .weightsDoNotFit else { return nil }
-            return (name(series.scenario), with(series.scenario), value(estimate), estimate)
+            return (names.name(series.scenario), names.with(series.scenario), value(estimate), estimate)
         }
         guard let low = points.min(by: { $0.value < $1.value }), let high = points.max(by: { $0.value < $1.value }),
               low.value != high.value else { return nil }
