@@ -64,27 +64,11 @@ final class LivePreview {
         var studies: [Study] = []
         var broken = problems.filter { $0.severity == .error }.map { PreviewSite.Broken(path: $0.location.file, messages: [$0.rendered]) }
         for path in paths {
-            let (study, log) = StudyLoader(catalog: catalog).load(path: path)
+            let (study, log) = StudyLoader(catalog: catalog, pointLimit: StudyLoader.reportPointLimit).load(path: path)
             let errors = log.diagnostics.filter { $0.severity == .error }
             if let study, errors.isEmpty { studies.append(study) } else { broken.append(PreviewSite.Broken(path: path, messages: errors.map(\.rendered))) }
         }
         return PreviewSite.files(studies: studies, broken: broken, templates: templates, version: version)
-    }
-
-    private func render(_ loaded: LoadedStudies) -> [String: [UInt8]] {
-        if !loaded.errors.isEmpty { return Self.errorPage(loaded.errors.map(\.rendered)) }
-        do {
-            let renderer = ReportRenderer(templates: try ReportTemplates(directory: templates))
-            return try Site(renderer: renderer, options: Site.Options()).files(for: loaded.studies)
-        } catch {
-            return Self.errorPage(["\(error)"])
-        }
-    }
-
-    static func errorPage(_ messages: [String]) -> [String: [UInt8]] {
-        let items = messages.map { "<pre>\(xmlEscaped($0))</pre>" }.joined(separator: "\n")
-        let page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>kvplan: errors</title>\n</head>\n<body>\n<h1>The studies have errors</h1>\n\(items)\n<p>Fix them and reload.</p>\n</body>\n</html>\n"
-        return ["index.html": Array(page.utf8)]
     }
 
     static func fingerprint(_ paths: [String]) -> String {

@@ -59,7 +59,7 @@ struct ChallengeSection: ReportSection {
             let share = last.map { 100 * $0.prefillAttentionFLOPs / $0.prefillFLOPs } ?? 0
             return .paragraph("For \(first.scenario.model.label), attention stays below the linear layers over the whole range: \(Format.fixed(share, significant: 3))% of prefill FLOPs at \(Format.tokens(evaluation.contexts.last ?? 0)) tokens.")
         }
-        let beyond = crossover > first.scenario.model.maxContext ? " (beyond its \(Format.tokens(first.scenario.model.maxContext))-token maximum: an extrapolation)" : ""
+        let beyond = crossover > first.scenario.model.contextLimit ? " (beyond its \(Format.tokens(first.scenario.model.contextLimit))-token maximum: an extrapolation)" : ""
         return .paragraph("For \(first.scenario.model.label), attention FLOPs overtake the linear layers' by \(Format.tokens(crossover)) tokens\(beyond): beyond it prefill grows quadratically with the prompt.")
     }
 }

@@ -46,7 +46,7 @@ struct ChartFactory {
     /// The longest of the study's contexts within every model's maximum (the study's longest when
     /// none is): what a chart across models or GPUs shows unless its cell says `at:`.
     var reachContext: Int {
-        let limit = evaluation.series.map(\.scenario.model.maxContext).min() ?? Int.max
+        let limit = evaluation.series.map(\.scenario.model.contextLimit).min() ?? Int.max
         return evaluation.contexts.last { $0 <= limit } ?? evaluation.contexts.last ?? 0
     }
 
@@ -159,7 +159,7 @@ struct ChartFactory {
             scale: logScale ? .log : .linear,
             format: { quantity.formatted($0) })
         var annotations: [ChartAnnotation] = []
-        let maxContexts = Set(evaluation.series.map(\.scenario.model.maxContext))
+        let maxContexts = Set(evaluation.series.map { $0.scenario.model.contextLimit })
         if maxContexts.count == 1, let maxContext = maxContexts.first,
            let last = evaluation.contexts.last, let first = evaluation.contexts.first, maxContext < last, maxContext > first {
             annotations.append(ChartAnnotation(x: Double(maxContext), label: "max context \(Format.tokens(maxContext))"))

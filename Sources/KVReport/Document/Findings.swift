@@ -51,7 +51,7 @@ struct Findings {
 
     /// A rate in tokens per second: whole numbers from 1,000 up.
     static func rate(_ value: Double) -> String {
-        value >= 1000 ? Format.integer(Int(value.rounded())) : Format.fixed(value, significant: 3)
+        value >= 1000 ? Format.integer(Int(clamping: value.rounded())) : Format.fixed(value, significant: 3)
     }
 
     /// A sentence with its first letter capitalised (after a lead that may be empty).
@@ -66,8 +66,8 @@ struct Findings {
     func comparison(_ series: [StudyEvaluation.ScenarioSeries]) -> (context: Int, index: Int, beyondMax: Bool, series: [StudyEvaluation.ScenarioSeries], left: [StudyEvaluation.ScenarioSeries]) {
         for index in evaluation.contexts.indices.reversed().dropLast() {
             let context = evaluation.contexts[index]
-            let within = series.filter { $0.scenario.model.maxContext >= context }
-            if within.count >= 2 { return (context, index, false, within, series.filter { $0.scenario.model.maxContext < context }) }
+            let within = series.filter { $0.scenario.model.contextLimit >= context }
+            if within.count >= 2 { return (context, index, false, within, series.filter { $0.scenario.model.contextLimit < context }) }
         }
         let reach = reach(series)
         return (reach.context, reach.index, reach.beyondMax, series, [])
@@ -84,7 +84,7 @@ struct Findings {
     /// The longest of the study's contexts within every given model's maximum, and whether even
     /// the shortest is beyond one (then the longest context, said to be an extrapolation).
     func reach(_ series: [StudyEvaluation.ScenarioSeries]) -> (context: Int, index: Int, beyondMax: Bool) {
-        let limit = series.map(\.scenario.model.maxContext).min() ?? Int.max
+        let limit = series.map(\.scenario.model.contextLimit).min() ?? Int.max
         let contexts = evaluation.contexts
         if let index = contexts.lastIndex(where: { $0 <= limit }) { return (contexts[index], index, false) }
         return (contexts[contexts.count - 1], contexts.count - 1, true)
@@ -93,7 +93,7 @@ struct Findings {
     /// " (beyond its 128K maximum: an extrapolation)" after a context that is.
     func beyondNote(_ beyondMax: Bool, _ series: [StudyEvaluation.ScenarioSeries]) -> String {
         guard beyondMax else { return "" }
-        let limit = series.map(\.scenario.model.maxContext).min() ?? 0
+        let limit = series.map(\.scenario.model.contextLimit).min() ?? 0
         return " (beyond the \(Format.tokens(limit))-token maximum: an extrapolation)"
     }
 
@@ -130,7 +130,7 @@ struct Findings {
         let spread = { (value: (Estimate) -> Double, higher: Bool) in self.spread(reach.series, at: reach.index, value, higherIsBetter: higher) }
         var sentences: [Finding] = []
         if let range = spread({ Double($0.concurrency) }, true) {
-            sentences.append((.concurrency, "\(at) HBM holds from \(sessions(Int(range.best.value))) (\(range.best.name)) down to \(sessions(Int(range.worst.value))) (\(range.worst.name))."))
+            sentences.append((.concurrency, "\(at) HBM holds from \(sessions(Int(clamping: range.best.value))) (\(range.best.name)) down to \(sessions(Int(clamping: range.worst.value))) (\(range.worst.name))."))
         }
         if let range = spread({ $0.comparable?.decodeSecondsAlone ?? $0.decodeSeconds }, false) {
             sentences.append((.decode, "\(at), one session alone decodes its \(outputTokens) tokens in \(Format.seconds(range.best.value)) \(range.best.with) and in \(Format.seconds(range.worst.value)) \(range.worst.with)."))
@@ -237,7 +237,7 @@ struct Findings {
         let lead = names.lead(series.scenario)
         let chunked = "chunked prefill cuts the longest decode pause from \(Format.seconds(sharing.prefillStallSeconds)) to \(Format.seconds(sharing.chunkedStepSeconds))"
         let longest = sweep.context
-        let beyond = longest > series.scenario.model.maxContext ? " (beyond \(series.scenario.model.label)'s \(Format.tokens(series.scenario.model.maxContext))-token maximum: an extrapolation)" : ""
+        let beyond = longest > series.scenario.model.contextLimit ? " (beyond \(series.scenario.model.label)'s \(Format.tokens(series.scenario.model.contextLimit))-token maximum: an extrapolation)" : ""
         if let mean = sharing.ttftShortMeanSeconds, let p99 = sharing.ttftShortP99Seconds {
             return [(.sharingTTFT, sentence(lead, "with \(Format.fixed(mix.longFraction * 100, significant: 3))% of requests at \(Format.tokens(longest)) tokens\(beyond), a \(Format.tokens(mix.shortContextTokens))-token request waits \(Format.seconds(mean)) for its first token on average and \(Format.seconds(p99)) at p99; \(chunked)."))]
         }
@@ -260,7 +260,7 @@ struct Findings {
         guard !beyond.isEmpty else { return [] }
         let models = Dictionary(grouping: beyond.map(\.scenario.model), by: \.name).values.compactMap(\.first)
             .sorted { $0.name < $1.name }
-            .map { "\($0.label) beyond \(Format.tokens($0.maxContext))" }
+            .map { "\($0.label) beyond \(Format.tokens($0.contextLimit))" }
         return [(.note, "Some contexts exceed a model's advertised maximum (\(models.joined(separator: ", "))); charts draw those points hollow and tables mark them *: they are extrapolations.")]
     }
 

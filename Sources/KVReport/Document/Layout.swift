@@ -69,7 +69,7 @@ final class Layout {
     /// Context down the side, one column per scenario (plus an optional second quantity).
     func quantityTable(_ quantity: Quantity, also second: Quantity? = nil, title: String? = nil) -> Block {
         let contexts = evaluation.contexts
-        let maxContexts = evaluation.series.map(\.scenario.model.maxContext)
+        let maxContexts = evaluation.series.map { $0.scenario.model.maxContext ?? .max }
         var columns = [TableBuilder.Column(
             title: "context (tokens)", numeric: true,
             shown: contexts.map { context in Format.tokens(context) + (maxContexts.contains { context > $0 } && maxContexts.allSatisfy { context > $0 } ? " *" : "") },
@@ -149,7 +149,7 @@ final class Layout {
         let contexts = Array(Set([evaluation.contexts.first, evaluation.contexts.last].compactMap { $0 })).sorted()
         let groups = contexts.map { context in
             TraceGroup(
-                heading: "\(first.scenario.model.label) on \(first.scenario.hardware.label)\(evaluation.study.compressions.count > 1 ? ", \(first.scenario.compression.label)" : "")\(evaluation.study.modes.count > 1 ? ", \(first.scenario.mode.rawValue)" : "") at \(Format.tokens(context)) tokens\(context > first.scenario.model.maxContext ? " (beyond the model's maximum: an extrapolation)" : "")",
+                heading: "\(first.scenario.model.label) on \(first.scenario.hardware.label)\(evaluation.study.compressions.count > 1 ? ", \(first.scenario.compression.label)" : "")\(evaluation.study.modes.count > 1 ? ", \(first.scenario.mode.rawValue)" : "") at \(Format.tokens(context)) tokens\(context > first.scenario.model.contextLimit ? " (beyond the model's maximum: an extrapolation)" : "")",
                 lines: (first.estimates.first { $0.context == context }?.traces ?? []).filter { quantities.contains($0.quantity) })
         }
         return .traces(summary: "Formulas with this study's values", traces: groups)

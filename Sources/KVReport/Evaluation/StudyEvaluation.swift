@@ -154,7 +154,7 @@ public struct StudyEvaluation: Sendable {
     public var primary: ScenarioSeries {
         let servable = compared.filter { $0.estimates.first?.regime != .weightsDoNotFit }
         let longest = contexts.last ?? 0
-        return servable.first { $0.scenario.model.maxContext >= longest } ?? servable.first ?? compared.first ?? first
+        return servable.first { $0.scenario.model.contextLimit >= longest } ?? servable.first ?? compared.first ?? first
     }
 
     /// The series the comparisons across scenarios use: with `mode: both`, the calibrated ones.
