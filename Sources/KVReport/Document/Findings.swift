@@ -49,8 +49,9 @@ struct Findings {
     /// How sentences name a scenario of this study.
     var names: ScenarioNames { ScenarioNames(study: evaluation.study) }
 
-    /// A rate in tokens per second: whole numbers from 1,000 up.
-    static func rate(_ value: Double) -> String {
+    /// A figure in a sentence (tokens/s, GPU-seconds, dollars): three significant digits, whole
+    /// numbers with separators from 1,000 up.
+    static func number(_ value: Double) -> String {
         value >= 1000 ? Format.integer(Int(clamping: value.rounded())) : Format.fixed(value, significant: 3)
     }
 
@@ -136,7 +137,7 @@ struct Findings {
             sentences.append((.decode, "\(at), one session alone decodes its \(outputTokens) tokens in \(Format.seconds(range.best.value)) \(range.best.with) and in \(Format.seconds(range.worst.value)) \(range.worst.with)."))
         }
         if let range = spread({ $0.decodeTokensPerSecond }, true) {
-            sentences.append((.decode, "\(at), the largest batch that fits decodes \(Self.rate(range.best.value)) tokens/s \(range.best.with) (batch \(range.best.estimate.decodeBatch)) and \(Self.rate(range.worst.value)) tokens/s \(range.worst.with) (batch \(range.worst.estimate.decodeBatch))."))
+            sentences.append((.decode, "\(at), the largest batch that fits decodes \(Self.number(range.best.value)) tokens/s \(range.best.with) (batch \(range.best.estimate.decodeBatch)) and \(Self.number(range.worst.value)) tokens/s \(range.worst.with) (batch \(range.worst.estimate.decodeBatch))."))
         }
         if let range = spread({ $0.contextSwitchSeconds }, false) {
             sentences.append((.switching, "\(at), swapping one session out and another in takes \(Format.seconds(range.best.value)) \(range.best.with) and \(Format.seconds(range.worst.value)) \(range.worst.with)."))
@@ -169,8 +170,8 @@ struct Findings {
                 ? "one session alone generates \(Format.integer(long.outputTokens)) tokens in \(Format.seconds(shortAlone)) after a prompt of \(Format.tokens(shortest)) tokens and in \(Format.seconds(longAlone)) after \(Format.tokens(longest))"
                 : "one session alone generates \(Format.integer(long.outputTokens)) tokens in \(Format.seconds(longAlone))"
             let batched = longest != shortest
-                ? "at the batch that fits (\(short.decodeBatch) at \(Format.tokens(shortest)), \(long.decodeBatch) at \(Format.tokens(longest))) decode runs at \(Self.rate(short.decodeTokensPerSecond)) and \(Self.rate(long.decodeTokensPerSecond)) tokens/s"
-                : "at the batch that fits (\(long.decodeBatch)) decode runs at \(Self.rate(long.decodeTokensPerSecond)) tokens/s"
+                ? "at the batch that fits (\(short.decodeBatch) at \(Format.tokens(shortest)), \(long.decodeBatch) at \(Format.tokens(longest))) decode runs at \(Self.number(short.decodeTokensPerSecond)) and \(Self.number(long.decodeTokensPerSecond)) tokens/s"
+                : "at the batch that fits (\(long.decodeBatch)) decode runs at \(Self.number(long.decodeTokensPerSecond)) tokens/s"
             sentences.append((.decode, sentence(lead, "\(alone); \(batched).")))
         }
         // Switching.
@@ -221,7 +222,7 @@ struct Findings {
             let reach = comparison(evaluation.compared)
             if let range = spread(reach.series, at: reach.index, { quantity.value($0) ?? .infinity }, higherIsBetter: false), range.worst.value.isFinite {
                 let unit = { (value: Double) in
-                    self.evaluation.costBaseline.priced ? "$\(Format.fixed(value, significant: 3))" : "\(Format.fixed(value, significant: 3)) GPU-seconds"
+                    self.evaluation.costBaseline.priced ? "$\(Self.number(value))" : "\(Self.number(value)) GPU-seconds"
                 }
                 sentences.append((.cost, "At \(Format.tokens(reach.context)) tokens\(beyondNote(reach.beyondMax, reach.series))\(leftOut(reach.left, at: reach.context)) a million tokens cost \(unit(range.best.value)) \(range.best.with) and \(unit(range.worst.value)) \(range.worst.with)\(evaluation.costBaseline.priced ? "" : " (summed over each setup's GPUs; no prices given)")."))
             }
