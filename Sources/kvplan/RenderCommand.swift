@@ -28,6 +28,13 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "A directory of templates (report/page/index/methodology .mustache, style.css) overriding the defaults.")
     var templates: String?
 
+    @Flag(help: "Also write a PDF per study (<study>.pdf), printed by headless Chromium (package `chromium`).")
+    var pdf = false
+
+    func validate() throws {
+        if pdf, PDFWriter.find() == nil { throw ValidationError(PDFWriter.Failure.chromiumMissing.description) }
+    }
+
     func run() throws {
         try reportingInputErrors {
             let catalog = try builtInCatalog()
@@ -43,8 +50,15 @@ struct RenderCommand: ParsableCommand {
             // Each file is written into the new site as soon as its study is laid out (issue 13).
             let count = try OutputDirectory.write(to: out, inputs: StudyFiles.expand(self.studies.paths).paths + (templates.map { [$0] } ?? [])) { emit in
                 try site.write(studies, to: emit)
+                if pdf, let writer = PDFWriter.find() {
+                    // Self-contained pages with the formulas expanded, printed one by one.
+                    try Site(renderer: renderer, options: Site.Options(singleFile: true, formulasOpen: true)).write(studies) { path, page in
+                        guard path.hasSuffix(".html") else { return }
+                        try emit(String(path.dropLast(".html".count)) + ".pdf", try writer.pdf(ofPage: page))
+                    }
+                }
             }
-            printError("kvplan: rendered \(studies.count) stud\(studies.count == 1 ? "y" : "ies") into \(out)/ (\(count) files)")
+            printError("kvplan: rendered \(studies.count) stud\(studies.count == 1 ? "y" : "ies") into \(out)/ (\(count) file\(count == 1 ? "" : "s"))")
         }
     }
 }

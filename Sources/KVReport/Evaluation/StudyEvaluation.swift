@@ -18,6 +18,22 @@ public struct StudyEvaluation: Sendable {
     public var measured: Result<MeasuredEvaluation, EstimatorInputError>?
     /// The short requests' time to first token as the long fraction varies; nil without a mix.
     public var ttft: TTFTSweep?
+    /// The one session every comparison of cost divides by: the first scenario at the baseline
+    /// context and compression, over its whole replica.
+    public var costBaseline: CostBaseline
+
+    /// What `Quantity.cost` is relative to, and in which unit costs compare.
+    public struct CostBaseline: Sendable {
+        /// The first scenario's description: "Llama-3.1-8B on NVIDIA H100 SXM5 80GB".
+        public var label: String
+        public var context: Int
+        /// "without compression" or "with KIVI 2-bit".
+        public var compression: String
+        /// Money when every hardware entry has `price_per_hour`, else GPU-seconds of the replica.
+        public var priced: Bool
+        /// The baseline session's cost in that unit (with `mode: both`, the calibrated one).
+        public var cost: Double
+    }
 
     /// Which contexts get formula traces: the first and last (what a report shows), or all (`--explain`).
     public enum Tracing: Sendable { case endpoints, everyContext }
@@ -66,28 +82,54 @@ public struct StudyEvaluation: Sendable {
 
     public init(study: Study, tracing: Tracing = .endpoints) throws(EstimatorInputError) {
         self.study = study
+        let dimensions = VaryingDimensions(study)
         let endpoints = Set([study.contexts.first, study.contexts.last].compactMap { $0 })
         var series: [ScenarioSeries] = []
         var estimators: [Estimator] = []
-        try Self.eachScenario(of: study) { (scenario, label, estimator, baseline) throws(EstimatorInputError) in
-            estimators.append(estimator)
-            let estimates = study.contexts.map {
-                estimator.estimate(context: $0, baselineGPUSeconds: baseline, traced: tracing == .everyContext || endpoints.contains($0))
+        let priced = study.hardware.allSatisfy { $0.pricePerHour != nil }
+        // One baseline per mode (peak figures against the peak baseline, calibrated against the calibrated one).
+        var studyBaseline: Double?
+        for mode in study.modes {
+            studyBaseline = nil
+            for scenario in study.scenarios(mode: mode) {
+                let estimator = try Estimator(scenario)
+                estimators.append(estimator)
+                var baselineScenario = scenario
+                baselineScenario.compression = study.baseline.compression
+                let baselineEstimator = try Estimator(baselineScenario)
+                let baseline = baselineEstimator.sessionCost(tokens: study.baseline.context).gpuSeconds
+                if studyBaseline == nil {
+                    let cost = baselineEstimator.comparing(baselineEstimator.estimate(context: study.baseline.context)).comparable!
+                    studyBaseline = priced ? cost.price! : cost.gpuSeconds
+                }
+                let estimates = study.contexts.map {
+                    var estimate = estimator.comparing(estimator.estimate(
+                        context: $0, baselineGPUSeconds: baseline, traced: tracing == .everyContext || endpoints.contains($0)))
+                    if let cost = estimate.comparable, let reference = studyBaseline {
+                        estimate.comparable?.studyRelativeCost = (priced ? cost.price! : cost.gpuSeconds) / reference
+                    }
+                    return estimate
+                }
+                series.append(ScenarioSeries(
+                    scenario: scenario,
+                    label: dimensions.label(scenario),
+                    estimates: estimates,
+                    baselineGPUSeconds: baseline,
+                    isBaselineCompression: scenario.compression.name == study.baseline.compression.name,
+                    // The session cost each estimate holds is where the bisection starts (issue 13).
+                    compressionNeeded: estimates.map {
+                        estimator.compressionNeeded(tokens: $0.context, targetGPUSeconds: baseline, sessionGPUSeconds: $0.session.gpuSeconds)
+                    },
+                    sharing: study.contexts.compactMap { estimator.sharing(context: $0) },
+                    matmulFLOPsPerSecond: estimator.matmulFLOPsPerSecond,
+                    memoryBytesPerSecond: estimator.memoryBytesPerSecond))
             }
-            series.append(ScenarioSeries(
-                scenario: scenario,
-                label: label,
-                estimates: estimates,
-                baselineGPUSeconds: baseline,
-                isBaselineCompression: scenario.compression.name == study.baseline.compression.name,
-                compressionNeeded: estimates.map {
-                    estimator.compressionNeeded(tokens: $0.context, targetGPUSeconds: baseline, sessionGPUSeconds: $0.session.gpuSeconds)
-                },
-                sharing: study.contexts.compactMap { estimator.sharing(context: $0) },
-                matmulFLOPsPerSecond: estimator.matmulFLOPsPerSecond,
-                memoryBytesPerSecond: estimator.memoryBytesPerSecond))
         }
         self.series = series
+        let first = series[0].scenario
+        costBaseline = CostBaseline(
+            label: "\(first.model.label) on \(first.hardware.label)", context: study.baseline.context,
+            compression: study.baseline.compression.name == "none" ? "without compression" : "with \(study.baseline.compression.label)", priced: priced, cost: studyBaseline ?? 1)
         models = study.models.map { model in
             ModelFigures(
                 model: model, parameters: ParameterCounts(model: model),
@@ -134,7 +176,22 @@ public struct StudyEvaluation: Sendable {
     }
 
     public var contexts: [Int] { study.contexts }
+
+    /// A quantity as this study shows it (cost per million tokens in money when the study is priced).
+    public func quantity(_ key: Quantity.Key) -> Quantity {
+        key == .costPerMillionTokens ? .costPerMillionTokens(priced: costBaseline.priced) : Quantity(key: key)
+    }
     public var first: ScenarioSeries { series[0] }
+
+    /// The scenario that figures about one scenario describe (findings, the HBM chart, the roofline,
+    /// the formulas): the first of `compared` whose weights fit and whose model reaches the study's
+    /// longest context, when one does — so that they rest on points within the model's maximum and,
+    /// with `mode: both`, on the calibrated figures that the comparisons use.
+    public var primary: ScenarioSeries {
+        let servable = compared.filter { $0.estimates.first?.regime != .weightsDoNotFit }
+        let longest = contexts.last ?? 0
+        return servable.first { $0.scenario.model.contextLimit >= longest } ?? servable.first ?? compared.first ?? first
+    }
 
     /// The series the comparisons across scenarios use: with `mode: both`, the calibrated ones.
     public var compared: [ScenarioSeries] {

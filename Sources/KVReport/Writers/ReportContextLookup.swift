@@ -15,6 +15,7 @@ extension ReportContext: MustacheParent {
         case "hasFindings": self.hasFindings
         case "findings": self.findings
         case "sections": self.sections
+        case "formulasOpen": self.formulasOpen
         default: nil
         }
     }
@@ -83,6 +84,7 @@ extension TableContext: MustacheParent {
         case "csvHref": self.csvHref
         case "fileName": self.fileName
         case "html": self.html
+        case "wide": self.wide
         default: nil
         }
     }
@@ -176,6 +178,7 @@ extension IndexContext: MustacheParent {
         case "title": self.title
         case "cssHref": self.cssHref
         case "count": self.count
+        case "countText": self.countText
         case "studies": self.studies
         default: nil
         }
@@ -187,6 +190,7 @@ extension IndexEntry: MustacheParent {
         switch name {
         case "href": self.href
         case "title": self.title
+        case "subtitle": self.subtitle
         case "headline": self.headline
         case "figure": self.figure
         default: nil
