@@ -119,13 +119,44 @@ public final class JSONWriter {
     /// Swift's shortest round-trip text of the rounded value — formatted into the buffer.
     public func writeNumber(_ value: Double) {
         guard value.isFinite else { writeASCII("null"); return }
+        // Integers below 10^15 have at most 15 digits: already what rounding would give.
+        if value == value.rounded(), abs(value) < 1e15 {
+            writeInteger(Int(value))
+            return
+        }
+        // A shortest round-trip text of at most 15 significant digits is also the value rounded to
+        // 15 digits (the value lies within half an ulp of it, far less than half a step of the
+        // 15-digit grid), so only texts of 16 or 17 digits need the rounding through C.
+        let mark = count
+        var stream = Stream(writer: self)
+        value.write(to: &stream)
+        if Self.significantDigits(start + mark, count - mark) <= 15, !(value == value.rounded() && abs(value) < 9_007_199_254_740_992) {
+            return
+        }
+        count = mark
         let rounded = Self.fifteenDigits(value)
         if rounded == rounded.rounded(), abs(rounded) < 9_007_199_254_740_992 {
             writeInteger(Int(rounded))
             return
         }
-        var stream = Stream(writer: self)
         rounded.write(to: &stream)
+    }
+
+    /// Significant digits of a number's text (`-1.2345e-05`, `0.00012`, `1200.0`): the mantissa's
+    /// digits without leading and trailing zeros.
+    static func significantDigits(_ text: UnsafeMutablePointer<UInt8>, _ length: Int) -> Int {
+        var first = -1, last = -1, position = 0
+        for index in 0..<length {
+            let byte = text[index]
+            if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") { break }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { continue }
+            if byte != UInt8(ascii: "0") {
+                if first < 0 { first = position }
+                last = position
+            }
+            position += 1
+        }
+        return first < 0 ? 0 : last - first + 1
     }
 
     /// `Double(String(format: "%.15g", value))`, through a stack buffer: C's `%.15g` and `strtod`
