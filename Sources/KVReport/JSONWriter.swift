@@ -133,13 +133,67 @@ public final class JSONWriter {
         if Self.significantDigits(start + mark, count - mark) <= 15, !(value == value.rounded() && abs(value) < 9_007_199_254_740_992) {
             return
         }
+        let rounded = Self.roundedFromShortest(start + mark, count - mark, value) ?? Self.fifteenDigits(value)
         count = mark
-        let rounded = Self.fifteenDigits(value)
         if rounded == rounded.rounded(), abs(rounded) < 9_007_199_254_740_992 {
             writeInteger(Int(rounded))
             return
         }
         rounded.write(to: &stream)
+    }
+
+    /// The value rounded to 15 significant digits, read off its shortest text of 16 or 17 digits
+    /// when that text decides it: the value lies within half an ulp of the text, so when the
+    /// digits after the 15th are further than an ulp from the midpoint (…5), the value rounds the
+    /// way the text does; the 15-digit result is then exact in one multiplication or division by
+    /// a power of ten up to 10^22 (Clinger's fast path, what strtod computes). Nil otherwise: C
+    /// decides (`fifteenDigits`).
+    static func roundedFromShortest(_ text: UnsafeMutablePointer<UInt8>, _ length: Int, _ value: Double) -> Double? {
+        var digits: UInt64 = 0, digitCount = 0, afterPoint = 0, seenPoint = false, exponent = 0, index = 0
+        while index < length {
+            let byte = text[index]
+            index += 1
+            if byte == UInt8(ascii: ".") { seenPoint = true; continue }
+            if byte == UInt8(ascii: "-") { continue }
+            if byte == UInt8(ascii: "e") {
+                var sign = 1, magnitude = 0
+                while index < length {
+                    let next = text[index]
+                    index += 1
+                    if next == UInt8(ascii: "-") { sign = -1 } else if next >= UInt8(ascii: "0"), next <= UInt8(ascii: "9") {
+                        magnitude = magnitude * 10 + Int(next - UInt8(ascii: "0"))
+                    }
+                }
+                exponent = sign * magnitude
+                break
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            if digits == 0, byte == UInt8(ascii: "0") {
+                if seenPoint { afterPoint += 1 }
+                continue
+            }
+            guard digitCount < 18 else { return nil }
+            digits = digits * 10 + UInt64(byte - UInt8(ascii: "0"))
+            digitCount += 1
+            if seenPoint { afterPoint += 1 }
+        }
+        var q = exponent - afterPoint  // value = digits · 10^q
+        while digits > 0, digits % 10 == 0 { digits /= 10; digitCount -= 1; q += 1 }
+        guard digitCount == 16 || digitCount == 17 else { return nil }
+        let tailLength = digitCount - 15
+        let tailScale: UInt64 = tailLength == 1 ? 10 : 100
+        var head = digits / tailScale
+        let tail = Double(digits % tailScale), half = Double(tailScale / 2)
+        let ulpInDigits = value.ulp / pow(10, Double(q))
+        guard ulpInDigits.isFinite, abs(tail - half) > ulpInDigits else { return nil }
+        if tail > half { head += 1 }
+        var e = q + tailLength
+        if head == 1_000_000_000_000_000 { head /= 10; e += 1 }
+        guard abs(e) <= 22 else { return nil }
+        let powers: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+                                1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
+        let magnitude = e >= 0 ? Double(head) * powers[e] : Double(head) / powers[-e]
+        return value < 0 ? -magnitude : magnitude
     }
 
     /// Significant digits of a number's text (`-1.2345e-05`, `0.00012`, `1200.0`): the mantissa's

@@ -63,4 +63,22 @@ struct ByteWriterTests {
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
+
+    /// The shortcut that reads the rounding off the shortest text agrees with C wherever it answers,
+    /// and answers for most values (else it would be dead code).
+    @Test func roundingReadOffTheShortestTextAgreesWithC() {
+        var state: UInt64 = 42
+        var answered = 0
+        for _ in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let value = Double(state >> 11) * 0x1p-53 * pow(10, Double(Int(state % 41) - 20))
+            var text = Array("\(value)".utf8)
+            let shortcut = text.withUnsafeMutableBufferPointer { JSONWriter.roundedFromShortest($0.baseAddress!, $0.count, value) }
+            if let shortcut {
+                answered += 1
+                #expect(shortcut.bitPattern == JSONWriter.fifteenDigits(value).bitPattern, "\(value)")
+            }
+        }
+        #expect(answered > 5_000)
+    }
 }
