@@ -103,7 +103,7 @@ extension Estimator {
                 "Speculative decoding",
                 "E = (1 − α^(γ+1)) / (1 − α); t_spec = t_verify(b, c, γ+1) + γ · t_draft(b, c); T = Σ_{s<⌈m/E⌉} t_spec(n + s·E) (Leviathan et al. 2023)",
                 "E = (1 − \(sig(spec.acceptance))^\(spec.draftTokens + 1)) / (1 − \(sig(spec.acceptance))) = \(sig(s.tokensPerStep)); t_spec = \(sig(s.verifySeconds)) + \(spec.draftTokens) · \(sig(s.draftStepSeconds)) (draft \(s.draftName))",
-                "\(sig(s.decodeSeconds)) s for \(e.outputTokens) tokens, \(sig(s.speedup))× plain decode; pays off up to batch \(s.paysOffUpToBatch)"))
+                "\(sig(s.decodeSeconds)) s for \(e.outputTokens) tokens, \(sig(s.speedup))× plain decode; \(s.paysOffUpToBatch == 0 ? "pays off at no batch that fits" : "pays off at batches \(s.paysOffFromBatch) to \(s.paysOffUpToBatch)")"))
         }
 
         let duplex = hardware.hostLink.duplex

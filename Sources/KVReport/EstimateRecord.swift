@@ -87,6 +87,7 @@ public enum EstimateRecord {
                 ("speculative_step_seconds", .finite(s.stepSeconds)),
                 ("speculative_decode_seconds", .finite(s.decodeSeconds)),
                 ("speculative_speedup", .finite(s.speedup)),
+                ("speculative_pays_off_from_batch", .integer(s.paysOffFromBatch)),
                 ("speculative_pays_off_up_to_batch", .integer(s.paysOffUpToBatch)),
             ]
         }

@@ -50,6 +50,9 @@ public struct DocumentBuilder {
             ("concurrency", "Challenge 2 · Concurrency (HBM size)", ChallengeSection.concurrency(layout)),
             ("decode", "Challenge 3 · Decode (HBM bandwidth)", ChallengeSection.decode(layout)),
             ("switching", "Challenge 4 · Context switching (host link)", ChallengeSection.switching(layout)),
+            ("communication", "Communication between GPUs", CommunicationSection(layout: layout)),
+            ("prefill-memory", "Prefill memory", PrefillMemorySection(layout: layout)),
+            ("speculative", "Speculative decoding", SpeculativeSection(layout: layout)),
             ("cost", "Compression and cost", CostSection(layout: layout)),
             ("sharing", "Sharing the GPU", SharingSection(layout: layout)),
             ("measured", "Measured vs predicted", MeasuredSection(layout: layout)),
@@ -100,7 +103,8 @@ public struct DocumentBuilder {
         case .setup: return SetupSection(layout: layout).blocks()
         case .concurrency, .prefill, .decode, .switching, .cost:
             let quantity = Quantity(key: cell.kind.quantity!)
-            return [layout.quantityTable(quantity, also: quantity.key == .decode ? .decodeStep : nil, title: cell.title)]
+            let also: Quantity? = switch quantity.key { case .decode: .decodeStep; case .concurrency: .concurrencySustained; default: nil }
+            return [layout.quantityTable(quantity, also: also, title: cell.title)]
         case .appendix: return [AppendixSection(layout: layout).appendixTable()]
         case .measured:
             guard case .success(let measured) = evaluation.measured else { return [] }

@@ -78,11 +78,11 @@ final class Layout {
             for quantity in [quantity] + (second.map { [$0] } ?? []) {
                 let values = series.estimates.map(quantity.value)
                 columns.append(TableBuilder.Column(
-                    title: "\(series.label)\(second == nil ? "" : " — \(quantity.key == .decodeStep ? "step" : "total")") (\(quantity.unit))",
+                    title: "\(series.label)\(second == nil ? "" : " — \(Self.columnName(quantity))") (\(quantity.unit))",
                     numeric: true,
                     shown: zip(values, series.estimates).map { value, estimate in
                         guard let value else { return "—" }
-                        return quantity.formatted(value) + (estimate.beyondMaxContext ? " *" : "") + (quantity.key == .concurrency && estimate.regime == .offload ? " (offload)" : "")
+                        return quantity.formatted(value) + (estimate.beyondMaxContext ? " *" : "") + ([.concurrency, .concurrencySustained].contains(quantity.key) && estimate.regime == .offload ? " (offload)" : "")
                     },
                     raw: values.map(TableBuilder.raw)))
             }
@@ -93,10 +93,25 @@ final class Layout {
         return .table(table(caption: caption, columns: columns, baselineRows: baselineRows))
     }
 
+    /// What a column calls its quantity when a table shows two per scenario.
+    static func columnName(_ quantity: Quantity) -> String {
+        switch quantity.key {
+        case .decodeStep: "step"
+        case .concurrency: "admitted at n"
+        case .concurrencySustained: "through n + m"
+        default: "total"
+        }
+    }
+
     /// The formulas behind a quantity, for the first scenario at the shortest and longest context.
     func traces(_ quantity: Quantity) -> Block {
-        let quantities = quantity.traces
-        let first = evaluation.first
+        traces(titles: quantity.traces)
+    }
+
+    /// The formula traces with these titles, for one scenario (the first unless given) at the
+    /// shortest and longest context.
+    func traces(titles quantities: [String], of series: StudyEvaluation.ScenarioSeries? = nil) -> Block {
+        let first = series ?? evaluation.first
         let contexts = Array(Set([evaluation.contexts.first, evaluation.contexts.last].compactMap { $0 })).sorted()
         let groups = contexts.map { context in
             TraceGroup(
