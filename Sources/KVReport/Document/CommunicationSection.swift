@@ -19,8 +19,13 @@ struct CommunicationSection: ReportSection {
         var blocks: [Block] = [.paragraph(
             "The GPUs of one replica exchange activations on every pass through the model: tensor parallelism all-reduces each layer's output over its ranks (two per layer; one with data-parallel attention), pipeline stages send their output to the next, and expert parallelism dispatches tokens to their experts and back by all-to-all. "
                 + "Inside a node they run over the interconnect, beyond it over the network; the time is added to the compute, not overlapped with it. Single-GPU scenarios have none.")]
-        for context in Array(Set([evaluation.contexts.first, evaluation.contexts.last].compactMap { $0 })).sorted() {
-            if let figure = splitFigure(series, context: context) { blocks.append(figure) }
+        // One chart per model, so that each bar is named by what varies within it (the layout).
+        var models: [String] = []
+        for entry in series where !models.contains(entry.scenario.model.name) { models.append(entry.scenario.model.name) }
+        if let context = evaluation.contexts.first {
+            for model in models {
+                if let figure = splitFigure(series.filter { $0.scenario.model.name == model }, context: context) { blocks.append(figure) }
+            }
         }
         blocks.append(table(series))
         if let sentence = extremes(series) { blocks.append(.paragraph(sentence)) }
@@ -35,20 +40,22 @@ struct CommunicationSection: ReportSection {
         Self.parts.filter { part in series.contains { $0.estimates.contains { part.seconds($0.prefillCommunication) > 0 } } }
     }
 
-    /// Prefill of each multi-GPU scenario at one context, split into the compute (or weights-read
-    /// floor) and each kind of communication.
+    /// Prefill of one model's multi-GPU scenarios at one context, split into the compute (or
+    /// weights-read floor) and each kind of communication; bars named by what varies besides the model.
     func splitFigure(_ series: [StudyEvaluation.ScenarioSeries], context: Int) -> Block? {
         let estimates = series.compactMap { entry in entry.estimates.first { $0.context == context } }
-        guard estimates.count == series.count else { return nil }
+        guard let model = series.first?.scenario.model, estimates.count == series.count else { return nil }
+        var dimensions = VaryingDimensions(evaluation.study)
+        dimensions.models = false
         let segments = [BarSeries(name: "compute or weights read", values: estimates.map { max($0.prefill.compute, $0.prefill.memory, $0.prefill.link) })]
             + usedParts(series).map { part in BarSeries(name: part.name, values: estimates.map { part.seconds($0.prefillCommunication) }) }
         let chart = BarChart(
-            title: "Prefill of \(Format.tokens(context)) tokens: compute and communication",
-            categories: series.map(\.label), series: segments, arrangement: .stacked,
+            title: "\(model.label): prefill of \(Format.tokens(context)) tokens, compute and communication",
+            categories: series.map { dimensions.label($0.scenario) }, series: segments, arrangement: .stacked,
             y: Axis(title: "prefill time (s)", scale: .linear, format: { Format.fixed($0, significant: 3) }),
-            categoryTitle: "scenario")
+            categoryTitle: dimensions.hardware && !dimensions.compressions && !dimensions.modes ? "layout" : "scenario")
         return layout.figure(
-            caption: "Prefill of a \(Format.tokens(context))-token prompt per multi-GPU scenario: the compute (or the weights-read floor, pipeline bubble included) and, stacked on it, the time the GPUs spend communicating.",
+            caption: "Prefill of a \(Format.tokens(context))-token prompt by \(model.label) on each multi-GPU layout: the compute (or the weights-read floor, pipeline bubble included) and, stacked on it, the time the GPUs spend communicating. The table below has every context.",
             chart: .bars(chart), topic: .communication)
     }
 

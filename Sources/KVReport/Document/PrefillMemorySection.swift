@@ -48,24 +48,34 @@ struct PrefillMemorySection: ReportSection {
             .init(title: "scenario", numeric: false, shown: rows.map(\.0), raw: rows.map(\.0)),
             .init(title: "prompt (tokens)", numeric: true, shown: rows.map { Format.tokens($0.1.context) }, raw: rows.map { String($0.1.context) }),
             .init(title: "activations per GPU (\(gb))", numeric: true, shown: rows.map { Format.fixed($0.1.prefillPeakMemoryBytes / scale, significant: 3) }, raw: rows.map { TableBuilder.raw($0.1.prefillPeakMemoryBytes / scale) }),
-            .init(title: "KV budget, all GPUs (\(gb))", numeric: true, shown: rows.map { Format.fixed($0.1.availableKVBytes / scale, significant: 4) }, raw: rows.map { TableBuilder.raw($0.1.availableKVBytes / scale) }),
-            .init(title: "prefill in one piece", numeric: false, shown: rows.map { $0.1.prefillFitsUnchunked ? "fits" : "does not fit: chunk" }, raw: rows.map { $0.1.prefillFitsUnchunked ? "fits" : "chunk" }),
+            .init(title: "free HBM beside the weights, all GPUs (\(gb))", numeric: true, shown: rows.map { Format.fixed($0.1.availableKVBytes / scale, significant: 4) }, raw: rows.map { TableBuilder.raw($0.1.availableKVBytes / scale) }),
+            .init(title: "prefill in one piece", numeric: false, shown: rows.map { Self.piece($0.1) }, raw: rows.map { Self.piece($0.1) }),
         ]))
+    }
+
+    /// Whether one session and its prefill's activations fit in one piece.
+    static func piece(_ e: Estimate) -> String {
+        if e.prefillFitsUnchunked { return "fits" }
+        return StudyEvaluation.forcesChunking(e) ? "does not fit: chunk it" : "no session fits"
     }
 
     /// Where long prompts force chunking, scenario by scenario, or that none does.
     func chunking() -> String {
-        let forced = servable.compactMap { series -> String? in
-            guard let e = series.estimates.first(where: { !$0.prefillFitsUnchunked }) else { return nil }
-            return "\(series.label) from \(Format.tokens(e.context)) tokens"
+        let forced = servable.compactMap { series in
+            series.estimates.first(where: StudyEvaluation.forcesChunking).map { (series.label, $0.context) }
         }
         guard forced.isEmpty else {
-            return "A prompt that does not fit in one piece beside its own session's KV must be prefilled in chunks (prefill_chunk): " + forced.joined(separator: "; ") + "."
+            var contexts: [Int] = []
+            for (_, context) in forced where !contexts.contains(context) { contexts.append(context) }
+            let groups = contexts.sorted().map { context in
+                "from \(Format.tokens(context)) tokens for " + forced.filter { $0.1 == context }.map(\.0).joined(separator: ", ")
+            }
+            return "A prompt whose session fits in HBM but not beside its prefill's activations in one piece must be prefilled in chunks (prefill_chunk): " + groups.joined(separator: "; ") + "."
         }
         let rows = servable.flatMap { entry in entry.estimates.map { (entry.label, $0) } }
         guard let largest = rows.max(by: { $0.1.prefillPeakMemoryBytes < $1.1.prefillPeakMemoryBytes }) else { return "" }
-        var sentence = "Every prompt of this study fits in one piece beside its own session's KV, so none forces chunking; the largest peak is \(format.bytes(largest.1.prefillPeakMemoryBytes)) per GPU, for \(largest.0) at \(Format.tokens(largest.1.context)) tokens."
-        if let (series, e) = evaluation.activationsRivalSession {
+        var sentence = "No prompt of this study forces chunking: wherever its session fits in HBM, its prefill fits in one piece beside it; the largest peak is \(format.bytes(largest.1.prefillPeakMemoryBytes)) per GPU, for \(largest.0) at \(Format.tokens(largest.1.context)) tokens."
+        if !evaluation.study.workload.activationMemory, let (series, e) = evaluation.activationsRivalSession {
             let held = e.kvReplication == 1 ? "" : ", held \(Format.factor(e.kvReplication)) over the ranks"
             sentence += " Still, from \(Format.tokens(e.context)) tokens on, one prefill of \(series.label) holds \(format.bytes(e.prefillPeakMemoryBytes)) on each of its \(series.scenario.hardware.gpus) GPUs, in all at least one session's KV (\(format.bytes(e.kvBytes))\(held)): taking the activations out of the KV budget would cost at least one session."
         }

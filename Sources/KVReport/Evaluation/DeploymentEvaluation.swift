@@ -19,12 +19,19 @@ extension StudyEvaluation {
     }
 
     /// Whether the prefill's activations matter to this study: it takes them from the KV budget
-    /// (`activation_memory`) or chunks prefill, a prompt does not fit in one piece beside one
-    /// session, or one prefill's activations rival a session's KV (`activationsRivalSession`).
+    /// (`activation_memory`), chunks prefill, or has a prompt that does not fit in one piece beside
+    /// its session (the paper's peak ignores activations, so most studies do not).
     public var prefillMemoryMatters: Bool {
         let workload = study.workload
-        if workload.activationMemory || workload.prefillChunk != nil || activationsRivalSession != nil { return true }
-        return compared.contains { $0.estimates.contains { $0.regime != .weightsDoNotFit && !$0.prefillFitsUnchunked } }
+        if workload.activationMemory || workload.prefillChunk != nil { return true }
+        return compared.contains { $0.estimates.contains(where: Self.forcesChunking) }
+    }
+
+    /// Whether a prompt must be prefilled in chunks: a session of it fits in HBM, but not beside
+    /// the activations of its prefill in one piece. (Where not even one session fits, chunking
+    /// does not help.)
+    public static func forcesChunking(_ e: Estimate) -> Bool {
+        e.regime != .weightsDoNotFit && !e.prefillFitsUnchunked && e.concurrency >= 1
     }
 
     /// The first scenario and context at which one prefill's activations over the replica's GPUs
