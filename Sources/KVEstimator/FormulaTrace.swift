@@ -97,7 +97,7 @@ extension Estimator {
             "Prefill activation memory",
             "act(n) = t · 2 B · (2·d + max(attention, mlp)/g), t = \(workload.prefillChunk == nil ? "n" : "min(n, chunk)"); flash attention: no t² scores stored",
             "\(sig(prefillIterationTokens(Double(n)))) · 2 · (2 · \(model.hidden) + max(\(sig(activationWidths.attention)), \(sig(activationWidths.mlp)))/\(Int(tensorParallel)))",
-            "\(sig(e.prefillPeakMemoryBytes)) B per GPU\(workload.activationMemory ? ", taken from the KV budget" : " (not taken from the KV budget: activation_memory is off, as in the paper's peak)")\(e.prefillFitsUnchunked ? "" : "; one session and its prefill in one piece do not fit: chunk the prefill")"))
+            "\(sig(e.prefillPeakMemoryBytes)) B per GPU\(workload.activationMemory ? ", taken from the KV budget" : " (not taken from the KV budget: activation_memory is off, as in the paper's peak)")\(e.prefillFitsUnchunked || e.concurrency == 0 ? "" : "; one session and its prefill in one piece do not fit: chunk the prefill")"))
         if let spec = workload.speculative, let s = e.speculative {
             traces.append(FormulaTrace(
                 "Speculative decoding",

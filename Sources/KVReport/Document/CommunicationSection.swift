@@ -65,7 +65,7 @@ struct CommunicationSection: ReportSection {
         let servable = { (e: Estimate) in e.regime != .weightsDoNotFit }
         var columns: [TableBuilder.Column] = [
             .init(title: "scenario", numeric: false, shown: rows.map(\.0), raw: rows.map(\.0)),
-            .init(title: "context (tokens)", numeric: true, shown: rows.map { Format.tokens($0.1.context) }, raw: rows.map { String($0.1.context) }),
+            .init(title: "context (tokens)", numeric: true, shown: rows.map { Format.tokens($0.1.context) + ($0.1.beyondMaxContext ? " *" : "") }, raw: rows.map { String($0.1.context) }),
             .init(title: "prefill (s)", numeric: true, shown: rows.map { seconds($0.1.prefill.seconds) }, raw: rows.map { TableBuilder.raw($0.1.prefill.seconds) }),
             .init(title: "of which communication (s)", numeric: true, shown: rows.map { seconds($0.1.prefillCommunication.seconds) }, raw: rows.map { TableBuilder.raw($0.1.prefillCommunication.seconds) }),
         ]
@@ -79,7 +79,7 @@ struct CommunicationSection: ReportSection {
         if series.contains(where: { $0.estimates.contains { $0.pipelineBubble > 0 } }) {
             columns.append(.init(title: "pipeline bubble in decode", numeric: true, shown: rows.map { Format.fixed($0.1.pipelineBubble, significant: 3) }, raw: rows.map { TableBuilder.raw($0.1.pipelineBubble) }))
         }
-        return .table(layout.table(caption: "Communication in prefill and in one decode step, by scenario and context (decode at the batch of the appendix)", columns: columns))
+        return .table(layout.table(caption: "Communication in prefill and in one decode step, by scenario and context (decode at the batch of the appendix)" + layout.beyondMaxContextNote, columns: columns))
     }
 
     /// Communication against prefill for the first multi-GPU scenario at the shortest and longest

@@ -89,8 +89,13 @@ final class Layout {
         }
         let baselineRows = Set(contexts.enumerated().filter { $0.element == evaluation.study.baseline.context }.map(\.offset))
         let caption = (title ?? "\(quantity.name)\(second.map { " and \($0.name.lowercased())" } ?? "") by context length")
-            + (evaluation.series.contains { $0.estimates.contains(where: \.beyondMaxContext) } ? "; * beyond the model's maximum context" : "")
+            + beyondMaxContextNote
         return .table(table(caption: caption, columns: columns, baselineRows: baselineRows))
+    }
+
+    /// What a table's caption adds when some of its contexts exceed a model's maximum context.
+    var beyondMaxContextNote: String {
+        evaluation.series.contains { $0.estimates.contains(where: \.beyondMaxContext) } ? "; * beyond the model's maximum context" : ""
     }
 
     /// What a column calls its quantity when a table shows two per scenario.
