@@ -56,7 +56,9 @@ struct SpeculativeSection: ReportSection {
 
     /// Speed-up against the batch, for the first scenario at a few contexts.
     func batchFigure() -> Block? {
-        let sweeps = evaluation.speculativeSweeps.filter { $0.points.count > 1 }
+        let usable = evaluation.speculativeSweeps.filter { $0.points.count > 1 }
+        let contexts = ChartFactory.spread(usable.map(\.context), count: 3)
+        let sweeps = usable.filter { contexts.contains($0.context) }
         guard let label = sweeps.first?.label else { return nil }
         let chart = LineChart(
             title: "Speculative decoding: speed-up against batch",
