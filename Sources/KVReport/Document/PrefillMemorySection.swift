@@ -27,17 +27,27 @@ struct PrefillMemorySection: ReportSection {
         return blocks
     }
 
+    /// One line per distinct curve: scenarios with the same model and tensor-parallel width have
+    /// the same activations, so they share a line named after all of them.
     func figure() -> Block {
         let scale = format.gigabyte
+        var lines: [(names: [String], points: [ChartPoint])] = []
+        for series in servable {
+            let points = series.estimates.map { ChartPoint(x: Double($0.context), y: $0.prefillPeakMemoryBytes / scale) }
+            if let index = lines.firstIndex(where: { $0.points.map(\.y) == points.map(\.y) }) {
+                lines[index].names.append(series.label)
+            } else {
+                lines.append(([series.label], points))
+            }
+        }
         let chart = LineChart(
             title: "Peak activation memory of a prefill",
             x: Axis.tokens("prompt length (tokens)"),
             y: Axis.gigabytes("activations per GPU (\(format.gigabyteName))"),
-            series: servable.map { series in
-                ChartSeries(name: series.label, points: series.estimates.map { ChartPoint(x: Double($0.context), y: $0.prefillPeakMemoryBytes / scale) })
-            })
+            series: lines.map { ChartSeries(name: $0.names.joined(separator: ", "), points: $0.points) })
         return layout.figure(
-            caption: "Peak activation memory per GPU of one prefill against the prompt's length, one line per scenario (scenarios with the same model and tensor-parallel width coincide).",
+            caption: "Peak activation memory per GPU of one prefill against the prompt's length, one line per scenario"
+                + (lines.count < servable.count ? " (scenarios with the same activations share a line)." : "."),
             chart: .line(chart), topic: .prefillMemory)
     }
 
@@ -48,7 +58,7 @@ struct PrefillMemorySection: ReportSection {
             .init(title: "scenario", numeric: false, shown: rows.map(\.0), raw: rows.map(\.0)),
             .init(title: "prompt (tokens)", numeric: true, shown: rows.map { Format.tokens($0.1.context) + ($0.1.beyondMaxContext ? " *" : "") }, raw: rows.map { String($0.1.context) }),
             .init(title: "activations per GPU (\(gb))", numeric: true, shown: rows.map { Format.fixed($0.1.prefillPeakMemoryBytes / scale, significant: 3) }, raw: rows.map { TableBuilder.raw($0.1.prefillPeakMemoryBytes / scale) }),
-            .init(title: "free HBM beside the weights, all GPUs (\(gb))", numeric: true, shown: rows.map { Format.fixed($0.1.availableKVBytes / scale, significant: 4) }, raw: rows.map { TableBuilder.raw($0.1.availableKVBytes / scale) }),
+            .init(title: "free HBM, all GPUs (\(gb))", numeric: true, shown: rows.map { Format.fixed($0.1.availableKVBytes / scale, significant: 4) }, raw: rows.map { TableBuilder.raw($0.1.availableKVBytes / scale) }),
             .init(title: "prefill in one piece", numeric: false, shown: rows.map { Self.piece($0.1) }, raw: rows.map { Self.piece($0.1) }),
         ]))
     }
