@@ -21,6 +21,11 @@ enum ParallelLayoutSummary {
         return "\(hardware.nodeSize) per node; interconnect \(bandwidth(hardware.interconnectBytesPerSecond)), network \(bandwidth(hardware.networkBytesPerSecond)) per GPU"
     }
 
+    /// How many times a session's KV is held over the ranks: "8×", "1.13×".
+    static func replication(_ factor: Double) -> String {
+        factor == factor.rounded() ? "\(Int(factor))×" : Format.factor(factor)
+    }
+
     /// The workload's deployment settings beside the paper's, as a sentence; nil when none is set.
     static func workload(_ workload: Workload, format: Format) -> String? {
         var parts: [String] = []

@@ -39,7 +39,7 @@ struct SustainedConcurrency {
             let model = entries[0].scenario.model
             let factors = entries.map { series in
                 let rho = series.estimates[0].kvReplication
-                return "\(series.label) \(rho == rho.rounded() ? "\(Int(rho))×" : Format.factor(rho)) over \(series.scenario.hardware.tensorParallel) ranks"
+                return "\(series.label) \(ParallelLayoutSummary.replication(rho)) over \(series.scenario.hardware.tensorParallel) ranks"
             }
             let why = model.mla != nil
                 ? "an MLA latent has no heads to split, so every rank caches it whole"
