@@ -99,6 +99,34 @@ struct DeploymentSectionTests {
         #expect(abs(bars.series[1].values[0] - communication[0]) / communication[0] < 1e-9)
     }
 
+    /// Bars are named by what varies: one chart per model when hardware varies too (both names
+    /// would not fit under a bar), otherwise one chart; single-GPU scenarios have no bar.
+    @Test func communicationChartsNameTheirBarsByWhatVaries() throws {
+        func categories(_ yaml: String) throws -> [[String]] {
+            let section = try #require(Self.section(try Self.document(yaml), "communication"))
+            return section.blocks.compactMap { block -> [String]? in
+                guard case .figure(let figure) = block, case .bars(let chart) = figure.chart else { return nil }
+                return chart.categories
+            }
+        }
+        #expect(try categories("""
+            title: Two by two
+            models: [llama-3.1-70b, qwen2-72b]
+            hardware:
+              - {preset: h200-sxm, gpus: 8, name: tp8}
+              - {preset: h200-sxm, gpus: 16, pp: 2, name: tp8-pp2}
+              - h200-sxm
+            contexts: [4K, 32K]
+            workload: {precision: {weights: fp8, kv: bf16}}
+            """) == [["tp8", "tp8-pp2"], ["tp8", "tp8-pp2"]])
+        #expect(try categories("""
+            title: Models on one server
+            models: [llama-3.1-70b, qwen2-72b]
+            hardware: [{preset: h100-sxm, gpus: 8}]
+            contexts: [4K, 32K]
+            """) == [["llama-3.1-70b", "qwen2-72b"]])
+    }
+
     @Test func pipelineStagesShowTheirSendsTheirTraceAndTheLayoutInSetup() throws {
         let document = try Self.document(Self.layouts)
         let communication = try #require(Self.section(document, "communication"))

@@ -19,12 +19,14 @@ struct CommunicationSection: ReportSection {
         var blocks: [Block] = [.paragraph(
             "The GPUs of one replica exchange activations on every pass through the model: tensor parallelism all-reduces each layer's output over its ranks (two per layer; one with data-parallel attention), pipeline stages send their output to the next, and expert parallelism dispatches tokens to their experts and back by all-to-all. "
                 + "Inside a node they run over the interconnect, beyond it over the network; the time is added to the compute, not overlapped with it. Single-GPU scenarios have none.")]
-        // One chart per model, so that each bar is named by what varies within it (the layout).
+        // When both models and hardware vary, one chart per model, so that each bar is named by the
+        // hardware alone (names of both would not fit under a bar).
         var models: [String] = []
         for entry in series where !models.contains(entry.scenario.model.name) { models.append(entry.scenario.model.name) }
+        let perModel = models.count > 1 && Set(series.map(\.scenario.hardware.name)).count > 1
         if let context = evaluation.contexts.first {
-            for model in models {
-                if let figure = splitFigure(series.filter { $0.scenario.model.name == model }, context: context) { blocks.append(figure) }
+            for group in perModel ? models.map({ model in series.filter { $0.scenario.model.name == model } }) : [series] {
+                if let figure = splitFigure(group, context: context, perModel: perModel) { blocks.append(figure) }
             }
         }
         blocks.append(table(series))
@@ -40,22 +42,24 @@ struct CommunicationSection: ReportSection {
         Self.parts.filter { part in series.contains { $0.estimates.contains { part.seconds($0.prefillCommunication) > 0 } } }
     }
 
-    /// Prefill of one model's multi-GPU scenarios at one context, split into the compute (or
-    /// weights-read floor) and each kind of communication; bars named by what varies besides the model.
-    func splitFigure(_ series: [StudyEvaluation.ScenarioSeries], context: Int) -> Block? {
+    /// Prefill of multi-GPU scenarios at one context, split into the compute (or weights-read
+    /// floor) and each kind of communication; with `perModel`, one model's, bars named by what
+    /// varies besides the model.
+    func splitFigure(_ series: [StudyEvaluation.ScenarioSeries], context: Int, perModel: Bool) -> Block? {
         let estimates = series.compactMap { entry in entry.estimates.first { $0.context == context } }
         guard let model = series.first?.scenario.model, estimates.count == series.count else { return nil }
         var dimensions = VaryingDimensions(evaluation.study)
-        dimensions.models = false
+        dimensions.models = dimensions.models && !perModel
         let segments = [BarSeries(name: "compute or weights read", values: estimates.map { max($0.prefill.compute, $0.prefill.memory, $0.prefill.link) })]
             + usedParts(series).map { part in BarSeries(name: part.name, values: estimates.map { part.seconds($0.prefillCommunication) }) }
+        let onlyHardware = dimensions.hardware && !dimensions.models && !dimensions.compressions && !dimensions.modes
         let chart = BarChart(
-            title: "\(model.label): prefill of \(Format.tokens(context)) tokens, compute and communication",
+            title: (perModel ? "\(model.label): p" : "P") + "refill of \(Format.tokens(context)) tokens, compute and communication",
             categories: series.map { dimensions.label($0.scenario) }, series: segments, arrangement: .stacked,
             y: Axis(title: "prefill time (s)", scale: .linear, format: { Format.fixed($0, significant: 3) }),
-            categoryTitle: dimensions.hardware && !dimensions.compressions && !dimensions.modes ? "layout" : "scenario")
+            categoryTitle: onlyHardware ? "hardware" : "scenario")
         return layout.figure(
-            caption: "Prefill of a \(Format.tokens(context))-token prompt by \(model.label) on each multi-GPU layout: the compute (or the weights-read floor, pipeline bubble included) and, stacked on it, the time the GPUs spend communicating. The table below has every context.",
+            caption: "Prefill of one \(Format.tokens(context))-token prompt\(perModel ? " by \(model.label)" : "") on each multi-GPU \(onlyHardware ? "hardware entry" : "scenario"): the compute (or the weights-read floor, pipeline bubble included) and, stacked on it, the time the GPUs spend communicating. The table below has every context.",
             chart: .bars(chart), topic: .communication)
     }
 
