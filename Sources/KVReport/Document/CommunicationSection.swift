@@ -73,7 +73,9 @@ struct CommunicationSection: ReportSection {
             .init(title: "prefill (s)", numeric: true, shown: rows.map { seconds($0.1.prefill.seconds) }, raw: rows.map { TableBuilder.raw($0.1.prefill.seconds) }),
             .init(title: "of which communication (s)", numeric: true, shown: rows.map { seconds($0.1.prefillCommunication.seconds) }, raw: rows.map { TableBuilder.raw($0.1.prefillCommunication.seconds) }),
         ]
-        for part in usedParts(series) {
+        // A column per kind only when there is more than one kind to tell apart.
+        let parts = usedParts(series)
+        for part in parts.count > 1 ? parts : [] {
             columns.append(.init(title: "\(part.name) (s)", numeric: true, shown: rows.map { seconds(part.seconds($0.1.prefillCommunication)) }, raw: rows.map { TableBuilder.raw(part.seconds($0.1.prefillCommunication)) }))
         }
         columns += [
