@@ -209,4 +209,28 @@ struct DeploymentSectionTests {
         #expect(sweep.points.first?.batch == 1 && sweep.points.last?.batch == evaluation.first.estimates.last?.concurrencySustained)
         #expect((sweep.points.first?.speedup ?? 1) < 1 && (sweep.points.last?.speedup ?? 0) > 1)
     }
+
+    /// Notebook cells name the deployment sections' charts and tables; a study without the
+    /// setting gets a sentence saying what the cell needs.
+    @Test func notebookCellsShowTheDeploymentFigures() throws {
+        let cells = """
+            cells:
+              - chart: communication
+              - table: speculative
+              - table: prefill_memory
+            """
+        let document = try Self.document(Self.layouts + "\n" + cells)
+        let blocks = document.sections.flatMap(\.blocks)
+        let figures = blocks.compactMap { if case .figure(let f) = $0 { f } else { nil } }
+        let tables = blocks.compactMap { if case .table(let t) = $0 { t } else { nil } }
+        #expect(figures.map(\.topic) == [.communication])
+        #expect(tables.map(\.caption) == ["Speculative decoding by scenario and context (decode of the output at the decode batch)", "Prefill memory by scenario and prompt length"])
+        let plain = try Self.document(Self.single + "\n" + cells).sections.flatMap(\.blocks)
+        let sentences = plain.compactMap { if case .paragraph(let text) = $0 { text } else { nil } }
+        #expect(sentences == [
+            "This study has nothing to show here: communication needs a replica of more than one GPU.",
+            "This study has nothing to show here: speculative needs a speculative workload.",
+            "This study has nothing to show here: prefill_memory needs activation_memory, prefill_chunk or a prompt that forces chunking.",
+        ])
+    }
 }

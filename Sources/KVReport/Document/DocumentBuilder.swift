@@ -88,6 +88,8 @@ public struct DocumentBuilder {
                 blocks.append(contentsOf: MeasuredSection(layout: layout).blocks().filter { if case .figure = $0 { true } else { false } })
             case .chart(let chart) where chart.kind == .sharing:
                 blocks.append(contentsOf: SharingSection(layout: layout).blocks().filter { if case .figure = $0 { true } else { false } })
+            case .chart(let chart) where [.communication, .prefillMemory, .speculative].contains(chart.kind):
+                blocks.append(contentsOf: deploymentBlocks(chart.kind.rawValue) { if case .figure = $0 { true } else { false } })
             case .chart(let chart):
                 blocks.append(layout.chart(chart.kind, cell: chart))
             case .table(let table):
@@ -112,7 +114,21 @@ public struct DocumentBuilder {
         case .sharing:
             let sharing = SharingSection(layout: layout)
             return evaluation.study.workload.sharing == nil ? sharing.blocks() : [sharing.sharingTable()]
+        case .communication, .prefillMemory, .speculative:
+            return deploymentBlocks(cell.kind.rawValue) { if case .table = $0 { true } else { false } }
         }
+    }
+
+    /// The figures or tables of the deployment section (issue 11) a chart or table cell names
+    /// (`communication`, `prefill_memory`, `speculative`), or why this study has none.
+    func deploymentBlocks(_ kind: String, _ keep: (Block) -> Bool) -> [Block] {
+        let (section, needs): (any ReportSection, String) = switch kind {
+        case "communication": (CommunicationSection(layout: layout), "a replica of more than one GPU")
+        case "prefill_memory": (PrefillMemorySection(layout: layout), "activation_memory, prefill_chunk or a prompt that forces chunking")
+        default: (SpeculativeSection(layout: layout), "a speculative workload")
+        }
+        guard section.applies else { return [.paragraph("This study has nothing to show here: \(kind) needs \(needs).")] }
+        return section.blocks().filter(keep)
     }
 }
 
