@@ -25,7 +25,7 @@ struct SustainedConcurrency {
             return "\(admitted), \(Format.integer(e.concurrencySustained)) through \(Format.tokens(context)) + \(Format.integer(e.outputTokens)), a decode batch of \(Format.integer(e.decodeBatch))"
         }
         guard !parts.isEmpty else { return nil }
-        return "A session admitted at n tokens holds KV(n + m) by its last token, so the table counts both: the paper's sessions admitted at n, and those that still fit at n + m (m = \(workload.outputTokens)). The decode batch is the smaller of the users (\(workload.users))\(workload.maxBatch.map { ", max_batch (\($0))" } ?? ""), and the sessions through n + m. For \(first.label): " + parts.joined(separator: "; ") + "."
+        return "A session admitted at n tokens holds KV(n + m) by its last token, so the table counts both: the paper's sessions admitted at n, and those that still fit at n + m (m = \(workload.outputTokens)). The decode batch is the smallest of the users (\(workload.users))\(workload.maxBatch.map { ", max_batch (\($0))" } ?? ""), and the sessions through n + m. For \(first.label): " + parts.joined(separator: "; ") + "."
     }
 
     /// Scenarios whose ranks hold a session's KV more than once, and why, model by model.
