@@ -99,6 +99,25 @@ struct DeploymentSectionTests {
         #expect(abs(bars.series[1].values[0] - communication[0]) / communication[0] < 1e-9)
     }
 
+    /// Expert parallelism: the all-to-alls get their own column and segment beside the all-reduces.
+    @Test func expertParallelAllToAllsHaveTheirOwnColumnAndBar() throws {
+        let document = try Self.document("""
+            title: DeepSeek-V3 with experts spread
+            models: [deepseek-v3]
+            hardware: [{preset: h200-sxm, gpus: 16, ep: 16}]
+            contexts: [4K, 32K]
+            workload: {precision: {weights: fp8, kv: bf16}}
+            """)
+        let section = try #require(Self.section(document, "communication"))
+        let table = try #require(Self.tables(section).first)
+        let expert = try #require(Self.column(table, "expert-parallel all-to-all (s)")).compactMap(Double.init)
+        #expect(expert.count == 2 && expert.allSatisfy { $0 > 0 })
+        let figure = try #require(section.blocks.compactMap { if case .figure(let f) = $0 { f } else { nil } }.first)
+        guard case .bars(let bars) = figure.chart else { Issue.record("not a bar chart"); return }
+        #expect(bars.series.map(\.name) == ["compute or weights read", "tensor-parallel all-reduces", "expert-parallel all-to-all"])
+        #expect(Self.traceTitles(section).contains("Communication (expert parallel)"))
+    }
+
     /// Bars are named by what varies: one chart per model when hardware varies too (both names
     /// would not fit under a bar), otherwise one chart; single-GPU scenarios have no bar.
     @Test func communicationChartsNameTheirBarsByWhatVaries() throws {
@@ -198,7 +217,7 @@ struct DeploymentSectionTests {
         let document = DocumentBuilder.build(evaluation, slug: "test", kvplanVersion: "test", methodologyMarkdown: "")
         let section = try #require(Self.section(document, "speculative"))
         let table = try #require(Self.tables(section).first)
-        let ranges = try #require(Self.column(table, "pays off at batches"))
+        let ranges = try #require(Self.column(table, "pays off at batches (of those that fit)"))
         let long = try #require(evaluation.first.estimates.last?.speculative)
         #expect(ranges == ["", "\(long.paysOffFromBatch)-\(long.paysOffUpToBatch)", "", ranges[3]])
         #expect(long.paysOffFromBatch > 1 && long.paysOffUpToBatch == evaluation.first.estimates.last?.decodeBatch)

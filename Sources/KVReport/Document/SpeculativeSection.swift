@@ -83,7 +83,7 @@ struct SpeculativeSection: ReportSection {
             .init(title: "plain decode (s)", numeric: true, shown: rows.map { seconds($0.1.decodeSeconds) }, raw: rows.map { TableBuilder.raw($0.1.decodeSeconds) }),
             .init(title: "speculative decode (s)", numeric: true, shown: rows.map { seconds($0.2.decodeSeconds) }, raw: rows.map { TableBuilder.raw($0.2.decodeSeconds) }),
             .init(title: "speed-up (×)", numeric: true, shown: rows.map { seconds($0.2.speedup) }, raw: rows.map { TableBuilder.raw($0.2.speedup) }),
-            .init(title: "pays off at batches", numeric: false, shown: rows.map { Self.range($0.2) }, raw: rows.map { $0.2.paysOffUpToBatch == 0 ? "" : "\($0.2.paysOffFromBatch)-\($0.2.paysOffUpToBatch)" }),
+            .init(title: "pays off at batches (of those that fit)", numeric: false, shown: rows.map { Self.range($0.2) }, raw: rows.map { $0.2.paysOffUpToBatch == 0 ? "" : "\($0.2.paysOffFromBatch)-\($0.2.paysOffUpToBatch)" }),
         ]))
     }
 
