@@ -5,7 +5,7 @@ SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KVPLAN := .build/debug/kvplan
 
-.PHONY: deps build reports test check-reports validate-html screenshots bench bench-allocations clean
+.PHONY: deps build reports test check-reports validate-html screenshots bench bench-allocations fuzz clean
 
 # What a fresh Debian machine lacks: libcmark (headers + pkg-config file) and pkg-config.
 deps:
@@ -60,6 +60,17 @@ bench-allocations: deps
 	  printf "%7d iterations: " $$n; \
 	  valgrind --tool=memcheck .build/release/kvplan-bench $$n 2>&1 >/dev/null | grep -o "total heap usage: [0-9,]* allocs"; \
 	done
+
+# Mutation fuzzing of check, estimate --study and render over the examples (tools/fuzz.py); not
+# part of `make test`. Bounded: FUZZ_COUNT mutants or FUZZ_SECONDS, whichever comes first; fails
+# on a signal, an exit code other than 0/1/64, a run past FUZZ_HANG seconds or an unpositioned
+# diagnostic, keeping the mutants that failed in fuzz-failures/.
+FUZZ_COUNT ?= 10000
+FUZZ_SECONDS ?= 900
+FUZZ_SEED ?= 1
+FUZZ_HANG ?= 30
+fuzz: build
+	python3 tools/fuzz.py --kvplan $(KVPLAN) --count $(FUZZ_COUNT) --time-limit $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --hang $(FUZZ_HANG) --render-every 3 --keep fuzz-failures
 
 clean:
 	rm -rf .build

@@ -97,7 +97,7 @@ extension Estimator {
             context: n,
             outputTokens: workload.outputTokens,
             regime: regime,
-            beyondMaxContext: n > scenario.model.maxContext,
+            beyondMaxContext: n > (scenario.model.maxContext ?? .max),
             totalParams: parameters.total,
             activeParams: parameters.active,
             weightsBytes: weightsBytes,

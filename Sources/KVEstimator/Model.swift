@@ -12,7 +12,7 @@ public struct Model: Sendable, Equatable {
     public var ffn: Int
     public var vocab: Int
     public var tiedEmbeddings: Bool
-    public var maxContext: Int
+    public var maxContext: Int?
     /// Declared parameter counts (model card), overriding the computed ones when present.
     public var declaredParams: Double?
     public var declaredActiveParams: Double?
@@ -25,7 +25,7 @@ public struct Model: Sendable, Equatable {
 
     public init(
         name: String, label: String? = nil, layers: Int, hidden: Int, heads: Int, kvHeads: Int,
-        headDim: Int, ffn: Int, vocab: Int, tiedEmbeddings: Bool = false, maxContext: Int,
+        headDim: Int, ffn: Int, vocab: Int, tiedEmbeddings: Bool = false, maxContext: Int?,
         declaredParams: Double? = nil, declaredActiveParams: Double? = nil,
         moe: MixtureOfExperts? = nil, mla: MultiHeadLatentAttention? = nil, ssm: StateSpace? = nil,
         attention: AttentionLayout = AttentionLayout(), source: String = "", notes: String = ""
@@ -60,7 +60,7 @@ public struct Model: Sendable, Equatable {
         try Check.positive(headDim, "head_dim")
         try Check.positive(ffn, "ffn")
         try Check.positive(vocab, "vocab")
-        try Check.positive(maxContext, "max_context")
+        if let maxContext { try Check.positive(maxContext, "max_context") }
         guard heads % kvHeads == 0 else {
             throw EstimatorInputError(
                 field: "kv_heads", "\(heads) query heads do not divide into \(kvHeads) KV heads")

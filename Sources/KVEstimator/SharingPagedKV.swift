@@ -27,7 +27,7 @@ extension Estimator {
     }
 
     /// Tokens a reserving server sets aside per session: `max(max_context, n)`.
-    public func reservedTokens(_ n: Int) -> Int { max(scenario.model.maxContext, n) }
+    public func reservedTokens(_ n: Int) -> Int { max(scenario.model.maxContext ?? n, n) }
 
     /// `(B − 1)/2`: the mean tokens a paged session leaves unused in its last block.
     public static func meanPagedWasteTokens(blockTokens: Int) -> Double { Double(max(1, blockTokens) - 1) / 2 }

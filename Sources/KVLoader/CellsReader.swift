@@ -2,12 +2,27 @@ import KVStudy
 import Yams
 
 extension StudyReader {
+    /// Most cells, and most chart cells, one notebook may hold (each chart is laid out and drawn).
+    static let cellLimit = 200
+    static let chartLimit = 60
+
     /// `cells`: the notebook, in order. Each cell is a map with exactly one of `markdown`,
     /// `chart` or `table`; a chart may add `x`, `series`, `scale` and `title`, a table `title`.
     func cells(_ study: MapReader, hasMeasurements: Bool) -> [Cell]? {
         guard let node = study.value("cells") else { return nil }
         guard case .sequence(let items) = node else {
             source.error(at: node, "`cells` expects a list of cells (`- markdown: …`, `- chart: …`, `- table: …`), found \(node.kindName)")
+            return nil
+        }
+        guard items.count <= Self.cellLimit else {
+            source.error(at: items[Self.cellLimit], "`cells` has \(Units.written(items.count)) cells, over the limit of \(Self.cellLimit): split the notebook into several studies")
+            return nil
+        }
+        let charts = items.filter { item in
+            if case .mapping(let map) = item { map.contains { $0.key.scalarText == "chart" } } else { false }
+        }
+        guard charts.count <= Self.chartLimit else {
+            source.error(at: charts[Self.chartLimit], "`cells` has \(charts.count) charts, over the limit of \(Self.chartLimit): split the notebook into several studies")
             return nil
         }
         let cells = items.compactMap { cell($0, hasMeasurements: hasMeasurements) }

@@ -50,12 +50,14 @@ struct EntryReader {
             let mlaDefaults = mla != nil
             var complete = true
             for (key, value) in [("name", name as Any?), ("layers", layers), ("hidden", hidden), ("heads", heads),
-                                 ("ffn", ffn), ("vocab", vocab), ("max_context", maxContext)]
+                                 ("ffn", ffn), ("vocab", vocab)]
                 + (mlaDefaults ? [] : [("kv_heads", kvHeads as Any?), ("head_dim", headDim)]) where value == nil {
                 if !map.has(key) { map.missing(key, "a model") }
                 complete = false
             }
-            guard complete, let name, let layers, let hidden, let heads, let ffn, let vocab, let maxContext else { return nil }
+            // `max_context` is optional: a model of one's own often has no advertised maximum.
+            guard complete, let name, let layers, let hidden, let heads, let ffn, let vocab,
+                  !map.has("max_context") || maxContext != nil else { return nil }
             model = Model(
                 name: name, layers: layers, hidden: hidden, heads: heads, kvHeads: kvHeads ?? heads,
                 headDim: headDim ?? mla.map { $0.qkHeadDim } ?? 1, ffn: ffn, vocab: vocab, maxContext: maxContext)
@@ -261,6 +263,10 @@ struct EntryReader {
     /// A catalog entry by name, or an error with the closest name.
     func preset<Entry: CatalogEntry>(_ name: String, at node: Node, in entries: [Entry], kind: String) -> Entry? {
         if let entry = entries.first(where: { $0.name == name }) { return entry }
+        guard name.unicodeScalars.count <= TextLimit.name else {
+            source.error(at: node, "unknown \(kind) preset: a name of \(Units.written(name.unicodeScalars.count)) characters, longer than any (at most \(TextLimit.name)); `kvplan catalog` lists them")
+            return nil
+        }
         let names = entries.map(\.name)
         source.error(at: node, "unknown \(kind) preset `\(name)`\(didYouMean(name, among: names)); `kvplan catalog` lists them")
         return nil

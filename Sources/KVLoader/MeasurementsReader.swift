@@ -12,6 +12,11 @@ struct MeasurementRow {
 }
 
 extension StudyReader {
+    /// Most columns a measurements header may have (it needs 6).
+    static let columnLimit = 64
+    /// Most measurement rows one study may hold.
+    static let rowLimit = 100_000
+
     /// `measurements`: a CSV path relative to the study file, or a list of inline rows with the
     /// CSV's column names. Model and hardware names must be the study's entries.
     func measurements(_ study: MapReader, models: EntryList<Model>?, hardware: EntryList<Hardware>?) -> [Measurement]? {
@@ -22,6 +27,10 @@ extension StudyReader {
             guard let csvRows = csvRows(path: scalar.string, at: node) else { return nil }
             rows = csvRows
         case .sequence(let items):
+            guard items.count <= Self.rowLimit else {
+                source.error(at: items[Self.rowLimit], "`measurements` has \(Units.written(items.count)) rows, over the limit of \(Units.written(Self.rowLimit))")
+                return nil
+            }
             rows = items.compactMap(inlineRow)
         default:
             source.error(at: node, "`measurements` expects a CSV path (relative to the study) or a list of rows, found \(node.kindName)")
@@ -66,6 +75,17 @@ extension StudyReader {
         let expected = Schema.measurement.names.joined(separator: ",")
         guard let header = records.first else {
             csv.error(at: csv.location(line: 1, column: 1), "the measurements file is empty: it starts with the header `\(expected)`")
+            return nil
+        }
+        guard header.fields.count <= Self.columnLimit else {
+            let extra = header.fields[Self.columnLimit]
+            csv.error(at: csv.location(line: extra.line, column: extra.column),
+                      "the header has \(Units.written(header.fields.count)) columns, over the limit of \(Self.columnLimit) (expected `\(expected)`)")
+            return nil
+        }
+        guard records.count <= Self.rowLimit + 1 else {
+            csv.error(at: csv.location(line: records[Self.rowLimit + 1].line, column: 1),
+                      "the measurements file has \(Units.written(records.count - 1)) rows, over the limit of \(Units.written(Self.rowLimit))")
             return nil
         }
         var columns: [String] = []
@@ -126,12 +146,16 @@ extension StudyReader {
                 return nil
             }
         }
-        func number(_ column: String, expected: String, _ parse: (String) throws(Units.ParseError) -> Double) -> Double? {
+        func number(_ column: String, expected: String, range: ValueRange, _ parse: (String) throws(Units.ParseError) -> Double) -> Double? {
             field(column) { text, location -> Double? in
                 do throws(Units.ParseError) {
                     let value = try parse(text)
                     guard value > 0 else {
                         source.error(at: location, "`\(column)` must be positive, got \(text)")
+                        return nil
+                    }
+                    guard range.contains(value) else {
+                        source.error(at: location, "`\(column)` must be \(range.wording), got `\(text)`")
                         return nil
                     }
                     return value
@@ -150,9 +174,9 @@ extension StudyReader {
             }
             return phase
         }
-        let batch = number("batch", expected: "an integer") { text throws(Units.ParseError) in Double(try Units.integer(text)) }
-        let context = number("context", expected: "a token count such as 4096, 4K or 1M") { text throws(Units.ParseError) in Double(try Units.tokens(text)) }
-        let seconds = number("seconds", expected: "a number of seconds") { text throws(Units.ParseError) in try Units.number(text) }
+        let batch = number("batch", expected: "an integer", range: .sessions) { text throws(Units.ParseError) in try Units.integerValue(text) }
+        let context = number("context", expected: "a token count such as 4096, 4K or 1M", range: .tokens) { text throws(Units.ParseError) in try Units.tokenValue(text) }
+        let seconds = number("seconds", expected: "a number of seconds", range: .seconds) { text throws(Units.ParseError) in try Units.number(text) }
         guard let model, let hardware, let phase, let batch, let context, let seconds else { return nil }
         return Measurement(model: model, hardware: hardware, phase: phase, batch: Int(batch), context: Int(context), seconds: seconds, location: row.location)
     }

@@ -133,7 +133,7 @@ public enum Schema {
         KeySpec("ffn", "integer", "required", "FFN width of dense layers (gated MLP: 3 matrices)."),
         KeySpec("vocab", "integer", "required", "Vocabulary V."),
         KeySpec("tied_embeddings", "bool", "false", "LM head shares the embedding table."),
-        KeySpec("max_context", "tokens", "required", "Advertised maximum context (exact integer, e.g. 200_000)."),
+        KeySpec("max_context", "tokens", "none", "Advertised maximum context (exact integer, e.g. 200_000); contexts beyond it are marked. Without it, none are."),
         KeySpec("params", "number", "computed", "Declared total parameters, overriding the computed count."),
         KeySpec("active_params", "number", "computed", "Declared active parameters per token (MoE)."),
         KeySpec("moe", "map", "—", "Mixture of experts: `experts, active, shared, expert_ffn, dense_layers, every`."),

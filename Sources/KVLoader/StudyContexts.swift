@@ -81,10 +81,6 @@ extension StudyReader {
             source.error(at: map.value("to")!, "`to` (\(Units.written(to))) is below `from` (\(Units.written(from))): a range runs upwards")
             return nil
         }
-        if steps > ContextRange.stepLimit {
-            source.error(at: map.value("steps")!, "`steps` is \(Units.written(steps)), over the limit of \(Units.written(ContextRange.stepLimit)) points: narrow the range or take fewer steps")
-            return nil
-        }
         if steps == 1, from != to {
             source.error(at: map.value("steps")!, "one step cannot include both ends: `steps` must be at least 2 (or make `from` equal `to`)")
             return nil
@@ -99,12 +95,16 @@ extension StudyReader {
             return nil
         }
         do {
-            let tokens = try Units.tokens(text)
+            let tokens = try Units.tokenValue(text)
             guard tokens > 0 else {
                 source.error(at: node, "\(what) must be positive, got \(text)")
                 return nil
             }
-            return tokens
+            guard ValueRange.tokens.contains(tokens) else {
+                source.error(at: node, "\(what) must be \(ValueRange.tokens.wording), got `\(text)`")
+                return nil
+            }
+            return Int(tokens)
         } catch {
             source.error(at: node, describe(error, what: what, expected: "a token count such as 4096, 4K or 1M", text: text))
             return nil

@@ -26,11 +26,19 @@ enum StudyFileText {
     static func decode(_ bytes: [UInt8], path: String, log: DiagnosticLog) -> String? {
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
-        var line = 1, column = 1
+        var line = 1, column = 1, previous: Unicode.Scalar = " "
         while true {
             switch parser.parseScalar(from: &iterator) {
             case .valid(let encoded):
-                if encoded.count == 1, encoded.first == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+                // Lines as libyaml counts them (CRLF is one break).
+                let scalar = Unicode.UTF8.decode(encoded)
+                if LineBreaks.isBreak(scalar) {
+                    if !(previous == "\r" && scalar == "\n") { line += 1 }
+                    column = 1
+                } else {
+                    column += 1
+                }
+                previous = scalar
             case .emptyInput:
                 return String(decoding: bytes, as: UTF8.self)
             case .error:

@@ -53,7 +53,7 @@ extension Schema {
             "```",
             "",
             "- **Quantities**: sizes `80 GiB`, `80GB` (GB = 10^9 B, GiB = 2^30 B); bandwidths `2039 GB/s`, `400 Gb/s` (bits); FLOP/s `312 TFLOP/s`, `989e12`. Token counts `4096`, `50_000`, `4K` = 4,096 and `1M` = 1,048,576 (K = 1024); write a model's limit exactly (`200_000`).",
-            "- **Sweep**: models × hardware × compression × contexts, nested in that order (models outermost, each list in file order, contexts ascending), once per mode (`both`: peak, then calibrated); at most \(Units.written(StudyReader.pointLimit)) points.",
+            "- **Sweep**: models × hardware × compression × contexts, nested in that order (models outermost, each list in file order, contexts ascending), once per mode (`both`: peak, then calibrated); at most \(Units.written(StudyLoader.pointLimit)) points (\(Units.written(StudyLoader.reportPointLimit)) for a rendered report).",
             "- **Names**: entries are referred to by `name` (a preset's name; `{preset: h100-sxm, gpus: 8}` is `h100-sxm-x8`); names are unique per list.",
             "- **Beyond the maximum**: a context beyond a model's `max_context` is a warning; the estimate still runs and reports mark the point. `allow_beyond_max: true` silences the warning.",
             "- **Cells**: each cell is a map with exactly one of `markdown: prose`, `chart: kind` (plus optional `x`, `series`, `scale`, `title`) or `table: kind` (plus optional `title`); `measured` charts and tables need `measurements`.",

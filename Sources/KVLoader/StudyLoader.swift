@@ -7,9 +7,17 @@ import KVStudy
 /// Catalog presets come from `catalog`; a measurements CSV is read relative to the study file.
 public struct StudyLoader: Sendable {
     public let catalog: Catalog
+    /// Most (scenario, context, mode) points a study may sweep: `pointLimit` for `check` and
+    /// `estimate`, `reportPointLimit` for a study that is rendered (each point costs about
+    /// 1.4 KB of pages, tables and data, and its share of the charts).
+    public let pointLimit: Int
 
-    public init(catalog: Catalog) {
+    public static let pointLimit = 1_000_000
+    public static let reportPointLimit = 20_000
+
+    public init(catalog: Catalog, pointLimit: Int = StudyLoader.pointLimit) {
         self.catalog = catalog
+        self.pointLimit = pointLimit
     }
 
     /// Reads and checks the study at `path`. The study is nil when the log holds an error;
@@ -38,7 +46,7 @@ public struct StudyLoader: Sendable {
 
     private func load(text: String, path: String, log: DiagnosticLog) -> (Study?, DiagnosticLog) {
         let source = YAMLSource(path: path, text: text, log: log)
-        let study = source.compose(text).flatMap { StudyReader(source: source, catalog: catalog).study($0, text: text) }
+        let study = source.compose(text).flatMap { StudyReader(source: source, catalog: catalog, pointLimit: pointLimit).study($0, text: text) }
         log.sortByLocation()
         return (log.hasErrors ? nil : study, log)
     }

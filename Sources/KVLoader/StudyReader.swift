@@ -9,9 +9,8 @@ import Yams
 struct StudyReader {
     let source: YAMLSource
     let catalog: Catalog
-
-    /// Most (scenario, context, mode) points one study may evaluate.
-    static let pointLimit = 1_000_000
+    /// Most (scenario, context, mode) points one study may evaluate (`StudyLoader.pointLimit`).
+    var pointLimit = StudyLoader.pointLimit
 
     var entries: EntryReader { EntryReader(source: source, catalog: catalog) }
 
@@ -50,6 +49,7 @@ struct StudyReader {
         study.references = references ?? []
         checkFits(study, map)
         checkSweepSize(study, contexts)
+        checkChunkedPrefillWork(study, map)
         if !study.allowBeyondMax { warnBeyondMaxContext(study, contexts) }
         return study
     }
@@ -137,21 +137,38 @@ struct StudyReader {
 
     /// A sweep over `pointLimit` points is a mistake more often than a plan; say how to narrow it.
     private func checkSweepSize(_ study: Study, _ contexts: ContextSweep) {
-        guard study.pointCount > Self.pointLimit else { return }
+        guard study.pointCount > pointLimit else { return }
         let factors = [
             "\(study.models.count) models", "\(study.hardware.count) hardware", "\(study.compressions.count) compressions",
             "\(Units.written(study.contexts.count)) contexts", "\(study.modes.count) mode\(study.modes.count == 1 ? "" : "s")",
         ]
-        source.error(at: contexts.node, "the sweep has \(Units.written(study.pointCount)) points (\(factors.joined(separator: " × "))), over the limit of \(Units.written(Self.pointLimit)): narrow it with fewer contexts (`steps`) or fewer entries")
+        source.error(at: contexts.node, "the sweep has \(Units.written(study.pointCount)) points (\(factors.joined(separator: " × "))), over the limit of \(Units.written(pointLimit))\(pointLimit < StudyLoader.pointLimit ? " for a report" : ""): narrow it with fewer contexts (`steps`) or fewer entries")
+    }
+
+    /// Most chunked-prefill iterations a study's sharing section may simulate (one per chunk of
+    /// each long prompt, for each scenario): 2^22 take seconds; 2^40 tokens in chunks of one
+    /// would take days.
+    static let chunkIterationLimit = 1 << 22
+
+    private func checkChunkedPrefillWork(_ study: Study, _ map: MapReader) {
+        guard let sharing = study.workload.sharing else { return }
+        let chunk = max(1, sharing.chunkTokens)
+        let perScenario = study.contexts.reduce(0.0) { $0 + (Double($1) / Double(chunk)).rounded(.up) }
+        let total = perScenario * Double(study.pointCount / max(1, study.contexts.count))
+        guard total > Double(Self.chunkIterationLimit) else { return }
+        let at = map.map("workload", Schema.workload).map { $0.has("chunk") ? $0.location(of: "chunk") : $0.location(of: "short_context") }
+        source.error(at: at ?? source.location(line: 1, column: 1),
+                     "chunked prefill of the sweep in chunks of \(Units.written(chunk)) tokens takes \(Units.written(Int(min(total, 1e15)))) iterations, over the limit of \(Units.written(Self.chunkIterationLimit)): raise `chunk` or sweep shorter contexts")
     }
 
     /// Contexts beyond a model's `max_context` still run (reports mark them); say so once per model.
     private func warnBeyondMaxContext(_ study: Study, _ contexts: ContextSweep) {
         for model in study.models {
-            let beyond = study.contexts.filter { $0 > model.maxContext }
+            guard let maxContext = model.maxContext else { continue }
+            let beyond = study.contexts.filter { $0 > maxContext }
             guard let first = beyond.first else { continue }
             source.warning(at: contexts.node(for: first),
-                           "\(beyond.count) of \(study.contexts.count) contexts (from \(Units.written(first)) tokens) are beyond the maximum context of `\(model.name)`, \(Units.written(model.maxContext)) tokens: they are estimated anyway and marked in reports (`allow_beyond_max: true` silences this warning)")
+                           "\(beyond.count) of \(study.contexts.count) contexts (from \(Units.written(first)) tokens) are beyond the maximum context of `\(model.name)`, \(Units.written(maxContext)) tokens: they are estimated anyway and marked in reports (`allow_beyond_max: true` silences this warning)")
         }
     }
 }

@@ -82,6 +82,13 @@ public enum Units {
 
     /// A token count: `4096`, `50_000`, `4K` (4096), `128K`, `1M` (1048576), `1.5M`.
     public static func tokens(_ text: String) throws(ParseError) -> Int {
+        let value = try tokenValue(text)
+        guard abs(value) < 1e15 else { throw .tooLarge }
+        return Int(value)
+    }
+
+    /// A token count as a whole `Double`, not yet range-checked (the loader states the range).
+    static func tokenValue(_ text: String) throws(ParseError) -> Double {
         var body = text.trimmingSpaces
         var scale = 1.0
         if let last = body.last, "KkMm".contains(last) {
@@ -92,17 +99,23 @@ public enum Units {
             throw .unknownUnit(unit, suggestion: suggestion(for: unit, among: ["K", "M"]))
         }
         let value = try number(body) * scale
+        guard value.isFinite else { throw .notFinite }
         guard value == value.rounded() else { throw .notWhole }
-        guard value < 1e15 else { throw .tooLarge }
-        return Int(value)
+        return value
     }
 
     /// A plain integer (no unit suffix), with `_` separators allowed.
     public static func integer(_ text: String) throws(ParseError) -> Int {
-        let value = try number(text)
-        guard value == value.rounded() else { throw .notWhole }
+        let value = try integerValue(text)
         guard abs(value) < 1e15 else { throw .tooLarge }
         return Int(value)
+    }
+
+    /// A whole number as a `Double`, not yet range-checked.
+    static func integerValue(_ text: String) throws(ParseError) -> Double {
+        let value = try number(text)
+        guard value == value.rounded() else { throw .notWhole }
+        return value
     }
 }
 

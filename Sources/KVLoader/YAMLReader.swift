@@ -13,8 +13,7 @@ final class YAMLSource {
 
     init(path: String, text: String, log: DiagnosticLog) {
         self.path = path
-        // "\r\n" is one Character in Swift, so split on every line break libyaml counts.
-        self.lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        self.lines = LineBreaks.lines(text)
         self.log = log
     }
 
@@ -22,6 +21,10 @@ final class YAMLSource {
     /// rejects for the whole file) is reported where it repeats, then renamed in a copy of the
     /// text and skipped by `MapReader`, so the rest of the file is still checked.
     func compose(_ text: String) -> Node? {
+        if let excess = AliasBudget.check(text) {
+            error(at: location(line: excess.line, column: excess.column), excess.message)
+            return nil
+        }
         var text = text
         while true {
             do {
@@ -69,10 +72,16 @@ final class YAMLSource {
     /// The line and column (in characters, like libyaml's marks) of a UTF-8 byte offset.
     func location(ofByte offset: Int, in text: String) -> SourceLocation {
         var line = 1, column = 1, bytes = 0
+        var previous: Unicode.Scalar = " "
         for scalar in text.unicodeScalars {
             bytes += UTF8.width(scalar)
             if bytes > offset { break }
-            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+            if LineBreaks.isBreak(scalar), !(previous == "\r" && scalar == "\n") {
+                line += 1; column = 1
+            } else if !LineBreaks.isBreak(scalar) {
+                column += 1
+            }
+            previous = scalar
         }
         return location(line: line, column: column)
     }
@@ -99,10 +108,24 @@ final class YAMLSource {
         report(.warning, at: location, message)
     }
 
+    /// Logs a diagnostic with its source line — only a window of a long line, so that 20,000
+    /// mistakes on one 200 KB line cost 20,000 windows, not 20,000 copies of the line.
     private func report(_ severity: Diagnostic.Severity, at location: SourceLocation, _ message: String) {
-        let line = location.line - 1 < lines.count ? String(lines[location.line - 1]) : nil
-        log.append(Diagnostic(severity, at: location, message, sourceLine: line))
+        guard location.line - 1 < lines.count else {
+            log.append(Diagnostic(severity, at: location, message))
+            return
+        }
+        if cachedLine?.number != location.line {
+            cachedLine = (location.line, Array(lines[location.line - 1].unicodeScalars))
+        }
+        let line = cachedLine!.scalars
+        let start = min(max(0, location.column - 1 - 100), line.count)
+        let window = line[start..<min(line.count, start + 200)]
+        log.append(Diagnostic(severity, at: location, message, sourceLine: String(String.UnicodeScalarView(window)), sourceLineStart: start))
     }
+
+    /// The scalars of the line last reported on: many mistakes on one long line index it once.
+    private var cachedLine: (number: Int, scalars: [Unicode.Scalar])?
 
     func error(at node: Node, _ message: String) { error(at: location(of: node), message) }
     func warning(at node: Node, _ message: String) { warning(at: location(of: node), message) }
@@ -183,11 +206,24 @@ struct MapReader {
 
     // MARK: Scalars
 
-    /// The scalar text of a key, logging an error when it is a map or list.
+    /// The scalar text of a key, logging an error when it is a map or list, too long for its
+    /// kind (`TextLimit`) or holding control characters (which a terminal would obey).
     func text(_ key: String) -> (String, Node)? {
         guard let node = value(key) else { return nil }
         guard let text = node.scalarText, !(text.isEmpty || text == "~" || text == "null") else {
             source.error(at: node, "`\(key)` expects \(typeName(key)), found \(node.kindName)")
+            return nil
+        }
+        let limit = TextLimit.of(key)
+        let length = text.unicodeScalars.count
+        guard length <= limit else {
+            source.error(at: node, "`\(key)` is \(Units.written(length)) characters long, over the limit of \(Units.written(limit))")
+            return nil
+        }
+        let prose = limit == TextLimit.prose
+        if let control = text.unicodeScalars.first(where: { EchoedText.isControl($0) && !(prose && "\n\t\r\u{85}\u{2028}\u{2029}".unicodeScalars.contains($0)) }) {
+            source.error(at: node, "`\(key)` holds the control character U+\(String(control.value, radix: 16, uppercase: true)): remove it"
+                + (prose ? "" : " (a one-line value)"))
             return nil
         }
         return (text, node)
@@ -206,21 +242,16 @@ struct MapReader {
         }
     }
 
-    /// A positive integer (or ≥ 0 with `allowZero`).
+    /// A positive integer (or ≥ 0 with `allowZero`), within its key's range.
     func integer(_ key: String, allowZero: Bool = false) -> Int? {
-        parse(key) { text throws(Units.ParseError) in Double(try Units.integer(text)) }
-            .flatMap { value -> Int? in
-                guard value > 0 || (allowZero && value == 0) else {
-                    source.error(at: self.value(key)!, "`\(key)` must be \(allowZero ? "zero or more" : "positive"), got \(format(value))")
-                    return nil
-                }
-                return Int(value)
-            }
+        let range = ValueRange.integer(key, allowZero: allowZero)
+        return within(key, range, parse(key) { text throws(Units.ParseError) in try Units.integerValue(text) }, allowZero: allowZero)
+            .map { Int($0) }
     }
 
-    /// A positive, finite number.
+    /// A positive, finite number, within its key's range.
     func number(_ key: String) -> Double? {
-        positive(key, parse(key) { text throws(Units.ParseError) in try Units.number(text) })
+        within(key, ValueRange.number(key), parse(key) { text throws(Units.ParseError) in try Units.number(text) })
     }
 
     /// A fraction in (0, 1].
@@ -230,27 +261,23 @@ struct MapReader {
             source.error(at: self.value(key)!, "`\(key)` must be a fraction in (0, 1], got \(format(value))")
             return nil
         }
-        return value
+        return within(key, .fraction, value)
     }
 
-    /// A positive token count (`4K`, `128K`, `1M`, `50_000`).
+    /// A positive token count (`4K`, `128K`, `1M`, `50_000`), at most 2^40.
     func tokens(_ key: String) -> Int? {
-        positive(key, parse(key) { text throws(Units.ParseError) in Double(try Units.tokens(text)) }).map { Int($0) }
+        within(key, .tokens, parse(key) { text throws(Units.ParseError) in try Units.tokenValue(text) }).map { Int($0) }
     }
 
-    func bytes(_ key: String) -> Double? { positive(key, quantity(key, Units.bytes)) }
+    func bytes(_ key: String) -> Double? { within(key, .bytes, quantity(key, Units.bytes)) }
 
     /// A size that may be zero (`reserve`).
     func bytes(_ key: String, allowZero: Bool) -> Double? {
-        guard allowZero, let value = quantity(key, Units.bytes) else { return allowZero ? nil : bytes(key) }
-        guard value >= 0 else {
-            source.error(at: self.value(key)!, "`\(key)` must be zero or more, got \(format(value))")
-            return nil
-        }
-        return value
+        guard allowZero else { return bytes(key) }
+        return within(key, .bytesOrZero, quantity(key, Units.bytes), allowZero: true)
     }
-    func bandwidth(_ key: String) -> Double? { positive(key, quantity(key, Units.bandwidth)) }
-    func flops(_ key: String) -> Double? { positive(key, quantity(key, Units.flops)) }
+    func bandwidth(_ key: String) -> Double? { within(key, .bandwidth, quantity(key, Units.bandwidth)) }
+    func flops(_ key: String) -> Double? { within(key, .flops, quantity(key, Units.flops)) }
 
     func quantity(_ key: String, _ table: [String: Double]) -> Double? {
         parse(key) { text throws(Units.ParseError) in try Units.quantity(text, in: table) }
@@ -266,10 +293,17 @@ struct MapReader {
         return text
     }
 
-    private func positive(_ key: String, _ value: Double?) -> Double? {
+    /// `value` when it lies in `range`; otherwise an error that states the range. A value below
+    /// zero (or zero, unless allowed) keeps the plainer "must be positive".
+    private func within(_ key: String, _ range: ValueRange, _ value: Double?, allowZero: Bool = false) -> Double? {
         guard let value else { return nil }
-        guard value > 0 else {
-            source.error(at: self.value(key)!, "`\(key)` must be positive, got \(format(value))")
+        guard value > 0 || (allowZero && value == 0) else {
+            source.error(at: self.value(key)!, "`\(key)` must be \(allowZero ? "zero or more" : "positive"), got \(format(value))")
+            return nil
+        }
+        guard range.contains(value) else {
+            let node = self.value(key)!
+            source.error(at: node, "`\(key)` must be \(range.wording), got `\(node.scalarText ?? format(value))`")
             return nil
         }
         return value
@@ -380,7 +414,6 @@ enum DuplicateKey {
     }
 
     private static func scalarLines(_ text: String) -> [[Unicode.Scalar]] {
-        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
-            .map { Array($0.unicodeScalars) }
+        LineBreaks.lines(text).map { Array($0.unicodeScalars) }
     }
 }

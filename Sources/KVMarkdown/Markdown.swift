@@ -14,22 +14,29 @@ public enum Markdown {
         case untrusted
         /// kvplan's own generated HTML blocks (tables, SVG, `<details>`) pass through.
         case trusted
+        /// User prose with `allow_html: true`: raw HTML passes, but dangerous URLs
+        /// (`javascript:`, `vbscript:`, `file:`, `data:` other than images) are still removed,
+        /// from Markdown links and from HTML attributes alike.
+        case userHTML
     }
 
     /// Renders `markdown` to an HTML fragment.
     public static func html(_ markdown: String, trust: Trust) -> String {
         var options = CMARK_OPT_DEFAULT
-        if trust == .trusted { options |= CMARK_OPT_UNSAFE }
-        return taking(withCharacters(markdown) { cmark_markdown_to_html($0, $1, options) })
+        if trust != .untrusted { options |= CMARK_OPT_UNSAFE }
+        let html = taking(withCharacters(markdown) { cmark_markdown_to_html($0, $1, options) })
+        return trust == .userHTML ? DangerousURLs.removed(from: html) : html
     }
 
     /// Normalised CommonMark for a Markdown report. Untrusted prose loses its raw HTML and its
-    /// `javascript:`-style link targets, as `html(_:trust:)` drops them in safe mode.
+    /// `javascript:`-style link targets, as `html(_:trust:)` drops them in safe mode; prose with
+    /// `allow_html` keeps its raw HTML but not its dangerous URLs.
     public static func commonmark(_ markdown: String, trust: Trust) -> String {
         guard let document = withCharacters(markdown, { cmark_parse_document($0, $1, CMARK_OPT_DEFAULT) }) else { return "" }
         defer { cmark_node_free(document) }
-        if trust == .untrusted { neutralise(document) }
-        return taking(cmark_render_commonmark(document, CMARK_OPT_DEFAULT, 0))
+        if trust != .trusted { neutralise(document, keepingHTML: trust == .userHTML) }
+        let markdown = taking(cmark_render_commonmark(document, CMARK_OPT_DEFAULT, 0))
+        return trust == .userHTML ? DangerousURLs.removed(from: markdown) : markdown
     }
 
     /// Calls `body` with the UTF-8 bytes of `text` and their count (the pointer lives only for the call).
@@ -45,15 +52,15 @@ public enum Markdown {
         return String(cString: rendered)
     }
 
-    /// Removes raw HTML nodes and empties dangerous link and image targets.
-    static func neutralise(_ document: OpaquePointer) {
+    /// Removes raw HTML nodes (unless `keepingHTML`) and empties dangerous link and image targets.
+    static func neutralise(_ document: OpaquePointer, keepingHTML: Bool) {
         var html: [OpaquePointer] = []
         let iterator = cmark_iter_new(document)
         defer { cmark_iter_free(iterator) }
         while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
             guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
             switch cmark_node_get_type(node) {
-            case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE: html.append(node)
+            case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE: if !keepingHTML { html.append(node) }
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                 if isDangerous(url) { cmark_node_set_url(node, "") }

@@ -9,7 +9,7 @@ public enum CatalogRecord {
             ("layers", .integer(model.layers)), ("hidden", .integer(model.hidden)),
             ("heads", .integer(model.heads)), ("kv_heads", .integer(model.kvHeads)),
             ("head_dim", .integer(model.headDim)), ("ffn", .integer(model.ffn)), ("vocab", .integer(model.vocab)),
-            ("tied_embeddings", .bool(model.tiedEmbeddings)), ("max_context", .integer(model.maxContext)),
+            ("tied_embeddings", .bool(model.tiedEmbeddings)), ("max_context", model.maxContext.map { .integer($0) } ?? .null),
             ("layer_pattern", .string(model.attention.effectivePattern)),
             ("total_params", .finite(parameters.total)), ("active_params", .finite(parameters.active)),
             ("computed_params", .finite(parameters.computedTotal)),
@@ -67,7 +67,7 @@ public enum CatalogRecord {
                     return [model.name, "\(Format.fixed(parameters.total / 1e9, significant: 3))B",
                             "\(Format.fixed(parameters.active / 1e9, significant: 3))B", String(model.layers),
                             model.mla == nil ? "\(model.heads)/\(model.kvHeads)" : "\(model.heads)/MLA",
-                            format.bytes(kv), Format.integer(model.maxContext), model.source]
+                            format.bytes(kv), model.maxContext.map(Format.integer) ?? "—", model.source]
                 },
                 rightAligned: [1, 2, 3, 5, 6]).text
         case "hardware":

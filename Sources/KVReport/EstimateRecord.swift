@@ -25,21 +25,21 @@ public enum EstimateRecord {
             ("weights_read_bytes", .finite(estimate.weightsReadBytes)),
             ("kv_bytes_per_token", .finite(estimate.kvBytesPerToken)),
             ("kv_bytes", .finite(estimate.kvBytes)),
-            ("available_kv_bytes", .finite(estimate.availableKVBytes)),
+            ("available_kv_bytes", ifServable(estimate.availableKVBytes)),
             ("concurrency", .integer(estimate.concurrency)),
             ("host_sessions", estimate.hostSessions.map { .integer($0) } ?? .null),
             ("prefill_flops", .finite(estimate.prefillFLOPs)),
             ("prefill_linear_flops", .finite(estimate.prefillLinearFLOPs)),
             ("prefill_attention_flops", .finite(estimate.prefillAttentionFLOPs)),
-            ("prefill_seconds", .finite(estimate.prefill.seconds)),
+            ("prefill_seconds", ifServable(estimate.prefill.seconds)),
             ("decode_batch", .integer(estimate.decodeBatch)),
             ("decode_step_seconds", ifServable(estimate.decodeStep.seconds)),
             ("decode_seconds", ifServable(estimate.decodeSeconds)),
             ("decode_tokens_per_second", ifServable(estimate.decodeTokensPerSecond)),
-            ("context_switch_seconds", .finite(estimate.contextSwitchSeconds)),
+            ("context_switch_seconds", ifServable(estimate.contextSwitchSeconds)),
             ("session_gpu_seconds", ifServable(estimate.session.gpuSeconds)),
             ("relative_cost", servable ? .finite(estimate.relativeCost) : .null),
-            ("bound_prefill", .string(estimate.prefill.bound.rawValue)),
+            ("bound_prefill", servable ? .string(estimate.prefill.bound.rawValue) : .null),
             ("bound_decode", servable ? .string(estimate.decodeStep.bound.rawValue) : .null),
             ("prefill_intensity_flops_per_byte", .finite(estimate.prefillIntensity)),
             ("decode_intensity_flops_per_byte", ifServable(estimate.decodeIntensity)),
@@ -47,7 +47,7 @@ public enum EstimateRecord {
         ]
         fields += deploymentFields(scenario, estimate)
         if let compressionNeeded {
-            switch compressionNeeded {
+            switch servable ? compressionNeeded : .impossible("the weights do not fit") {
             case .reduction(let factor):
                 fields.append(("compression_needed", .finite(factor)))
                 fields.append(("compression_needed_reason", .null))

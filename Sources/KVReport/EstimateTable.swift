@@ -19,19 +19,19 @@ public enum EstimateTable {
                     format.bytes(e.kvBytesPerToken),
                     format.bytes(e.kvBytes),
                     e.regime == .offload ? "0 (offload)" : Format.integer(e.concurrency),
-                    Format.seconds(e.prefill.seconds),
+                    servable ? Format.seconds(e.prefill.seconds) : "—",
                     servable ? Format.seconds(e.decodeStep.seconds) : "—",
                     servable ? Format.seconds(e.decodeSeconds) : "—",
-                    Format.seconds(e.contextSwitchSeconds),
+                    servable ? Format.seconds(e.contextSwitchSeconds) : "—",
                     servable ? (e.relativeCost.map(Format.factor) ?? "—") : "—",
-                    "\(e.prefill.bound.rawValue)/\(servable ? e.decodeStep.bound.rawValue : "—")",
+                    servable ? "\(e.prefill.bound.rawValue)/\(e.decodeStep.bound.rawValue)" : "—",
                 ]
             },
             rightAligned: Set(0...8)
         )
         lines.append(table.text)
         if estimates.contains(where: \.beyondMaxContext) {
-            lines.append("* beyond the model's maximum context of \(Format.integer(scenario.model.maxContext)) tokens")
+            lines.append("* beyond the model's maximum context of \(scenario.model.maxContext.map(Format.integer) ?? "—") tokens")
         }
         if estimates.contains(where: { $0.regime == .weightsDoNotFit }) {
             lines.append("The weights do not fit in \(hardware.gpus) GPU(s): use more GPUs (--gpus) or lower weight precision.")

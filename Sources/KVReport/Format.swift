@@ -84,8 +84,9 @@ public struct Format: Sendable {
     public static func decimalString(_ value: Double, decimals: Int) -> String {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
+        guard value.isFinite else { return "—" }
         let scaled = (abs(value) * scale).rounded()
-        guard scaled < 9e15 else { return String(Int(value.rounded())) }
+        guard scaled < 9e15 else { return scientific(value) }
         let whole = Int(scaled / scale)
         var text = String(whole)
         if decimals > 0 {
@@ -94,6 +95,24 @@ public struct Format: Sendable {
             text += "." + String(repeating: "0", count: decimals - digits.count) + digits
         }
         return (value < 0 && scaled > 0 ? "-" : "") + text
+    }
+}
+
+extension Int {
+    /// `value` rounded toward zero and clamped to `Int`'s range (NaN → 0): a conversion that
+    /// cannot trap, for figures on their way to a formatter.
+    public init(clamping value: Double) {
+        if value.isNaN { self = 0 } else if value >= 9.2e18 { self = .max } else if value <= -9.2e18 { self = .min } else { self = Int(value) }
+    }
+}
+
+extension Format {
+    /// A value too large for fixed notation (≥ 9e15 after scaling): `1.23e20`. Totality, not looks:
+    /// the loader's ranges keep real figures far below.
+    static func scientific(_ value: Double) -> String {
+        var mantissa = abs(value), exponent = 0
+        while mantissa >= 10 { mantissa /= 10; exponent += 1 }
+        return (value < 0 ? "-" : "") + decimalString(mantissa, decimals: 2) + "e\(exponent)"
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value written with a fixed key order, so output is byte-identical across runs.
 public enum JSONValue: Sendable, Equatable {
     case string(String)
@@ -21,8 +23,12 @@ public enum JSONValue: Sendable, Equatable {
         switch self {
         case .string(let string): return JSONValue.quoted(string)
         case .number(let value):
-            if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-            return "\(value)"
+            guard value.isFinite else { return "null" }  // JSON has no NaN or infinity
+            // 15 significant digits (what a Double always holds exactly): `12548.000000000002`,
+            // arithmetic noise, is written `12548`; the text reads back as the rounded value.
+            let rounded = Double(String(format: "%.15g", value)) ?? value
+            if rounded == rounded.rounded(), abs(rounded) < 9_007_199_254_740_992 { return String(Int(rounded)) }
+            return "\(rounded)"
         case .integer(let value): return String(value)
         case .bool(let value): return value ? "true" : "false"
         case .null: return "null"

@@ -35,11 +35,17 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: "GPUs in one NVLink domain; collectives beyond it use the network. (default: 8)")
     var gpusPerNode: Int?
 
-    @Option(help: "Weight precision: fp32, bf16, fp16, fp8, int8, int4, fp4. (default: bf16)")
+    @Option(help: "Weight precision: \(Precision.allCases.map(\.rawValue).joined(separator: ", ")). (default: bf16)")
     var weightPrecision: String?
 
-    @Option(help: "KV-cache precision. (default: bf16)")
+    @Option(help: "KV-cache precision (a compression's kv_bits replaces it). (default: bf16)")
     var kvPrecision: String?
+
+    @Option(help: "HBM held back per GPU for the runtime and activations, e.g. 8 GiB. (default: 0)")
+    var reserve: String?
+
+    @Option(help: "Largest decode batch the server runs. (default: unlimited)")
+    var maxBatch: Int?
 
     @Option(help: "Share of each GPU's HBM the engine may use, in (0, 1] (vLLM: 0.9). (default: 1)")
     var memoryUtilization: Double?
@@ -59,8 +65,8 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: "Speculative decoding: probability a drafted token is accepted (α). (default: 0.7)")
     var acceptance: Double?
 
-    @Option(help: "Compression preset, or presets joined by `+` (`kivi-2bit+h2o-20`). (default: none)")
-    var compression: String?
+    @Option(help: "Compression preset, or presets joined by `+` (`kivi-2bit+h2o-20`); once. (default: none)")
+    var compression: [String] = []
 
     @Option(parsing: .upToNextOption, help: "Context lengths: 4096, 4K, 128K, 1M, 50_000.")
     var context: [String] = []
@@ -105,12 +111,13 @@ struct EstimateCommand: ParsableCommand {
         }
         if study != nil {
             let options: [(String, Bool)] = [("--model", model != nil), ("--hardware", hardware != nil), ("--context", !context.isEmpty),
-                         ("--gpus", gpus != nil), ("--compression", compression != nil), ("--output-tokens", outputTokens != nil),
+                         ("--gpus", gpus != nil), ("--compression", !compression.isEmpty), ("--output-tokens", outputTokens != nil),
                          ("--users", users != nil), ("--mode", mode != nil), ("--short-context", shortContext != nil),
                          ("--long-fraction", longFraction != nil), ("--arrival-rate", arrivalRate != nil),
                          ("--chunk", chunk != nil), ("--kv-block", kvBlock != nil), ("--pp", pp != nil), ("--ep", ep != nil),
                          ("--attention-parallel", attentionParallel != nil), ("--gpus-per-node", gpusPerNode != nil),
                          ("--weight-precision", weightPrecision != nil), ("--kv-precision", kvPrecision != nil),
+                         ("--reserve", reserve != nil), ("--max-batch", maxBatch != nil),
                          ("--memory-utilization", memoryUtilization != nil), ("--prefill-chunk", prefillChunk != nil),
                          ("--activation-memory", activationMemory), ("--draft", draft != nil),
                          ("--draft-tokens", draftTokens != nil), ("--acceptance", acceptance != nil)]
@@ -126,12 +133,36 @@ struct EstimateCommand: ParsableCommand {
         guard attentionParallel.map({ AttentionParallel(rawValue: $0) != nil }) ?? true else {
             throw ValidationError("--attention-parallel must be tensor or data")
         }
-        let precisions = Precision.allCases.map(\.rawValue).joined(separator: ", ")
-        for (option, value) in [("--weight-precision", weightPrecision), ("--kv-precision", kvPrecision)] {
-            guard value.map({ Precision(rawValue: $0) != nil }) ?? true else { throw ValidationError("\(option) must be one of \(precisions)") }
-        }
         if draft == nil, draftTokens != nil || acceptance != nil {
             throw ValidationError("--draft-tokens and --acceptance need --draft")
+        }
+        try validateWorkloadOptions()
+    }
+
+    /// The workload options: each once, each in the range a study file would accept.
+    private func validateWorkloadOptions() throws {
+        guard compression.count <= 1 else {
+            throw ValidationError("--compression is given \(compression.count) times: combine presets with `+` (`--compression kivi-2bit+h2o-20`), or run once per compression")
+        }
+        let names = Precision.allCases.map(\.rawValue)
+        for (option, value) in [("--weight-precision", weightPrecision), ("--kv-precision", kvPrecision)] {
+            if let value, Precision(rawValue: value) == nil {
+                throw ValidationError("\(option) must be one of \(names.joined(separator: ", ")), got `\(EchoedText.elided(EchoedText.escaped(value)))`")
+            }
+        }
+        for (option, value) in [("--gpus", gpus), ("--max-batch", maxBatch), ("--users", users), ("--output-tokens", outputTokens)] {
+            if let value, value < 1 { throw ValidationError("\(option) must be at least 1, got \(value)") }
+        }
+        if let gpus, gpus > 65_536 { throw ValidationError("--gpus must be between 1 and 65,536, got \(gpus)") }
+        if let outputTokens, outputTokens > 1 << 40 { throw ValidationError("--output-tokens must be between 1 and 2^40 tokens, got \(outputTokens)") }
+        for (option, value) in [("--users", users), ("--max-batch", maxBatch)] {
+            if let value, value > 1 << 30 { throw ValidationError("\(option) must be between 1 and 2^30 sessions, got \(value)") }
+        }
+        if let longFraction, !(longFraction >= 1e-9 && longFraction <= 1) {
+            throw ValidationError("--long-fraction must be a fraction in (0, 1], at least 1e-9, got \(longFraction)")
+        }
+        if let arrivalRate, !(arrivalRate >= 1e-9 && arrivalRate <= 1e9) {
+            throw ValidationError("--arrival-rate must be between 1e-9 and 1e9 per second, got \(arrivalRate)")
         }
     }
 
@@ -151,14 +182,24 @@ struct EstimateCommand: ParsableCommand {
     /// The options as a study of one scenario, evaluated like any other.
     private func optionStudy(_ catalog: Catalog) throws -> Study {
         var hardwareEntry = try catalog.resolveHardware(hardware ?? "")
-        if let gpus { hardwareEntry.gpus = gpus }
+        if let gpus {
+            hardwareEntry.gpus = gpus
+            if gpus > 1 { hardwareEntry.label = "\(gpus)× \(hardwareEntry.label)" }
+        }
         if let pp { hardwareEntry.parallel.pipelineStages = pp }
         if let ep { hardwareEntry.parallel.expertParallel = ep }
         if let attentionParallel { hardwareEntry.parallel.attention = AttentionParallel(rawValue: attentionParallel) ?? .tensor }
         if let gpusPerNode { hardwareEntry.gpusPerNode = gpusPerNode }
         var workload = Workload(outputTokens: outputTokens ?? 250, users: users ?? 1)
-        if let weightPrecision { workload.weightPrecision = Precision(rawValue: weightPrecision) ?? .bf16 }
-        if let kvPrecision { workload.kvPrecision = Precision(rawValue: kvPrecision) ?? .bf16 }
+        workload.maxBatch = maxBatch
+        if let weightPrecision = weightPrecision.flatMap(Precision.init(rawValue:)) { workload.weightPrecision = weightPrecision }
+        if let kvPrecision = kvPrecision.flatMap(Precision.init(rawValue:)) { workload.kvPrecision = kvPrecision }
+        if let reserve {
+            guard let bytes = try? Units.quantity(reserve, in: Units.bytes), bytes >= 0, bytes <= 1_152_921_504_606_846_976 else {
+                throw InputFailure(message: "--reserve: `\(EchoedText.elided(EchoedText.escaped(reserve)))` is not a size between 0 and 1 EiB (try 8 GiB)")
+            }
+            workload.reserveBytes = bytes
+        }
         if let memoryUtilization { workload.memoryUtilization = memoryUtilization }
         if let prefillChunk { workload.prefillChunk = try tokens(prefillChunk, "--prefill-chunk") }
         workload.activationMemory = activationMemory
@@ -173,10 +214,17 @@ struct EstimateCommand: ParsableCommand {
             if let kvBlock { sharing.kvBlockTokens = try tokens(kvBlock, "--kv-block") }
             workload.sharing = sharing
         }
+        let contexts = try context.map { try tokens($0, "--context") }
+        if let sharing = workload.sharing {
+            let iterations = contexts.reduce(0.0) { $0 + (Double($1) / Double(max(1, sharing.chunkTokens))).rounded(.up) }
+            if iterations > Double(1 << 22) {
+                throw InputFailure(message: "--chunk: chunked prefill of these contexts in chunks of \(sharing.chunkTokens) tokens takes over 4,194,304 iterations: raise --chunk")
+            }
+        }
         return Study(
             path: "", text: "", title: "kvplan estimate", models: [try catalog.resolveModel(model ?? "")], hardware: [hardwareEntry],
-            compressions: [try catalog.resolveCompression(compression ?? "none")],
-            contexts: try context.map { try tokens($0, "--context") }, workload: workload,
+            compressions: [try catalog.resolveCompression(compression.first ?? "none")],
+            contexts: contexts, workload: workload,
             mode: mode.flatMap(StudyMode.init(rawValue:)) ?? .peak)
     }
 
@@ -187,10 +235,10 @@ struct EstimateCommand: ParsableCommand {
         return .model(try catalog.resolveModel(text))
     }
 
-    /// A positive token count (`4K`, `128K`, `1M`, `50_000`) from an option.
+    /// A token count between 1 and 2^40 (`4K`, `128K`, `1M`, `50_000`) from an option.
     private func tokens(_ text: String, _ option: String) throws -> Int {
-        guard let value = try? Units.tokens(text), value >= 1 else {
-            throw InputFailure(message: "\(option): `\(text)` is not a positive token count (try 4096, 4K, 128K, 1M or 50_000)")
+        guard let value = try? Units.tokens(text), value >= 1, value <= 1 << 40 else {
+            throw InputFailure(message: "\(option): `\(EchoedText.elided(EchoedText.escaped(text)))` is not a token count between 1 and 2^40 (try 4096, 4K, 128K, 1M or 50_000)")
         }
         return value
     }

@@ -31,12 +31,17 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         try reportingInputErrors {
             let catalog = try builtInCatalog()
-            let studies = try loadStudies(self.studies.paths, catalog: catalog)
+            // Each study's path as seen from the site (the same for relative and absolute arguments).
+            let studies = try loadStudies(self.studies.paths, catalog: catalog, pointLimit: StudyLoader.reportPointLimit).map { study in
+                var study = study
+                study.path = OutputDirectory.relativePath(of: study.path, from: out)
+                return study
+            }
             let renderer: ReportRenderer
             renderer = ReportRenderer(templates: try ReportTemplates(directory: templates))
             let site = Site(renderer: renderer, options: Site.Options(singleFile: singleFile, markdown: format == .md))
             let files = try site.files(for: studies)
-            try OutputDirectory.write(files, to: out, inputs: studies.map(\.path) + (templates.map { [$0] } ?? []))
+            try OutputDirectory.write(files, to: out, inputs: StudyFiles.expand(self.studies.paths).paths + (templates.map { [$0] } ?? []))
             printError("kvplan: rendered \(studies.count) stud\(studies.count == 1 ? "y" : "ies") into \(out)/ (\(files.count) files)")
         }
     }

@@ -49,7 +49,7 @@ final class LivePreview {
         let now = Self.fingerprint(paths + (templates.map { Self.files(in: $0) } ?? []))
         if now == fingerprint { return cached }
         fingerprint = now
-        cached = render(LoadedStudies(arguments, catalog: catalog))
+        cached = render(LoadedStudies(arguments, catalog: catalog, pointLimit: StudyLoader.reportPointLimit))
         return cached
     }
 

@@ -90,7 +90,7 @@ struct RobustnessTests {
     @Test("a very long line and many list items are fine")
     func largeButValid() throws {
         let contexts = (1...20_000).map(String.init).joined(separator: ", ")
-        let (loaded, log) = Fixtures.load(text: "title: \(String(repeating: "x", count: 100_000))\nmodels: [llama-2-7b]\nhardware: [l4]\ncontexts: [\(contexts)]\nallow_beyond_max: true\n")
+        let (loaded, log) = Fixtures.load(text: "title: t\ndescription: \(String(repeating: "x", count: 100_000))\nmodels: [llama-2-7b]\nhardware: [l4]\ncontexts: [\(contexts)]\nallow_beyond_max: true\n")
         let study = try #require(loaded, "\(log.summary)")
         #expect(study.contexts.count == 20_000)
     }

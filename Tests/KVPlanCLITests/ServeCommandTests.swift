@@ -7,10 +7,9 @@ import Glibc
 /// `kvplan serve`: a live preview on 127.0.0.1 that re-renders when a study changes.
 @Suite("kvplan serve")
 struct ServeCommandTests {
-    /// GET over a plain socket: status line and body.
-    static func get(port: UInt16, path: String) throws -> (status: String, body: String) {
+    /// A connected socket to 127.0.0.1:`port`.
+    static func connectTo(port: UInt16) throws -> Int32 {
         let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(client) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -18,8 +17,16 @@ struct ServeCommandTests {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
+        if connected != 0 { close(client) }
         try #require(connected == 0, "cannot connect to 127.0.0.1:\(port)")
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+        return client
+    }
+
+    /// GET over a plain socket: status line and body.
+    static func get(port: UInt16, path: String, host: String = "127.0.0.1", extraHeaders: String = "") throws -> (status: String, body: String) {
+        let client = try connectTo(port: port)
+        defer { close(client) }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: \(host)\r\n\(extraHeaders)\r\n".utf8)
         _ = request.withUnsafeBytes { write(client, $0.baseAddress!, $0.count) }
         var response = [UInt8](), buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -73,6 +80,23 @@ struct ServeCommandTests {
         #expect(page.body.contains("<svg"))
         let traversal = try Self.get(port: port, path: "/../../etc/passwd")
         #expect(traversal.status.contains("404"))
+
+        // Issue 12: a client that never finishes its request does not stall the others.
+        let idle = try Self.connectTo(port: port)
+        defer { close(idle) }
+        let slow = try Self.connectTo(port: port)
+        defer { close(slow) }
+        _ = Array("GET / HT".utf8).withUnsafeBytes { write(slow, $0.baseAddress!, $0.count) }
+        let started = Date()
+        let beside = try Self.get(port: port, path: "/")
+        #expect(beside.status == "HTTP/1.1 200 OK")
+        #expect(Date().timeIntervalSince(started) < 1, "a second client waited behind an idle one")
+        // Only local names are answered (DNS rebinding), and the request head is capped.
+        #expect(try Self.get(port: port, path: "/", host: "attacker.example").status == "HTTP/1.1 403 Forbidden")
+        #expect(try Self.get(port: port, path: "/", host: "attacker.example:80").status == "HTTP/1.1 403 Forbidden")
+        #expect(try Self.get(port: port, path: "/", host: "localhost:\(port)").status == "HTTP/1.1 200 OK")
+        let huge = "X-Filler: " + String(repeating: "x", count: 20_000) + "\r\n"
+        #expect(try Self.get(port: port, path: "/", extraHeaders: huge).status.contains("431"))
 
         // Edit the study (a different size, so the change is seen even within one mtime tick).
         try text.replacingOccurrences(of: "First title", with: "Second, longer title").write(to: study, atomically: true, encoding: .utf8)

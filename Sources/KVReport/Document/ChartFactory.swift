@@ -74,7 +74,7 @@ struct ChartFactory {
             scale: logScale ? .log : .linear,
             format: { quantity.formatted($0) })
         var annotations: [ChartAnnotation] = []
-        let maxContexts = Set(evaluation.series.map(\.scenario.model.maxContext))
+        let maxContexts = Set(evaluation.series.map { $0.scenario.model.maxContext ?? .max })
         if maxContexts.count == 1, let maxContext = maxContexts.first,
            let last = evaluation.contexts.last, let first = evaluation.contexts.first, maxContext < last, maxContext > first {
             annotations.append(ChartAnnotation(x: Double(maxContext), label: "max context \(Format.tokens(maxContext))"))

@@ -60,7 +60,7 @@ struct Findings {
         let long = evaluation.first.estimates[evaluation.first.estimates.count - 1]
         var sentences: [Finding] = []
         if let range = spread(at: longest, { Double($0.concurrency) }, higherIsBetter: true) {
-            sentences.append((.concurrency, "At \(Format.tokens(longest)) tokens the scenarios hold from \(sessions(Int(range.best.value))) (\(range.best.label)) down to \(sessions(Int(range.worst.value))) (\(range.worst.label))."))
+            sentences.append((.concurrency, "At \(Format.tokens(longest)) tokens the scenarios hold from \(sessions(Int(clamping: range.best.value))) (\(range.best.label)) down to \(sessions(Int(clamping: range.worst.value))) (\(range.worst.label))."))
         }
         if let range = spread(at: longest, { $0.decodeSeconds }, higherIsBetter: false) {
             let batch = { (label: String) -> String in

@@ -69,7 +69,7 @@ final class Layout {
     /// Context down the side, one column per scenario (plus an optional second quantity).
     func quantityTable(_ quantity: Quantity, also second: Quantity? = nil, title: String? = nil) -> Block {
         let contexts = evaluation.contexts
-        let maxContexts = evaluation.series.map(\.scenario.model.maxContext)
+        let maxContexts = evaluation.series.map { $0.scenario.model.maxContext ?? .max }
         var columns = [TableBuilder.Column(
             title: "context (tokens)", numeric: true,
             shown: contexts.map { context in Format.tokens(context) + (maxContexts.contains { context > $0 } && maxContexts.allSatisfy { context > $0 } ? " *" : "") },

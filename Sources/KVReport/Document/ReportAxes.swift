@@ -2,7 +2,7 @@
 extension Axis {
     /// Context (or prompt) length in tokens: `4K`, `128K`, `1M`.
     static func tokens(_ title: String = "context length (tokens)", scale: AxisScale = .log) -> Axis {
-        Axis(title: title, scale: scale, format: { Format.tokens(Int($0.rounded())) })
+        Axis(title: title, scale: scale, format: { Format.tokens(Int(clamping: $0.rounded())) })
     }
 
     /// Times in seconds on a log scale, to three significant digits.

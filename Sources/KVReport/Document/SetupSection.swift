@@ -12,7 +12,7 @@ struct SetupSection: ReportSection {
         let models = study.models
         let kvPerToken = evaluation.models.map { figures in
             switch figures.kvBytesPerToken {
-            case .success(let bytes): Format.integer(Int(bytes.rounded()))
+            case .success(let bytes): Format.integer(Int(clamping: bytes.rounded()))
             case .failure: "—"
             }
         }
@@ -29,7 +29,7 @@ struct SetupSection: ReportSection {
             .init(title: "layers", numeric: true, shown: models.map { "\($0.layers) (\($0.attention.effectivePattern))" }, raw: models.map { String($0.layers) }),
             .init(title: "heads / KV heads", numeric: true, shown: models.map { $0.mla == nil ? "\($0.heads) / \($0.kvHeads)" : "\($0.heads) / MLA" }, raw: models.map { "\($0.heads)/\($0.kvHeads)" }),
             .init(title: "KV per token at \(study.workload.kvPrecision.rawValue) (bytes)", numeric: true, shown: kvPerToken, raw: kvPerToken.map { $0.filter(\.isNumber) }),
-            .init(title: "max context (tokens)", numeric: true, shown: models.map { Format.integer($0.maxContext) }, raw: models.map { String($0.maxContext) }),
+            .init(title: "max context (tokens)", numeric: true, shown: models.map { $0.maxContext.map(Format.integer) ?? "—" }, raw: models.map { $0.maxContext.map(String.init) ?? "" }),
             .init(title: "source", numeric: false, shown: models.map(\.source), raw: models.map(\.source)),
         ])))
         let hardware = study.hardware

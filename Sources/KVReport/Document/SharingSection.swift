@@ -81,7 +81,7 @@ struct SharingSection: ReportSection {
         let chart = LineChart(
             title: "Sessions that fit: paged KV against reserving the maximum context",
             x: Axis.tokens(),
-            y: Axis(title: "concurrent sessions", scale: .linear, format: { Format.integer(Int($0.rounded())) }),
+            y: Axis(title: "concurrent sessions", scale: .linear, format: { Format.integer(Int(clamping: $0.rounded())) }),
             series: series)
         return layout.figure(caption: "Paged KV (vLLM's PagedAttention, arXiv 2309.06180) wastes on average (B − 1)/2 tokens per session; a server that reserves the model's maximum context per session holds far fewer short sessions.", chart: .line(chart), topic: .sharingPaged)
     }

@@ -33,8 +33,14 @@ struct TableBuilder {
             cells: cells, shownRows: picked, baselineCells: baselineRows, fileName: "\(slug)-table-\(number).csv")
     }
 
-    /// RFC 4180 quoting where needed.
-    static func csvField(_ text: String) -> String {
+    /// RFC 4180 quoting where needed. A field a spreadsheet would read as a formula (`=`, `+`,
+    /// `-`, `@`, tab or CR first) gets a `'` in front, quoted, as OWASP recommends — except a
+    /// plain number in a numeric column (`-1.5`), which a spreadsheet reads as the number it is.
+    static func csvField(_ text: String, numeric: Bool = false) -> String {
+        let isPlainNumber = numeric && Double(text) != nil && text.allSatisfy { "0123456789.eE+-".contains($0) }
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), !isPlainNumber {
+            return "\"'" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -22,6 +22,6 @@ public enum Topic: Sendable, Hashable {
 extension Quantity {
     /// A value as tables and axes show it: whole sessions, or three significant digits.
     func formatted(_ value: Double) -> String {
-        isCount ? Format.integer(Int(value)) : Format.fixed(value, significant: 3)
+        isCount ? Format.integer(Int(clamping: value)) : Format.fixed(value, significant: 3)
     }
 }

@@ -1,8 +1,12 @@
 /// Writes a table as CSV: its headers, then every row (not only those a page shows) with each
-/// cell's value at full precision, quoted as RFC 4180 asks.
+/// cell's value at full precision, quoted as RFC 4180 asks and never read as a formula.
 enum CSVWriter {
     static func write(_ table: Table) -> String {
-        let rows = [table.columns.map(\.title)] + table.cells.map { $0.map(\.value) }
-        return rows.map { $0.map(TableBuilder.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let numeric = table.columns.map(\.numeric)
+        let header = table.columns.map { TableBuilder.csvField($0.title) }.joined(separator: ",")
+        let body = table.cells.map { row in
+            zip(row, numeric).map { TableBuilder.csvField($0.value, numeric: $1) }.joined(separator: ",")
+        }
+        return ([header] + body).joined(separator: "\n") + "\n"
     }
 }

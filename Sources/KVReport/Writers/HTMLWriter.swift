@@ -36,9 +36,10 @@ enum HTMLWriter {
         return context
     }
 
-    /// Markdown through libcmark: a study's prose in safe mode unless it allows HTML.
+    /// Markdown through libcmark: a study's prose in safe mode unless it allows HTML (and even
+    /// then without dangerous URLs).
     static func prose(_ prose: Prose) -> String {
-        Markdown.html(prose.markdown, trust: prose.trusted ? .trusted : .untrusted)
+        Markdown.html(prose.markdown, trust: prose.markdownTrust)
     }
 
     /// A figure's chart as SVG (its strings escaped by the chart component).

@@ -29,9 +29,10 @@ enum MarkdownWriter {
         }
     }
 
-    /// A study's prose, without raw HTML unless the study allows it.
+    /// A study's prose, without raw HTML unless the study allows it (and even then without
+    /// dangerous URLs); kvplan's own prose as it is.
     static func prose(_ prose: Prose) -> String {
-        (prose.trusted ? prose.markdown : Markdown.commonmark(prose.markdown, trust: .untrusted)).trimmingCharacters
+        (prose.source == .kvplan ? prose.markdown : Markdown.commonmark(prose.markdown, trust: prose.markdownTrust)).trimmingCharacters
     }
 
     /// A pipe table under its caption; baseline rows in bold.
@@ -84,5 +85,17 @@ enum MarkdownWriter {
 
     static func code(_ text: String) -> String {
         text.contains("`") ? "`` \(text) ``" : "`\(text)`"
+    }
+}
+
+extension Prose {
+    /// How far libcmark may trust it: kvplan's own prose fully; a study's with `allow_html` for
+    /// its raw HTML but never its dangerous URLs; any other study prose not at all.
+    var markdownTrust: Markdown.Trust {
+        switch (source, trusted) {
+        case (.kvplan, _): .trusted
+        case (.study, true): .userHTML
+        case (.study, false): .untrusted
+        }
     }
 }
