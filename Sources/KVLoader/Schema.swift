@@ -41,7 +41,7 @@ public enum Schema {
         KeySpec("units", "decimal | binary", "decimal", "Report sizes in GB (1e9) or GiB (2^30)."),
         KeySpec("allow_html", "bool", "false", "Let raw HTML in `description` and markdown cells through to the report."),
         KeySpec("allow_beyond_max", "bool", "false", "A context beyond a model's `max_context` is a warning (the estimate runs and reports mark the point); `true` says it is intended and silences the warning."),
-        KeySpec("headline", "concurrency | prefill | decode | switching | cost | measured", "what the study varies", "Which finding and figure stand for the study on the site's index."),
+        KeySpec("headline", "concurrency | prefill | decode | switching | cost | measured | sharing", "what the study varies", "Which finding and figure stand for the study on the site's index."),
         KeySpec("references", "list of published figures", "—", "Figures published elsewhere (a paper, a vendor) to show beside kvplan's own, with the difference."),
         KeySpec("measurements", "CSV path, or list of rows", "—", "Measured latencies: a CSV file (relative to the study) with the header `model,hardware,phase,batch,context,seconds`, or inline rows with those keys."),
         KeySpec("cells", "list of cells", "the default layout", "The notebook: `markdown`, `chart` and `table` cells in order."),
@@ -111,10 +111,13 @@ public enum Schema {
         KeySpec("markdown", "Markdown", "—", "A prose cell."),
         KeySpec("chart", "chart kind", "—", "A chart cell: \(ChartCell.Kind.allCases.map(\.rawValue).joined(separator: ", "))."),
         KeySpec("table", "table kind", "—", "A table cell: \(TableCell.Kind.allCases.map(\.rawValue).joined(separator: ", "))."),
-        KeySpec("x", "dimension", "context", "Chart x axis: \(ChartCell.Dimension.allCases.map(\.rawValue).joined(separator: ", "))."),
+        KeySpec("x", "dimension", "context", "Chart x axis, or what a figure's table lists down its side: \(ChartCell.Dimension.allCases.map(\.rawValue).joined(separator: ", "))."),
         KeySpec("series", "dimension", "the listed dimension with most entries", "One line or bar group per model, hardware or compression."),
         KeySpec("scale", "log | linear", "log", "Chart x scale."),
         KeySpec("title", "string", "generated", "Caption of a chart or table cell."),
+        KeySpec("at", "tokens", "the longest context within every model's maximum", "The context a chart or table whose `x` is not context shows (one of the study's contexts)."),
+        KeySpec("methodology", "bool", "—", "`methodology: true`: the methodology and assumptions, as in the default layout."),
+        KeySpec("formulas", "\(FormulasCell.allCases.map(\.rawValue).joined(separator: " | "))", "—", "The formulas of one challenge (or all), with this study's values substituted."),
     ])
 
     static var precisionNames: String { Precision.allCases.map(\.rawValue).joined(separator: ", ") }

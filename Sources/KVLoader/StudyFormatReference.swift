@@ -56,7 +56,7 @@ extension Schema {
             "- **Sweep**: models × hardware × compression × contexts, nested in that order (models outermost, each list in file order, contexts ascending), once per mode (`both`: peak, then calibrated); at most \(Units.written(StudyLoader.pointLimit)) points (\(Units.written(StudyLoader.reportPointLimit)) for a rendered report).",
             "- **Names**: entries are referred to by `name` (a preset's name; `{preset: h100-sxm, gpus: 8}` is `h100-sxm-x8`); names are unique per list.",
             "- **Beyond the maximum**: a context beyond a model's `max_context` is a warning; the estimate still runs and reports mark the point. `allow_beyond_max: true` silences the warning.",
-            "- **Cells**: each cell is a map with exactly one of `markdown: prose`, `chart: kind` (plus optional `x`, `series`, `scale`, `title`) or `table: kind` (plus optional `title`); `measured` charts and tables need `measurements`.",
+            "- **Cells**: each cell is a map with exactly one of `markdown: prose`, `chart: kind` (plus optional `x`, `series`, `scale`, `title`, and `at: <context>` when `x` is not context), `table: kind` (plus optional `title`, and `x` with `at` for a figure's table across models, hardware or compression), `methodology: true` or `formulas: <challenge or all>`; `measured` charts and tables need `measurements`.",
             "- **Measurements CSV**: the header `\(measurement.names.joined(separator: ","))` in any order, one row per line; `\"quoted, fields\"` allowed; blank lines and lines starting with `#` are skipped.",
         ]
         for schema in studyFormat {

@@ -35,7 +35,7 @@ struct StudyReader {
         let headline = map.choice("headline", Study.Headline.allCases.map(\.rawValue)).flatMap(Study.Headline.init(rawValue:))
         let measurements = measurements(map, models: models, hardware: hardware)
         let references = references(map, models: models, hardware: hardware, compressions: compressions)
-        let cells = cells(map, hasMeasurements: map.has("measurements"))
+        let cells = cells(map, hasMeasurements: map.has("measurements"), contexts: contexts?.tokens)
 
         guard let title, let models, let hardware, let compressions, let contexts, let workload,
               source.log.errorCount == errorsBefore

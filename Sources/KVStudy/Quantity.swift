@@ -12,6 +12,8 @@ public struct Quantity: Sendable {
         case decodeStep = "decode_step"
         case concurrencySustained = "concurrency_sustained"
         case switching, cost
+        case decodeThroughput = "decode_throughput"
+        case costPerMillionTokens = "cost_per_million_tokens"
     }
 
     public var key: Key
@@ -44,9 +46,11 @@ public struct Quantity: Sendable {
         key: .prefill, name: "Prefill time", unit: "s",
         value: { $0.prefill.seconds }, isCount: false, prefersLog: true, traces: ["Prefill"])
 
+    /// At a stated batch: one session alone (b = 1), so that it is comparable across contexts and
+    /// GPUs; what the batch that fits yields is `decodeThroughput`.
     public static let decode = Quantity(
-        key: .decode, name: "Decode time of the output", unit: "s",
-        value: { $0.regime == .weightsDoNotFit ? nil : $0.decodeSeconds },
+        key: .decode, name: "Decode time of the output, one session alone", unit: "s",
+        value: { $0.regime == .weightsDoNotFit ? nil : ($0.comparable?.decodeSecondsAlone ?? $0.decodeSeconds) },
         isCount: false, prefersLog: true, traces: ["Decode step", "Decode of m tokens"])
 
     public static let decodeStep = Quantity(
@@ -58,12 +62,33 @@ public struct Quantity: Sendable {
         key: .switching, name: "Context switch (swap one session out, another in)", unit: "s",
         value: { $0.contextSwitchSeconds }, isCount: false, prefersLog: true, traces: ["Context switch"])
 
+    /// Tokens per second of the batch that fits, `b / t_step` with b = `decodeBatch`.
+    public static let decodeThroughput = Quantity(
+        key: .decodeThroughput, name: "Decode throughput at the batch that fits", unit: "tokens/s",
+        value: { $0.regime == .weightsDoNotFit ? nil : $0.decodeTokensPerSecond },
+        isCount: false, prefersLog: true, traces: ["Decode step"])
+
+    /// Against one baseline for the whole study (its first scenario at the baseline context and
+    /// compression), over each scenario's whole replica — so that GPUs compare with each other.
     public static let cost = Quantity(
         key: .cost, name: "Cost per session relative to the baseline", unit: "×",
-        value: { $0.regime == .weightsDoNotFit ? nil : $0.relativeCost },
+        value: { $0.regime == .weightsDoNotFit ? nil : ($0.comparable?.studyRelativeCost ?? $0.relativeCost) },
         isCount: false, prefersLog: true, traces: [])
 
-    public static let all: [Quantity] = [.concurrency, .prefill, .decode, .decodeStep, .switching, .cost, .concurrencySustained]
+    /// Cost of a million processed tokens (prompt and output), in money when every GPU of the
+    /// study has a price and in GPU-seconds of the whole replica otherwise.
+    public static func costPerMillionTokens(priced: Bool) -> Quantity {
+        Quantity(
+            key: .costPerMillionTokens, name: priced ? "Price per million tokens" : "GPU-seconds per million tokens",
+            unit: priced ? "$" : "GPU-s",
+            value: { estimate in
+                guard estimate.regime != .weightsDoNotFit, let cost = estimate.comparable else { return nil }
+                return priced ? cost.pricePerMillionTokens : cost.gpuSecondsPerMillionTokens
+            },
+            isCount: false, prefersLog: true, traces: [])
+    }
+
+    public static let all: [Quantity] = [.concurrency, .prefill, .decode, .decodeStep, .switching, .cost, .decodeThroughput, costPerMillionTokens(priced: false), .concurrencySustained]
 
     public init(key: Key) {
         self = Self.all.first { $0.key == key }!

@@ -28,7 +28,7 @@ public struct Study: Sendable {
     public var headline: Headline?
 
     public enum Headline: String, Sendable, Equatable, CaseIterable {
-        case concurrency, prefill, decode, switching, cost, measured
+        case concurrency, prefill, decode, switching, cost, measured, sharing
     }
     public var measurements: [Measurement]
     /// Figures published elsewhere, to show beside kvplan's.
@@ -173,6 +173,15 @@ public enum Cell: Sendable, Equatable {
     case markdown(String)
     case chart(ChartCell)
     case table(TableCell)
+    /// The default layout's "Methodology and assumptions" section, in a notebook.
+    case methodology
+    /// The formula boxes of one quantity (its traces at the shortest and longest context), or of all.
+    case formulas(FormulasCell)
+}
+
+/// Which formulas a `formulas` cell expands: one challenge's, or `all` of them.
+public enum FormulasCell: String, Sendable, Equatable, CaseIterable {
+    case concurrency, prefill, decode, switching, all
 }
 
 /// What a chart cell shows: `kind` (concurrency | prefill | decode | switching | memory |
@@ -183,6 +192,8 @@ public struct ChartCell: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable, CaseIterable {
         case concurrency, prefill, decode, switching, memory, roofline, cost, sharing, measured
         case communication, prefillMemory = "prefill_memory", speculative
+        case decodeThroughput = "decode_throughput"
+        case costPerMillionTokens = "cost_per_million_tokens"
     }
 
     public enum Dimension: String, Sendable, Equatable, CaseIterable {
@@ -198,13 +209,17 @@ public struct ChartCell: Sendable, Equatable {
     public var series: Dimension?
     public var scale: Scale
     public var title: String?
+    /// The context a chart whose x is not context shows (one of the study's contexts); nil: the
+    /// longest context within every model's maximum.
+    public var at: Int?
 
-    public init(kind: Kind, x: Dimension = .context, series: Dimension? = nil, scale: Scale = .log, title: String? = nil) {
+    public init(kind: Kind, x: Dimension = .context, series: Dimension? = nil, scale: Scale = .log, title: String? = nil, at: Int? = nil) {
         self.kind = kind
         self.x = x
         self.series = series
         self.scale = scale
         self.title = title
+        self.at = at
     }
 }
 
@@ -218,9 +233,16 @@ public struct TableCell: Sendable, Equatable {
 
     public var kind: Kind
     public var title: String?
+    /// Down the side: context (one row per context, one column per scenario), or a model,
+    /// hardware or compression entry per row at the one context `at`.
+    public var x: ChartCell.Dimension
+    /// The context of a table whose x is not context; nil: the longest within every model's maximum.
+    public var at: Int?
 
-    public init(kind: Kind, title: String? = nil) {
+    public init(kind: Kind, title: String? = nil, x: ChartCell.Dimension = .context, at: Int? = nil) {
         self.kind = kind
         self.title = title
+        self.x = x
+        self.at = at
     }
 }

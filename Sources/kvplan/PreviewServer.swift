@@ -198,10 +198,13 @@ struct PreviewServer: Sendable {
         path = String(path.drop { $0 == "/" })
         let files = site.current()
         guard !path.split(separator: "/").contains(".."), let body = files[path] else {
-            send(client, status: "404 Not Found", type: "text/plain", body: Array("not found: /\(path)\n".utf8))
+            let page = files[PreviewSite.notFoundPath]
+            send(client, status: "404 Not Found", type: page == nil ? "text/plain" : "text/html; charset=utf-8", body: page ?? Array("not found: /\(path)\n".utf8))
+            PreviewSite.log(method: line[0], path: path, status: 404)
             return
         }
         send(client, status: "200 OK", type: Self.contentType(path), body: line[0] == "HEAD" ? [] : body)
+        PreviewSite.log(method: line[0], path: path, status: 200)
     }
 
     private func send(_ client: Int32, status: String, type: String, body: [UInt8]) {

@@ -28,6 +28,13 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "A directory of templates (report/page/index/methodology .mustache, style.css) overriding the defaults.")
     var templates: String?
 
+    @Flag(help: "Also write a PDF per study (<study>.pdf), printed by headless Chromium (package `chromium`).")
+    var pdf = false
+
+    func validate() throws {
+        if pdf, PDFWriter.find() == nil { throw ValidationError(PDFWriter.Failure.chromiumMissing.description) }
+    }
+
     func run() throws {
         try reportingInputErrors {
             let catalog = try builtInCatalog()
@@ -40,9 +47,16 @@ struct RenderCommand: ParsableCommand {
             let renderer: ReportRenderer
             renderer = ReportRenderer(templates: try ReportTemplates(directory: templates))
             let site = Site(renderer: renderer, options: Site.Options(singleFile: singleFile, markdown: format == .md))
-            let files = try site.files(for: studies)
+            var files = try site.files(for: studies)
+            if pdf, let writer = PDFWriter.find() {
+                // Self-contained pages with the formulas expanded, printed one by one.
+                let printable = try Site(renderer: renderer, options: Site.Options(singleFile: true, formulasOpen: true)).files(for: studies)
+                for (path, page) in printable.sorted(by: { $0.key < $1.key }) where path.hasSuffix(".html") {
+                    files[String(path.dropLast(".html".count)) + ".pdf"] = try writer.pdf(ofPage: page)
+                }
+            }
             try OutputDirectory.write(files, to: out, inputs: StudyFiles.expand(self.studies.paths).paths + (templates.map { [$0] } ?? []))
-            printError("kvplan: rendered \(studies.count) stud\(studies.count == 1 ? "y" : "ies") into \(out)/ (\(files.count) files)")
+            printError("kvplan: rendered \(studies.count) stud\(studies.count == 1 ? "y" : "ies") into \(out)/ (\(files.count) file\(files.count == 1 ? "" : "s"))")
         }
     }
 }

@@ -21,6 +21,11 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         try reportingInputErrors {
             let catalog = try builtInCatalog()
+            // A path that is not there is a mistake to say at once, not an empty preview.
+            let missing = studies.paths.filter { !FileManager.default.fileExists(atPath: $0) }
+            guard missing.isEmpty else {
+                throw InputFailure(message: "no such file or directory: \(missing.joined(separator: ", "))")
+            }
             let preview = LivePreview(arguments: studies.paths, templates: templates, catalog: catalog)
             let (socket, bound) = try PreviewServer.listen(port: port)
             printError("kvplan: serving \(studies.paths.joined(separator: " ")) at http://127.0.0.1:\(bound)/ — edit a study and reload the page; Ctrl-C stops")
@@ -30,7 +35,8 @@ struct ServeCommand: ParsableCommand {
 }
 
 /// The site of a set of studies, rendered again whenever a study or template file changes (by
-/// modification time and size). A study with errors shows its diagnostics as the page.
+/// modification time and size). A study with errors shows its diagnostics on its own page while
+/// the others keep rendering (`PreviewSite`).
 final class LivePreview {
     let arguments: [String]
     let templates: String?
@@ -45,28 +51,24 @@ final class LivePreview {
     }
 
     func files() -> [String: [UInt8]] {
-        let (paths, _) = StudyFiles.expand(arguments)
+        let (paths, problems) = StudyFiles.expand(arguments)
         let now = Self.fingerprint(paths + (templates.map { Self.files(in: $0) } ?? []))
         if now == fingerprint { return cached }
         fingerprint = now
-        cached = render(LoadedStudies(arguments, catalog: catalog, pointLimit: StudyLoader.reportPointLimit))
+        cached = render(paths, problems: problems, version: now)
         return cached
     }
 
-    private func render(_ loaded: LoadedStudies) -> [String: [UInt8]] {
-        if !loaded.errors.isEmpty { return Self.errorPage(loaded.errors.map(\.rendered)) }
-        do {
-            let renderer = ReportRenderer(templates: try ReportTemplates(directory: templates))
-            return try Site(renderer: renderer, options: Site.Options()).files(for: loaded.studies)
-        } catch {
-            return Self.errorPage(["\(error)"])
+    /// Each study loaded on its own: one that fails is listed with its diagnostics, the others render.
+    private func render(_ paths: [String], problems: [Diagnostic], version: String) -> [String: [UInt8]] {
+        var studies: [Study] = []
+        var broken = problems.filter { $0.severity == .error }.map { PreviewSite.Broken(path: $0.location.file, messages: [$0.rendered]) }
+        for path in paths {
+            let (study, log) = StudyLoader(catalog: catalog, pointLimit: StudyLoader.reportPointLimit).load(path: path)
+            let errors = log.diagnostics.filter { $0.severity == .error }
+            if let study, errors.isEmpty { studies.append(study) } else { broken.append(PreviewSite.Broken(path: path, messages: errors.map(\.rendered))) }
         }
-    }
-
-    static func errorPage(_ messages: [String]) -> [String: [UInt8]] {
-        let items = messages.map { "<pre>\(xmlEscaped($0))</pre>" }.joined(separator: "\n")
-        let page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>kvplan: errors</title>\n</head>\n<body>\n<h1>The studies have errors</h1>\n\(items)\n<p>Fix them and reload.</p>\n</body>\n</html>\n"
-        return ["index.html": Array(page.utf8)]
+        return PreviewSite.files(studies: studies, broken: broken, templates: templates, version: version)
     }
 
     static func fingerprint(_ paths: [String]) -> String {

@@ -74,6 +74,6 @@ struct PaperExampleTests {
         let traces = estimator.traces(context: 50_000)
         #expect(traces.map(\.quantity) == ["Weights", "KV cache per session", "Concurrency", "Concurrency through the last token", "Prefill", "Decode step", "Decode of m tokens", "Prefill activation memory", "Context switch"])
         #expect(traces.allSatisfy { !$0.formula.isEmpty && !$0.substituted.isEmpty })
-        #expect(traces[2].result == "1 sessions")
+        #expect(traces[2].result == "1 session")
     }
 }

@@ -94,6 +94,9 @@ struct ResolvedStudyTests {
             .markdown("## Notes"),
             .chart(ChartCell(kind: .concurrency, x: .context, series: .compression, scale: .log, title: "Sessions that fit")),
             .table(TableCell(kind: .measured, title: "Measured against predicted")),
+            .chart(ChartCell(kind: .costPerMillionTokens, x: .hardware, at: 4096)),
+            .methodology,
+            .formulas(.prefill),
         ])
     }
 

@@ -37,7 +37,7 @@ enum RunKVPlan {
 
     /// Runs `kvplan arguments...` in `directory` (the package root by default). Output goes
     /// through files, not pipes, so a large output cannot block the child.
-    static func run(_ arguments: [String], in directory: URL = packageRoot) throws -> KVPlanRun {
+    static func run(_ arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:]) throws -> KVPlanRun {
         guard let binary else { throw BinaryNotFound() }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kvplan-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -50,6 +50,7 @@ enum RunKVPlan {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardInput = FileHandle.nullDevice
         let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
         process.standardOutput = outHandle

@@ -92,7 +92,10 @@ struct ReportTests {
         #expect(figures[0].contains(">kivi-2bit<") && figures[0].contains(">32K tokens<"))
         // Lines per compression for the first model only, named by compression.
         #expect(figures[1].contains("kv-line-chart"))
-        #expect(figures[1].contains(">kivi-2bit<") && !figures[1].contains("mistral-7b"))
+        let svg = figures[1].components(separatedBy: "<figcaption>")[0], caption = figures[1].components(separatedBy: "<figcaption>")[1]
+        #expect(figures[1].contains(">kivi-2bit<") && !svg.contains("mistral-7b"))
+        // What the chart leaves out is said, never dropped silently.
+        #expect(caption.contains("model llama-3.1-8b only; not shown: mistral-7b"))
     }
 
     @Test func publishedFiguresStandBesideKvplansOwn() throws {
@@ -228,13 +231,13 @@ enum Blank {
     static func of(_ type: Any.Type) -> Any {
         switch type {
         case is ReportContext.Type:
-            ReportContext(title: "", subtitle: "", descriptionHTML: "", hasFindings: false, findings: [], sections: [])
+            ReportContext(title: "", subtitle: "", descriptionHTML: "", hasFindings: false, findings: [], sections: [], formulasOpen: false)
         case is SectionContext.Type: SectionContext(id: "", title: "", blocks: [])
         case is BlockContext.Type: BlockContext()
         case is TextContext.Type: TextContext(text: "")
         case is ContentContext.Type: ContentContext(content: "")
         case is FigureContext.Type: FigureContext(id: "", number: 0, caption: "", svg: "")
-        case is TableContext.Type: TableContext(id: "", number: 0, caption: "", csvHref: "", fileName: "", html: "")
+        case is TableContext.Type: TableContext(id: "", number: 0, caption: "", csvHref: "", fileName: "", html: "", wide: false)
         case is TracesContext.Type: TracesContext(summary: "", groups: [])
         case is TraceGroupContext.Type: TraceGroupContext(heading: "", lines: [])
         case is FormulaTrace.Type: FormulaTrace("", "", "", "")
@@ -245,8 +248,8 @@ enum Blank {
         case is DownloadsContext.Type: DownloadsContext(items: [])
         case is DownloadItem.Type: DownloadItem(href: "", name: "", label: "")
         case is CatalogHash.Type: CatalogHash(name: "", sha256: "")
-        case is IndexContext.Type: IndexContext(version: "", title: "", cssHref: "", count: 0, studies: [])
-        case is IndexEntry.Type: IndexEntry(href: "", title: "", headline: "", figure: nil)
+        case is IndexContext.Type: IndexContext(version: "", title: "", cssHref: "", count: 0, countText: "", studies: [])
+        case is IndexEntry.Type: IndexEntry(href: "", title: "", subtitle: "", headline: "", figure: nil)
         case is IndexFigure.Type: IndexFigure(svg: "", caption: "")
         case is MethodologyContext.Type: MethodologyContext(mode: "", outputTokens: 0)
         default: ()

@@ -2,10 +2,13 @@
 public struct BarSeries: Sendable, Equatable {
     public var name: String
     public var values: [Double]
+    /// Per category: the value is beyond the model's advertised maximum context (drawn hollow).
+    public var extrapolated: [Bool]
 
-    public init(name: String, values: [Double]) {
+    public init(name: String, values: [Double], extrapolated: [Bool] = []) {
         self.name = name
         self.values = values
+        self.extrapolated = extrapolated
     }
 }
 

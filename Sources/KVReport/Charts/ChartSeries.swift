@@ -2,10 +2,13 @@
 public struct ChartPoint: Sendable, Equatable {
     public var x: Double
     public var y: Double
+    /// Beyond the model's advertised maximum context: always marked, and drawn hollow.
+    public var extrapolated: Bool
 
-    public init(x: Double, y: Double) {
+    public init(x: Double, y: Double, extrapolated: Bool = false) {
         self.x = x
         self.y = y
+        self.extrapolated = extrapolated
     }
 }
 

@@ -32,7 +32,7 @@ public struct LineChart: Sendable {
             verticalIncludesZero: true, verticalPadded: true,
             legend: series.enumerated().map { index, series in
                 Legend.Entry(name: series.name, look: .series(index), symbol: .line(dashed: series.dashed, line: !series.markersOnly, marker: true))
-            },
+            } + (series.contains { $0.points.contains(where: \.extrapolated) } ? [Legend.extrapolatedEntry] : []),
             annotations: annotations
         )
         let (x, y) = (self.x, self.y)

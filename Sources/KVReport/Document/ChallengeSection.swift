@@ -41,8 +41,10 @@ struct ChallengeSection: ReportSection {
     static func decode(_ layout: Layout) -> ChallengeSection {
         ChallengeSection(
             layout: layout, quantity: .decode,
-            introduction: "Every output token reads all the weights and every resident session's KV cache from HBM; the KV read grows with the context. Figures are for \(layout.evaluation.study.workload.outputTokens) output tokens at the batch shown in the appendix.",
-            alsoInTable: .decodeStep, afterTable: { [$0.chart(.roofline)] })
+            introduction: "Every output token reads all the weights and every resident session's KV cache from HBM; the KV read grows with the context. The first chart is one session decoding its \(layout.evaluation.study.workload.outputTokens) output tokens alone (batch 1); the second is the throughput of the batch that fits, which shrinks as fewer sessions fit — the table gives that batch at each context.",
+            alsoInTable: .decodeThroughput,
+            beforeTable: { [$0.chart(.decodeThroughput)] },
+            afterTable: { [$0.chart(.roofline)] })
     }
 
     static func switching(_ layout: Layout) -> ChallengeSection {
@@ -53,12 +55,13 @@ struct ChallengeSection: ReportSection {
 
     /// Where attention overtakes the linear layers in prefill FLOPs.
     static func attentionCrossover(_ evaluation: StudyEvaluation) -> Block {
-        let first = evaluation.first
+        let first = evaluation.primary
         guard let crossover = first.estimates.first(where: { $0.prefillAttentionFLOPs > $0.prefillLinearFLOPs })?.context else {
             let last = first.estimates.last
             let share = last.map { 100 * $0.prefillAttentionFLOPs / $0.prefillFLOPs } ?? 0
-            return .paragraph("For \(first.label), attention stays below the linear layers over the whole range: \(Format.fixed(share, significant: 3))% of prefill FLOPs at \(Format.tokens(evaluation.contexts.last ?? 0)) tokens.")
+            return .paragraph("For \(first.scenario.model.label), attention stays below the linear layers over the whole range: \(Format.fixed(share, significant: 3))% of prefill FLOPs at \(Format.tokens(evaluation.contexts.last ?? 0)) tokens.")
         }
-        return .paragraph("For \(first.label), attention FLOPs overtake the linear layers' by \(Format.tokens(crossover)) tokens: beyond it prefill grows quadratically with the prompt.")
+        let beyond = crossover > first.scenario.model.contextLimit ? " (beyond its \(Format.tokens(first.scenario.model.contextLimit))-token maximum: an extrapolation)" : ""
+        return .paragraph("For \(first.scenario.model.label), attention FLOPs overtake the linear layers' by \(Format.tokens(crossover)) tokens\(beyond): beyond it prefill grows quadratically with the prompt.")
     }
 }

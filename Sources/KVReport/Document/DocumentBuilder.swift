@@ -30,20 +30,41 @@ public struct DocumentBuilder {
             calibrated: study.mode != .peak)
     }
 
+    /// What the study covers, in words: "8 models on 8× NVIDIA H100 SXM5 80GB; no compression;
+    /// 4K to 128K tokens; datasheet peak".
     var subtitle: String {
         let study = evaluation.study
-        let names = { (list: [String]) in list.count <= 3 ? list.joined(separator: ", ") : "\(list.count)" }
-        return "\(names(study.models.map(\.label))) on \(names(study.hardware.map(\.label))); "
-            + "\(study.compressions.count) compression setting\(study.compressions.count == 1 ? "" : "s"); "
-            + "\(Format.tokens(study.contexts.first ?? 0)) to \(Format.tokens(study.contexts.last ?? 0)) tokens; "
-            + "\(study.mode == .peak ? "peak" : study.mode.rawValue) mode"
+        let names = { (list: [String], noun: String) in
+            list.count <= 3 ? Self.list(list) : "\(list.count) \(noun)"
+        }
+        let compressions = study.compressions.count == 1
+            ? (study.compressions[0].name == "none" ? "no compression" : study.compressions[0].label)
+            : "\(study.compressions.count) compression settings"
+        let contexts = study.contexts.count == 1
+            ? "\(Format.tokens(study.contexts[0])) tokens"
+            : "\(Format.tokens(study.contexts.first ?? 0)) to \(Format.tokens(study.contexts.last ?? 0)) tokens"
+        let mode = switch study.mode {
+        case .peak: "datasheet peak"
+        case .calibrated: "calibrated"
+        case .both: "peak and calibrated side by side"
+        }
+        return "\(names(study.models.map(\.label), "models")) on \(names(study.hardware.map(\.label), "hardware setups")); "
+            + "\(compressions); \(contexts); \(mode)"
+    }
+
+    /// "a, b and c".
+    static func list(_ items: [String]) -> String {
+        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1]
     }
 
     // MARK: Layouts
 
     /// The default layout: each kind of section in page order, those that apply to the study.
+    /// Measurements come first on a calibration study (what it is about), and sharing first on a
+    /// mixed-workload study; then the setup, the challenges, cost, methodology and the appendix.
     func defaultSections() -> [Section] {
-        let kinds: [(id: String, title: String, section: any ReportSection)] = [
+        let study = evaluation.study
+        var kinds: [(id: String, title: String, section: any ReportSection)] = [
             ("published", "Published figures beside kvplan's", ReferencesSection(layout: layout)),
             ("setup", "Setup", SetupSection(layout: layout)),
             ("prefill", "Challenge 1 · Prefill (GPU FLOP/s)", ChallengeSection.prefill(layout)),
@@ -59,6 +80,10 @@ public struct DocumentBuilder {
             ("methodology", "Methodology and assumptions", MethodologySection(layout: layout)),
             ("appendix", "Appendix: every number", AppendixSection(layout: layout)),
         ]
+        let lead = !study.measurements.isEmpty ? "measured" : (study.workload.sharing != nil ? "sharing" : nil)
+        if let lead, let index = kinds.firstIndex(where: { $0.id == lead }) {
+            kinds.insert(kinds.remove(at: index), at: 0)
+        }
         return kinds.compactMap { $0.section.section(id: $0.id, title: $0.title) }
     }
 
@@ -94,6 +119,19 @@ public struct DocumentBuilder {
                 blocks.append(layout.chart(chart.kind, cell: chart))
             case .table(let table):
                 blocks.append(contentsOf: tableBlocks(table))
+            case .methodology:
+                flush()
+                title = "Methodology and assumptions"
+                blocks.append(contentsOf: MethodologySection(layout: layout).blocks())
+            case .formulas(let which):
+                let keys: [Quantity.Key] = switch which {
+                case .all: [.concurrency, .prefill, .decode, .switching]
+                case .concurrency: [.concurrency]
+                case .prefill: [.prefill]
+                case .decode: [.decode]
+                case .switching: [.switching]
+                }
+                blocks.append(layout.traces(keys.map(Quantity.init(key:))))
             }
         }
         flush()
@@ -105,7 +143,8 @@ public struct DocumentBuilder {
         case .setup: return SetupSection(layout: layout).blocks()
         case .concurrency, .prefill, .decode, .switching, .cost:
             let quantity = Quantity(key: cell.kind.quantity!)
-            let also: Quantity? = switch quantity.key { case .decode: .decodeStep; case .concurrency: .concurrencySustained; default: nil }
+            if cell.x != .context { return [layout.quantityTable(quantity, across: cell.x, at: cell.at, title: cell.title)] }
+            let also: Quantity? = switch quantity.key { case .decode: .decodeThroughput; case .concurrency: .concurrencySustained; default: nil }
             return [layout.quantityTable(quantity, also: also, title: cell.title)]
         case .appendix: return [AppendixSection(layout: layout).appendixTable()]
         case .measured:

@@ -44,10 +44,10 @@ final class Layout {
     func chart(_ kind: ChartCell.Kind, cell: ChartCell? = nil) -> Block {
         let charts = ChartFactory(
             evaluation: evaluation, format: format, contextScale: cell?.scale == .linear ? .linear : .log,
-            x: cell?.x ?? .context, seriesDimension: cell?.series)
+            x: cell?.x ?? .context, seriesDimension: cell?.series, at: cell?.at)
         let made: (caption: String, chart: Chart)?, topic: Topic
         switch (kind, kind.quantity) {
-        case (_, let key?): (made, topic) = (charts.quantityChart(Quantity(key: key)), .quantity(key))
+        case (_, let key?): (made, topic) = (charts.quantityChart(evaluation.quantity(key)), .quantity(key))
         case (.memory, nil): (made, topic) = (charts.memoryChart(), .memory)
         case (.roofline, nil): (made, topic) = (charts.rooflineChart(), .roofline)
         default: (made, topic) = (nil, .note)
@@ -82,7 +82,9 @@ final class Layout {
                     numeric: true,
                     shown: zip(values, series.estimates).map { value, estimate in
                         guard let value else { return "—" }
-                        return quantity.formatted(value) + (estimate.beyondMaxContext ? " *" : "") + ([.concurrency, .concurrencySustained].contains(quantity.key) && estimate.regime == .offload ? " (offload)" : "")
+                        return quantity.formatted(value) + (estimate.beyondMaxContext ? " *" : "")
+                            + ([.concurrency, .concurrencySustained].contains(quantity.key) && estimate.regime == .offload ? " (offload)" : "")
+                            + (quantity.key == .decodeThroughput ? " (batch \(estimate.decodeBatch))" : "")
                     },
                     raw: values.map(TableBuilder.raw)))
             }
@@ -98,29 +100,66 @@ final class Layout {
         evaluation.series.contains { $0.estimates.contains(where: \.beyondMaxContext) } ? "; * beyond the model's maximum context" : ""
     }
 
-    /// What a column calls its quantity when a table shows two per scenario.
+    /// A quantity at one context across the entries of a dimension: one row per entry of `x`, one
+    /// column per combination of the other dimensions the study varies; the context is `at`, else
+    /// the longest within every model's maximum, and the caption says which.
+    func quantityTable(_ quantity: Quantity, across x: ChartCell.Dimension, at: Int?, title: String?) -> Block {
+        let charts = ChartFactory(evaluation: evaluation, format: format, contextScale: .log)
+        let context = at ?? charts.reachContext
+        let index = evaluation.contexts.firstIndex(of: context) ?? evaluation.contexts.count - 1
+        let rows = charts.names(x)
+        let others = [ChartCell.Dimension.model, .hardware, .compression].filter { $0 != x && charts.names($0).count > 1 }
+        let modes = evaluation.study.modes.count > 1
+        let columnName = { (series: StudyEvaluation.ScenarioSeries) -> String in
+            (others.map { ChartFactory.name(series.scenario, $0) } + (modes ? [series.scenario.mode.rawValue] : []))
+                .joined(separator: " · ")
+        }
+        var columnNames: [String] = []
+        for series in evaluation.series where !columnNames.contains(columnName(series)) { columnNames.append(columnName(series)) }
+        var columns = [TableBuilder.Column(title: x.rawValue, numeric: false, shown: rows, raw: rows)]
+        for name in columnNames {
+            let estimates = rows.map { row in
+                evaluation.series.first { ChartFactory.name($0.scenario, x) == row && columnName($0) == name }?.estimates[index]
+            }
+            columns.append(TableBuilder.Column(
+                title: "\(name.isEmpty ? quantity.name.lowercased() : name) (\(quantity.unit))", numeric: true,
+                shown: estimates.map { estimate in
+                    guard let estimate, let value = quantity.value(estimate) else { return "—" }
+                    return quantity.formatted(value) + (estimate.beyondMaxContext ? " *" : "")
+                },
+                raw: estimates.map { $0.flatMap(quantity.value).map { TableBuilder.raw($0) } ?? "" }))
+        }
+        let beyond = evaluation.series.contains { $0.estimates[index].beyondMaxContext } ? "; * beyond the model's maximum context" : ""
+        let caption = (title ?? "\(quantity.name) by \(x.rawValue)") + " at \(Format.tokens(context)) tokens" + beyond
+        return .table(table(caption: caption, columns: columns))
+    }
+
+    /// A quantity's short name beside another in one table.
     static func columnName(_ quantity: Quantity) -> String {
         switch quantity.key {
+        case .decode: "alone"
         case .decodeStep: "step"
+        case .decodeThroughput: "at the batch that fits"
         case .concurrency: "admitted at n"
         case .concurrencySustained: "through n + m"
-        default: "total"
+        default: quantity.name.lowercased()
         }
     }
 
     /// The formulas behind a quantity, for the first scenario at the shortest and longest context.
-    func traces(_ quantity: Quantity) -> Block {
-        traces(titles: quantity.traces)
-    }
+    func traces(_ quantity: Quantity) -> Block { traces([quantity]) }
 
-    /// The formula traces with these titles, for one scenario (the first unless given) at the
-    /// shortest and longest context.
+    /// The formulas behind some quantities, for the primary scenario at the shortest and longest context.
+    func traces(_ quantities: [Quantity]) -> Block { traces(titles: quantities.flatMap(\.traces)) }
+
+    /// The formula traces with these titles, for one scenario (the primary one unless given) at
+    /// the shortest and longest context.
     func traces(titles quantities: [String], of series: StudyEvaluation.ScenarioSeries? = nil) -> Block {
-        let first = series ?? evaluation.first
+        let first = series ?? evaluation.primary
         let contexts = Array(Set([evaluation.contexts.first, evaluation.contexts.last].compactMap { $0 })).sorted()
         let groups = contexts.map { context in
             TraceGroup(
-                heading: "\(first.label) at \(Format.tokens(context)) tokens",
+                heading: "\(first.scenario.model.label) on \(first.scenario.hardware.label)\(evaluation.study.compressions.count > 1 ? ", \(first.scenario.compression.label)" : "")\(evaluation.study.modes.count > 1 ? ", \(first.scenario.mode.rawValue)" : "") at \(Format.tokens(context)) tokens\(context > first.scenario.model.contextLimit ? " (beyond the model's maximum: an extrapolation)" : "")",
                 lines: (first.estimates.first { $0.context == context }?.traces ?? []).filter { quantities.contains($0.quantity) })
         }
         return .traces(summary: "Formulas with this study's values", traces: groups)

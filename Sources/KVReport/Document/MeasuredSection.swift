@@ -36,7 +36,7 @@ struct MeasuredSection: ReportSection {
         var series: [ChartSeries] = []
         for curve in overlay.curves {
             for (mode, points) in curve.predicted {
-                series.append(ChartSeries(name: "\(curve.model.name) \(mode.rawValue)", points: points.map { ChartPoint(x: Double($0.context), y: $0.seconds) }, dashed: mode == .peak))
+                series.append(ChartSeries(name: "\(curve.model.name) \(mode.rawValue)", points: points.map { ChartPoint(x: Double($0.context), y: $0.seconds, extrapolated: $0.context > curve.model.contextLimit) }, dashed: mode == .peak))
             }
             series.append(ChartSeries(name: "\(curve.model.name) measured", points: curve.measured.map { ChartPoint(x: Double($0.context), y: $0.seconds) }, markersOnly: true))
         }

@@ -10,8 +10,8 @@ struct SharingSection: ReportSection {
     var applies: Bool { evaluation.study.workload.sharing != nil }
 
     /// The first scenario's sharing figures at every context, when the workload describes a mix.
-    var sharingSeries: [(label: String, estimates: [SharingEstimate])] {
-        evaluation.compared.compactMap { series in series.sharing.isEmpty ? nil : (series.label, series.sharing) }
+    var sharingSeries: [(label: String, estimates: [SharingEstimate], maxContext: Int)] {
+        evaluation.compared.compactMap { series in series.sharing.isEmpty ? nil : (series.label, series.sharing, series.scenario.model.contextLimit) }
     }
 
     func blocks() -> [Block] {
@@ -39,8 +39,8 @@ struct SharingSection: ReportSection {
     func sharingStallFigure() -> Block {
         var series: [ChartSeries] = []
         for entry in sharingSeries {
-            series.append(ChartSeries(name: "\(entry.label): whole prefill", points: entry.estimates.map { ChartPoint(x: Double($0.context), y: $0.prefillStallSeconds) }, dashed: true))
-            series.append(ChartSeries(name: "\(entry.label): worst chunked step", points: entry.estimates.map { ChartPoint(x: Double($0.context), y: $0.chunkedStepSeconds) }))
+            series.append(ChartSeries(name: "\(entry.label): whole prefill", points: entry.estimates.map { ChartPoint(x: Double($0.context), y: $0.prefillStallSeconds, extrapolated: $0.context > entry.maxContext) }, dashed: true))
+            series.append(ChartSeries(name: "\(entry.label): worst chunked step", points: entry.estimates.map { ChartPoint(x: Double($0.context), y: $0.chunkedStepSeconds, extrapolated: $0.context > entry.maxContext) }))
         }
         let chart = LineChart(
             title: "Decode stall behind one long prompt",
@@ -75,8 +75,8 @@ struct SharingSection: ReportSection {
     func sharingPagedFigure(mix: SharingWorkload) -> Block {
         var series: [ChartSeries] = []
         for entry in sharingSeries {
-            series.append(ChartSeries(name: "\(entry.label): paged (blocks of \(mix.kvBlockTokens))", points: entry.estimates.map { ChartPoint(x: Double($0.context), y: Double($0.concurrencyPaged)) }))
-            series.append(ChartSeries(name: "\(entry.label): reserving max context", points: entry.estimates.map { ChartPoint(x: Double($0.context), y: Double($0.concurrencyReserved)) }, dashed: true))
+            series.append(ChartSeries(name: "\(entry.label): paged (blocks of \(mix.kvBlockTokens))", points: entry.estimates.map { ChartPoint(x: Double($0.context), y: Double($0.concurrencyPaged), extrapolated: $0.context > entry.maxContext) }))
+            series.append(ChartSeries(name: "\(entry.label): reserving max context", points: entry.estimates.map { ChartPoint(x: Double($0.context), y: Double($0.concurrencyReserved), extrapolated: $0.context > entry.maxContext) }, dashed: true))
         }
         let chart = LineChart(
             title: "Sessions that fit: paged KV against reserving the maximum context",

@@ -15,7 +15,11 @@ public enum Topic: Sendable, Hashable {
 
     /// What a study's `headline` names.
     init(_ headline: Study.Headline) {
-        self = headline.quantity.map(Topic.quantity) ?? .measured
+        switch headline {
+        case .measured: self = .measured
+        case .sharing: self = .sharingTTFT
+        default: self = headline.quantity.map(Topic.quantity) ?? .note
+        }
     }
 }
 

@@ -20,6 +20,22 @@ public struct StudyEvaluation: Sendable {
     public var ttft: TTFTSweep?
     /// Speculative decoding's speed-up against the batch; empty without `speculative`.
     public var speculativeSweeps: [SpeculativeSweep] = []
+    /// The one session every comparison of cost divides by: the first scenario at the baseline
+    /// context and compression, over its whole replica.
+    public var costBaseline: CostBaseline
+
+    /// What `Quantity.cost` is relative to, and in which unit costs compare.
+    public struct CostBaseline: Sendable {
+        /// The first scenario's description: "Llama-3.1-8B on NVIDIA H100 SXM5 80GB".
+        public var label: String
+        public var context: Int
+        /// "without compression" or "with KIVI 2-bit".
+        public var compression: String
+        /// Money when every hardware entry has `price_per_hour`, else GPU-seconds of the replica.
+        public var priced: Bool
+        /// The baseline session's cost in that unit (with `mode: both`, the calibrated one).
+        public var cost: Double
+    }
 
     /// Which contexts get formula traces: the first and last (what a report shows), or all (`--explain`).
     public enum Tracing: Sendable { case endpoints, everyContext }
@@ -72,18 +88,32 @@ public struct StudyEvaluation: Sendable {
         let endpoints = Set([study.contexts.first, study.contexts.last].compactMap { $0 })
         var series: [ScenarioSeries] = []
         var estimators: [Estimator] = []
+        let priced = study.hardware.allSatisfy { $0.pricePerHour != nil }
+        // One baseline per mode (peak figures against the peak baseline, calibrated against the calibrated one).
+        var studyBaseline: Double?
         for mode in study.modes {
+            studyBaseline = nil
             for scenario in study.scenarios(mode: mode) {
                 let estimator = try Estimator(scenario)
                 estimators.append(estimator)
                 var baselineScenario = scenario
                 baselineScenario.compression = study.baseline.compression
-                let baseline = try Estimator(baselineScenario).sessionCost(tokens: study.baseline.context).gpuSeconds
+                let baselineEstimator = try Estimator(baselineScenario)
+                let baseline = baselineEstimator.sessionCost(tokens: study.baseline.context).gpuSeconds
+                if studyBaseline == nil {
+                    let cost = baselineEstimator.comparing(baselineEstimator.estimate(context: study.baseline.context)).comparable!
+                    studyBaseline = priced ? cost.price! : cost.gpuSeconds
+                }
                 series.append(ScenarioSeries(
                     scenario: scenario,
                     label: dimensions.label(scenario),
                     estimates: study.contexts.map {
-                        estimator.estimate(context: $0, baselineGPUSeconds: baseline, traced: tracing == .everyContext || endpoints.contains($0))
+                        var estimate = estimator.comparing(estimator.estimate(
+                            context: $0, baselineGPUSeconds: baseline, traced: tracing == .everyContext || endpoints.contains($0)))
+                        if let cost = estimate.comparable, let reference = studyBaseline {
+                            estimate.comparable?.studyRelativeCost = (priced ? cost.price! : cost.gpuSeconds) / reference
+                        }
+                        return estimate
                     },
                     baselineGPUSeconds: baseline,
                     isBaselineCompression: scenario.compression.name == study.baseline.compression.name,
@@ -94,6 +124,10 @@ public struct StudyEvaluation: Sendable {
             }
         }
         self.series = series
+        let first = series[0].scenario
+        costBaseline = CostBaseline(
+            label: "\(first.model.label) on \(first.hardware.label)", context: study.baseline.context,
+            compression: study.baseline.compression.name == "none" ? "without compression" : "with \(study.baseline.compression.label)", priced: priced, cost: studyBaseline ?? 1)
         models = study.models.map { model in
             ModelFigures(
                 model: model, parameters: ParameterCounts(model: model),
@@ -109,7 +143,22 @@ public struct StudyEvaluation: Sendable {
     }
 
     public var contexts: [Int] { study.contexts }
+
+    /// A quantity as this study shows it (cost per million tokens in money when the study is priced).
+    public func quantity(_ key: Quantity.Key) -> Quantity {
+        key == .costPerMillionTokens ? .costPerMillionTokens(priced: costBaseline.priced) : Quantity(key: key)
+    }
     public var first: ScenarioSeries { series[0] }
+
+    /// The scenario that figures about one scenario describe (findings, the HBM chart, the roofline,
+    /// the formulas): the first of `compared` whose weights fit and whose model reaches the study's
+    /// longest context, when one does — so that they rest on points within the model's maximum and,
+    /// with `mode: both`, on the calibrated figures that the comparisons use.
+    public var primary: ScenarioSeries {
+        let servable = compared.filter { $0.estimates.first?.regime != .weightsDoNotFit }
+        let longest = contexts.last ?? 0
+        return servable.first { $0.scenario.model.contextLimit >= longest } ?? servable.first ?? compared.first ?? first
+    }
 
     /// The series the comparisons across scenarios use: with `mode: both`, the calibrated ones.
     public var compared: [ScenarioSeries] {

@@ -4,14 +4,15 @@ import KVMarkdown
 /// as HTML tables. The report template receives every block finished, so nothing is parsed twice.
 enum HTMLWriter {
     /// The report body: the `report` template over the document's blocks, each written here.
-    static func body(_ document: Document, templates: ReportTemplates, links: ReportRenderer.Links) -> String {
+    /// `formulasOpen`: the formula boxes expanded (for print and PDF).
+    static func body(_ document: Document, templates: ReportTemplates, links: ReportRenderer.Links, formulasOpen: Bool = false) -> String {
         let sections = document.sections.map { section in
             SectionContext(id: section.id, title: section.title, blocks: section.blocks.map { block($0, links: links) })
         }
         let context = ReportContext(
             title: document.title, subtitle: document.subtitle,
             descriptionHTML: document.description.map(prose) ?? "",
-            hasFindings: !document.findings.isEmpty, findings: document.findings, sections: sections)
+            hasFindings: !document.findings.isEmpty, findings: document.findings, sections: sections, formulasOpen: formulasOpen)
         return templates.render(context, "report")
     }
 
@@ -27,7 +28,8 @@ enum HTMLWriter {
             context.figure = FigureContext(id: figure.id, number: figure.number, caption: figure.caption, svg: svg(figure))
         case .table(let table):
             context.table = TableContext(
-                id: table.id, number: table.number, caption: table.caption, csvHref: links.table(table), fileName: table.fileName, html: Self.table(table))
+                id: table.id, number: table.number, caption: table.caption, csvHref: links.table(table), fileName: table.fileName,
+                html: Self.table(table), wide: table.columns.count > 6)
         case .traces(let summary, let groups):
             context.traces = TracesContext(summary: summary, groups: groups.map { group in
                 TraceGroupContext(heading: group.heading, lines: group.lines)

@@ -9,6 +9,8 @@ struct ReportContext {
     var hasFindings: Bool
     var findings: [String]
     var sections: [SectionContext]
+    /// The formula boxes expanded (`<details open>`): pages made for print and PDF.
+    var formulasOpen: Bool
 }
 
 struct SectionContext {
@@ -43,6 +45,8 @@ struct TableContext {
     var csvHref: String
     var fileName: String
     var html: String
+    /// More columns than a portrait page holds: printed on a landscape page.
+    var wide: Bool
 }
 
 struct TracesContext {
@@ -95,12 +99,16 @@ struct IndexContext {
     var title: String
     var cssHref: String
     var count: Int
+    /// "1 study", "10 studies".
+    var countText: String
     var studies: [IndexEntry]
 }
 
 struct IndexEntry {
     var href: String
     var title: String
+    /// What the study covers: its models, hardware, compression, contexts and mode.
+    var subtitle: String
     var headline: String
     var figure: IndexFigure?
 }

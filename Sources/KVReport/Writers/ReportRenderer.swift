@@ -42,13 +42,14 @@ public struct ReportRenderer: Sendable {
     }
 
     /// The report body as HTML.
-    public func htmlBody(_ document: Document, links: Links) -> String {
-        HTMLWriter.body(document, templates: templates, links: links)
+    public func htmlBody(_ document: Document, links: Links, formulasOpen: Bool = false) -> String {
+        HTMLWriter.body(document, templates: templates, links: links, formulasOpen: formulasOpen)
     }
 
     /// The whole page.
     public func page(
-        _ document: Document, links: Links, stylesheet: Stylesheet, siteHref: String?, downloads: [(href: String, name: String, label: String)]
+        _ document: Document, links: Links, stylesheet: Stylesheet, siteHref: String?, downloads: [(href: String, name: String, label: String)],
+        formulasOpen: Bool = false
     ) -> String {
         var toc = [TocEntry(id: "top", title: "Top")]
         if !document.findings.isEmpty { toc.append(TocEntry(id: "findings", title: "Findings")) }
@@ -61,7 +62,7 @@ public struct ReportRenderer: Sendable {
             version: Self.kvplanVersion, title: document.title, inlineCSS: css.inline, css: css.text, cssHref: css.href,
             siteHref: siteHref, toc: toc,
             downloads: downloads.isEmpty ? nil : DownloadsContext(items: downloads.map { DownloadItem(href: $0.href, name: $0.name, label: $0.label) }),
-            content: htmlBody(document, links: links),
+            content: htmlBody(document, links: links, formulasOpen: formulasOpen),
             studyPath: document.provenance.studyPath, studySHA256: document.provenance.studySHA256,
             catalog: document.provenance.catalogSHA256.map { CatalogHash(name: $0.name, sha256: $0.sha256) },
             calibrated: document.calibrated)

@@ -11,10 +11,13 @@ public struct Site {
         public var singleFile = false
         /// Also write GitHub-readable Markdown reports (with their figures as SVG files).
         public var markdown = false
+        /// Pages made for print (PDF): formula boxes expanded.
+        public var formulasOpen = false
 
-        public init(singleFile: Bool = false, markdown: Bool = false) {
+        public init(singleFile: Bool = false, markdown: Bool = false, formulasOpen: Bool = false) {
             self.singleFile = singleFile
             self.markdown = markdown
+            self.formulasOpen = formulasOpen
         }
     }
 
@@ -38,7 +41,8 @@ public struct Site {
                 let links = ReportRenderer.Links(figure: { $0.fileName }, table: { Self.dataURI(CSVWriter.write($0), type: "text/csv") })
                 let page = renderer.page(
                     document, links: links, stylesheet: .inline, siteHref: nil,
-                    downloads: [(Self.dataURI(json, type: "application/json"), "\(slug).json", "all results (JSON)")])
+                    downloads: [(Self.dataURI(json, type: "application/json"), "\(slug).json", "all results (JSON)")],
+                    formulasOpen: options.formulasOpen)
                 files["\(slug).html"] = Array(page.utf8)
             } else {
                 let links = ReportRenderer.Links(figure: { "\(slug)/\($0.fileName)" }, table: { "\(slug)/\($0.fileName)" })
@@ -48,7 +52,7 @@ public struct Site {
                 for table in document.tables { files["\(slug)/\(table.fileName)"] = Array(CSVWriter.write(table).utf8) }
                 files["\(slug)/\(slug).json"] = Array(json.utf8)
                 entries.append(IndexEntry(
-                    href: "\(slug).html", title: document.title, headline: document.headline,
+                    href: "\(slug).html", title: document.title, subtitle: document.subtitle, headline: document.headline,
                     figure: document.headlineFigure.map { IndexFigure(svg: HTMLWriter.svg($0), caption: $0.caption) }))
             }
             if options.markdown {
@@ -60,14 +64,15 @@ public struct Site {
         }
         if !options.singleFile {
             files["style.css"] = Array(renderer.templates.stylesheet.utf8)
-            let index = IndexContext(version: ReportRenderer.kvplanVersion, title: "kvplan studies", cssHref: "style.css", count: entries.count, studies: entries)
+            let index = IndexContext(version: ReportRenderer.kvplanVersion, title: "kvplan studies", cssHref: "style.css", count: entries.count,
+                                     countText: entries.count == 1 ? "1 study" : "\(entries.count) studies", studies: entries)
             files["index.html"] = Array(ReportRenderer.tidy(renderer.templates.render(index, "index")).utf8)
         }
         return files
     }
 
     /// File stems from study paths (`examples/yi.study.yaml` → `yi`), made unique.
-    static func slugs(for paths: [String]) -> [String] {
+    public static func slugs(for paths: [String]) -> [String] {
         var seen: [String: Int] = [:]
         return paths.map { path in
             var stem = (path as NSString).lastPathComponent
@@ -88,7 +93,7 @@ public struct Site {
         let study = evaluation.study
         let rows = evaluation.series.flatMap { series in
             series.estimates.map { estimate in
-                JSONValue.object([("series", .string(series.label))] + EstimateRecord.fields(series.scenario, estimate))
+                JSONValue.object([("series", .string(series.label))] + EstimateRecord.fields(series.scenario, estimate) + ComparableRecord.fields(estimate))
             }
         }
         let document = JSONValue.object([

@@ -47,7 +47,8 @@ struct BarPlot {
             horizontal: .categories(categories, title: categoryTitle),
             vertical: y, verticalValues: extents.flatMap { $0.compactMap { $0?.top } },
             verticalIncludesZero: true, verticalPadded: true,
-            legend: series.enumerated().map { Legend.Entry(name: $1.name, look: .series($0), symbol: .swatch) },
+            legend: series.enumerated().map { Legend.Entry(name: $1.name, look: .series($0), symbol: .swatch) }
+                + (series.contains { $0.extrapolated.contains(true) } ? [Legend.extrapolatedEntry] : []),
             annotations: annotations,
             hatchedShapes: series.indices.map { SeriesLook.series($0).shape }
         )
@@ -66,6 +67,13 @@ struct BarPlot {
                     guard let bar, let span = BarPainter.span(from: bar.base, to: bar.top, on: geometry.y) else { continue }
                     let offset = kind == .grouped ? Double(index) * barWidth : 0
                     let left = axis.center(category) - groupWidth / 2 + offset + gap / 2
+                    if series[index].extrapolated.indices.contains(category), series[index].extrapolated[category] {
+                        svg.shape("rect", [
+                            "class": "kv-bar kv-extrapolated", "x": svgNumber(left), "y": svgNumber(span.top),
+                            "width": svgNumber(barWidth - gap), "height": svgNumber(span.height),
+                        ], tooltip: "\(categories[category]) — \(series[index].name): \(y.format(bar.top - bar.base)) (beyond the model's maximum context)")
+                        continue
+                    }
                     BarPainter.bar(
                         look: look, chartID: geometry.chartID, x: left, y: span.top, width: barWidth - gap, height: span.height,
                         tooltip: "\(categories[category]) — \(series[index].name): \(y.format(bar.top - bar.base))",

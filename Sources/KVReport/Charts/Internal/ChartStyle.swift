@@ -57,6 +57,8 @@ enum ChartStyle {
             ".kv-chart .kv-dashed{stroke-dasharray:7 4;stroke-linecap:butt}",
             ".kv-chart .kv-marker{fill:var(--kv-series);stroke:var(--kv-bg);stroke-width:1}",
             ".kv-chart .kv-bar{fill:var(--kv-series)}",
+            ".kv-chart .kv-extrapolated{fill:var(--kv-bg);stroke:var(--kv-series);stroke-width:2}",
+            ".kv-chart .kv-bar.kv-extrapolated{stroke-dasharray:3 2}",
             ".kv-chart .kv-hatch{fill:none;stroke:var(--kv-bg);stroke-width:1.5;stroke-opacity:0.7}",
             ".kv-chart .kv-hatch-dot{fill:var(--kv-bg);fill-opacity:0.7}",
             ".kv-chart .kv-annotation-line{stroke:var(--kv-fg);stroke-width:1;stroke-dasharray:4 3}",

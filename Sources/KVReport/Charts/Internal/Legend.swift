@@ -6,7 +6,12 @@ struct Legend {
         case line(dashed: Bool, line: Bool, marker: Bool)
         /// A bar swatch with the series' hatching.
         case swatch
+        /// The mark of a value beyond a model's maximum context: a hollow marker.
+        case extrapolated
     }
+
+    /// The entry that explains hollow marks, the same in every chart.
+    static let extrapolatedEntry = Entry(name: "hollow: beyond the model's maximum context (extrapolated)", look: .reference, symbol: .extrapolated)
 
     struct Entry {
         var name: String
@@ -51,7 +56,7 @@ struct Legend {
     static func symbolWidth(_ symbol: Symbol) -> Double {
         switch symbol {
         case .line(_, line: true, _): return 28
-        case .line(_, line: false, _), .swatch: return 12
+        case .line(_, line: false, _), .swatch, .extrapolated: return 12
         }
     }
 
@@ -73,6 +78,8 @@ struct Legend {
                 if marker {
                     svg.empty("path", ["class": "kv-marker", "d": ChartStyle.markerPath(series: item.entry.look.shape, x: item.x + symbolWidth / 2, y: middle)])
                 }
+            case .extrapolated:
+                svg.empty("path", ["class": "kv-marker kv-extrapolated", "d": ChartStyle.markerPath(series: 0, x: item.x + symbolWidth / 2, y: middle)])
             case .swatch:
                 BarPainter.bar(look: item.entry.look, chartID: chartID, x: item.x, y: middle - 6, width: 12, height: 12, tooltip: nil, into: &svg)
             }

@@ -47,9 +47,11 @@ enum LinePainter {
             let last = placed.count - 1, steps = sampledMarkers - 1
             marked = (0...steps).map { placed[Int((Double($0 * last) / Double(steps)).rounded())] }
         }
-        for item in marked {
+        // Every extrapolated point is marked (hollow), sampled or not.
+        let extra = placed.filter { item in item.point.extrapolated && !marked.contains { $0.point == item.point } }
+        for item in marked + extra {
             svg.shape("path", [
-                "class": "kv-marker",
+                "class": item.point.extrapolated ? "kv-marker kv-extrapolated" : "kv-marker",
                 "d": ChartStyle.markerPath(series: look.shape, x: item.x, y: item.y),
             ], tooltip: markers == .all ? tooltip(item.point) : nil)
         }
