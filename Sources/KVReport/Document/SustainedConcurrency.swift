@@ -12,9 +12,9 @@ struct SustainedConcurrency {
         [growth(), replication()].compactMap { $0.map(Block.paragraph) }
     }
 
-    /// Admitted, sustained and batched sessions of the first scenario at the shortest and longest context.
+    /// Admitted, sustained and batched sessions of the primary scenario at the shortest and longest context.
     func growth() -> String? {
-        let first = evaluation.first, workload = evaluation.study.workload
+        let first = evaluation.primary, workload = evaluation.study.workload
         let contexts = Array(Set([evaluation.contexts.first, evaluation.contexts.last].compactMap { $0 })).sorted()
         let parts = contexts.compactMap { context -> String? in
             guard let e = first.estimates.first(where: { $0.context == context }), e.regime != .weightsDoNotFit else { return nil }
