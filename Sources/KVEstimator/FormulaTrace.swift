@@ -97,13 +97,13 @@ extension Estimator {
             "Prefill activation memory",
             "act(n) = t · 2 B · (2·d + max(attention, mlp)/g), t = \(workload.prefillChunk == nil ? "n" : "min(n, chunk)"); flash attention: no t² scores stored",
             "\(sig(prefillIterationTokens(Double(n)))) · 2 · (2 · \(model.hidden) + max(\(sig(activationWidths.attention)), \(sig(activationWidths.mlp)))/\(Int(tensorParallel)))",
-            "\(sig(e.prefillPeakMemoryBytes)) B per GPU\(workload.activationMemory ? ", taken from the KV budget" : " (not taken from the KV budget: activation_memory is off, as in the paper's peak)")\(e.prefillFitsUnchunked ? "" : "; one session and its prefill in one piece do not fit: chunk the prefill")"))
+            "\(sig(e.prefillPeakMemoryBytes)) B per GPU\(workload.activationMemory ? ", taken from the KV budget" : " (not taken from the KV budget: activation_memory is off, as in the paper's peak)")\(e.prefillFitsUnchunked || e.concurrency == 0 ? "" : "; one session and its prefill in one piece do not fit: chunk the prefill")"))
         if let spec = workload.speculative, let s = e.speculative {
             traces.append(FormulaTrace(
                 "Speculative decoding",
                 "E = (1 − α^(γ+1)) / (1 − α); t_spec = t_verify(b, c, γ+1) + γ · t_draft(b, c); T = Σ_{s<⌈m/E⌉} t_spec(n + s·E) (Leviathan et al. 2023)",
                 "E = (1 − \(sig(spec.acceptance))^\(spec.draftTokens + 1)) / (1 − \(sig(spec.acceptance))) = \(sig(s.tokensPerStep)); t_spec = \(sig(s.verifySeconds)) + \(spec.draftTokens) · \(sig(s.draftStepSeconds)) (draft \(s.draftName))",
-                "\(sig(s.decodeSeconds)) s for \(e.outputTokens) tokens, \(sig(s.speedup))× plain decode; pays off up to batch \(s.paysOffUpToBatch)"))
+                "\(sig(s.decodeSeconds)) s for \(e.outputTokens) tokens, \(sig(s.speedup))× plain decode; \(s.paysOffUpToBatch == 0 ? "pays off at no batch that fits" : "pays off at batches \(s.paysOffFromBatch) to \(s.paysOffUpToBatch)")"))
         }
 
         let duplex = hardware.hostLink.duplex

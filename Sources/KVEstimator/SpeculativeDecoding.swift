@@ -70,6 +70,9 @@ public struct SpeculativeEstimate: Sendable, Equatable {
     public var decodeSeconds: Double
     /// Plain decode time over speculative decode time at the same batch (> 1: it pays off).
     public var speedup: Double
+    /// The smallest batch (up to the sustained concurrency) at which it pays off; 0 when it pays
+    /// off at none.
+    public var paysOffFromBatch: Int
     /// The largest batch (up to the sustained concurrency) at which it still pays off; 0 when it
     /// pays off at none.
     public var paysOffUpToBatch: Int
@@ -140,34 +143,59 @@ extension Estimator {
         return total
     }
 
-    /// Speculative decoding at context n and batch b against plain decode, and up to which batch
-    /// it pays off (bisection on b ≤ `maxBatch`: the speed-up falls as the batch grows, because
-    /// verify then turns compute-bound; Chen et al. 2024, MagicDec §3).
+    /// Plain decode time over speculative decode time of m tokens after an n-token prompt at
+    /// batch b (> 1: speculation pays off there).
+    public func speculativeSpeedup(prompt n: Int, batch b: Int) -> Double? {
+        guard let spec = scenario.workload.speculative else { return nil }
+        let decoder = decoding(prompt: n)
+        return decoder.speculativeSpeedup(prompt: n, batch: b, spec, drafter: draftEstimator(spec.draft))
+    }
+
+    func speculativeSpeedup(prompt n: Int, batch: Int, _ spec: SpeculativeDecoding, drafter: Estimator?) -> Double {
+        let m = scenario.workload.outputTokens, b = Double(max(1, batch))
+        return decodeTime(batch: b, prompt: n, outputTokens: m)
+            / speculativeDecodeSeconds(batch: b, prompt: n, outputTokens: m, spec, drafter: drafter)
+    }
+
+    /// Speculative decoding at context n and batch b against plain decode, and the batches (up to
+    /// `maxBatch`) at which it pays off. The speed-up is not monotone in the batch: at a long
+    /// context a self-draft gains as the batch grows, because the KV it skips outweighs the
+    /// weights it re-reads; past some batch the verify step turns compute-bound and the gain falls
+    /// (Chen et al. 2024, MagicDec §3). So the batches where it pays off form one range: found on
+    /// a doubling grid of batches, its ends refined by bisection.
     public func speculative(prompt n: Int, batch b: Int, maxBatch: Int) -> SpeculativeEstimate? {
         guard let spec = scenario.workload.speculative else { return nil }
         let m = scenario.workload.outputTokens
         let decoder = decoding(prompt: n)
         let drafter = draftEstimator(spec.draft)
-        func speedup(_ batch: Int) -> Double {
-            let x = Double(max(1, batch))
-            return decoder.decodeTime(batch: x, prompt: n, outputTokens: m)
-                / decoder.speculativeDecodeSeconds(batch: x, prompt: n, outputTokens: m, spec, drafter: drafter)
+        func paysOff(_ batch: Int) -> Bool {
+            decoder.speculativeSpeedup(prompt: n, batch: batch, spec, drafter: drafter) > 1
         }
         let batch = Double(max(1, b)), c = Double(n)
         let speculativeSeconds = decoder.speculativeDecodeSeconds(batch: batch, prompt: n, outputTokens: m, spec, drafter: drafter)
-        var paysOff = 0
         let top = max(1, maxBatch)
-        if speedup(1) > 1 {
-            if speedup(top) > 1 {
-                paysOff = top
-            } else {
-                var low = 1, high = top  // speedup(low) > 1 ≥ speedup(high)
-                while high - low > 1 {
-                    let mid = (low + high) / 2
-                    if speedup(mid) > 1 { low = mid } else { high = mid }
-                }
-                paysOff = low
+        var grid: [Int] = []
+        var next = 1
+        while next < top { grid.append(next); next *= 2 }
+        grid.append(top)
+        let pays = grid.map(paysOff)
+        var from = 0, upTo = 0
+        if let first = pays.firstIndex(of: true), let last = pays.lastIndex(of: true) {
+            // paysOff(low) is false and paysOff(high) true: the first batch that pays off lies in (low, high].
+            var low = first > 0 ? grid[first - 1] : 0, high = grid[first]
+            while high - low > 1 {
+                let mid = (low + high) / 2
+                if paysOff(mid) { high = mid } else { low = mid }
             }
+            from = high
+            // paysOff(low) is true and paysOff(high) false: the last batch that pays off lies in [low, high).
+            low = grid[last]
+            high = last + 1 < grid.count ? grid[last + 1] : grid[last] + 1
+            while high - low > 1 {
+                let mid = (low + high) / 2
+                if paysOff(mid) { low = mid } else { high = mid }
+            }
+            upTo = low
         }
         return SpeculativeEstimate(
             draftName: spec.name,
@@ -177,7 +205,8 @@ extension Estimator {
             draftStepSeconds: decoder.draftStepSeconds(batch: batch, context: c, draft: spec.draft, drafter: drafter),
             decodeSeconds: speculativeSeconds,
             speedup: decoder.decodeTime(batch: batch, prompt: n, outputTokens: m) / speculativeSeconds,
-            paysOffUpToBatch: paysOff)
+            paysOffFromBatch: from,
+            paysOffUpToBatch: upTo)
     }
 }
 

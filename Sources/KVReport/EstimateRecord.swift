@@ -113,6 +113,7 @@ public enum EstimateRecord {
             sink.field("speculative_step_seconds", .finite(s.stepSeconds))
             sink.field("speculative_decode_seconds", .finite(s.decodeSeconds))
             sink.field("speculative_speedup", .finite(s.speedup))
+            sink.field("speculative_pays_off_from_batch", .integer(s.paysOffFromBatch))
             sink.field("speculative_pays_off_up_to_batch", .integer(s.paysOffUpToBatch))
         }
     }

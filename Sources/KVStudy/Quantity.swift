@@ -10,6 +10,7 @@ public struct Quantity: Sendable {
     public enum Key: String, Sendable, Hashable, CaseIterable {
         case concurrency, prefill, decode
         case decodeStep = "decode_step"
+        case concurrencySustained = "concurrency_sustained"
         case switching, cost
         case decodeThroughput = "decode_throughput"
         case costPerMillionTokens = "cost_per_million_tokens"
@@ -32,7 +33,14 @@ public struct Quantity: Sendable {
     public static let concurrency = Quantity(
         key: .concurrency, name: "Concurrent sessions in HBM", unit: "sessions",
         value: { $0.regime == .weightsDoNotFit ? nil : Double($0.concurrency) },
-        isCount: true, prefersLog: false, traces: ["Weights", "KV cache per session", "Concurrency"])
+        isCount: true, prefersLog: false,
+        traces: ["Weights", "KV cache per session", "KV replication over ranks", "Concurrency", "Concurrency through the last token"])
+
+    /// Sessions that still fit at their last token, n + m: the decode batch's ceiling (issue 11).
+    public static let concurrencySustained = Quantity(
+        key: .concurrencySustained, name: "Sessions through their last token", unit: "sessions",
+        value: { $0.regime == .weightsDoNotFit ? nil : Double($0.concurrencySustained) },
+        isCount: true, prefersLog: false, traces: ["Concurrency through the last token"])
 
     public static let prefill = Quantity(
         key: .prefill, name: "Prefill time", unit: "s",
@@ -80,7 +88,7 @@ public struct Quantity: Sendable {
             isCount: false, prefersLog: true, traces: [])
     }
 
-    public static let all: [Quantity] = [.concurrency, .prefill, .decode, .decodeStep, .switching, .cost, .decodeThroughput, costPerMillionTokens(priced: false)]
+    public static let all: [Quantity] = [.concurrency, .prefill, .decode, .decodeStep, .switching, .cost, .decodeThroughput, costPerMillionTokens(priced: false), .concurrencySustained]
 
     public init(key: Key) {
         self = Self.all.first { $0.key == key }!

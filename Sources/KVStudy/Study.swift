@@ -185,12 +185,13 @@ public enum FormulasCell: String, Sendable, Equatable, CaseIterable {
 }
 
 /// What a chart cell shows: `kind` (concurrency | prefill | decode | switching | memory |
-/// roofline | cost | sharing | measured), over `x` (context by default) with one series per
+/// roofline | cost | sharing | measured | communication | prefill_memory | speculative), over `x` (context by default) with one series per
 /// `series` (model | hardware | compression; the default picks the dimension with most entries),
 /// on a `scale` (log by default for context).
 public struct ChartCell: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable, CaseIterable {
         case concurrency, prefill, decode, switching, memory, roofline, cost, sharing, measured
+        case communication, prefillMemory = "prefill_memory", speculative
         case decodeThroughput = "decode_throughput"
         case costPerMillionTokens = "cost_per_million_tokens"
     }
@@ -222,10 +223,12 @@ public struct ChartCell: Sendable, Equatable {
     }
 }
 
-/// What a table cell shows: the figures of one challenge (or `setup`, `appendix`, `measured`).
+/// What a table cell shows: the figures of one challenge (or `setup`, `appendix`, `measured`, and
+/// the deployment tables `communication`, `prefill_memory`, `speculative`).
 public struct TableCell: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable, CaseIterable {
         case setup, concurrency, prefill, decode, switching, cost, sharing, measured, appendix
+        case communication, prefillMemory = "prefill_memory", speculative
     }
 
     public var kind: Kind

@@ -92,6 +92,26 @@ struct SpeculativeDecodingTests {
         #expect(try #require(large.speculative(prompt: 4096, batch: 128, maxBatch: 221)).speedup > result.speedup)
     }
 
+    /// Llama-3.1-70B in fp8 on 8× H200 at 128K with a 4K self-draft: at batch 1 the 70 GB of
+    /// weights the four draft steps re-read outweigh the 42 GB of KV they skip, so it loses; as the
+    /// batch grows the KV dominates and it pays off. The range of batches starts above 1 and
+    /// reaches the decode batch, and its ends are where the speed-up crosses 1.
+    @Test func aSelfDraftPaysOffOnlyFromSomeBatchOnAtLongContext() throws {
+        var h200 = Fixtures.h200HGX
+        h200.gpus = 8
+        var workload = Workload(outputTokens: 1000, users: 512, weightPrecision: .fp8)
+        workload.speculative = SpeculativeDecoding(draft: .selfSpeculation(kvBudget: 4096), draftTokens: 4, acceptance: 0.8)
+        let estimator = try Fixtures.estimator(Fixtures.llama31_70b, h200, workload: workload)
+        let estimate = estimator.estimate(context: 131_072)
+        let spec = try #require(estimate.speculative)
+        #expect(spec.speedup > 1.5)
+        #expect(spec.paysOffFromBatch > 1)
+        #expect(spec.paysOffUpToBatch >= estimate.decodeBatch)
+        #expect(try #require(estimator.speculativeSpeedup(prompt: 131_072, batch: spec.paysOffFromBatch)) > 1)
+        #expect(try #require(estimator.speculativeSpeedup(prompt: 131_072, batch: spec.paysOffFromBatch - 1)) <= 1)
+        #expect(try #require(estimator.speculativeSpeedup(prompt: 131_072, batch: 1)) < 1)
+    }
+
     @Test func impossibleSettingsAreRejected() {
         var workload = Workload()
         workload.speculative = SpeculativeDecoding(draft: .multiTokenPrediction, draftTokens: 0, acceptance: 0.5)

@@ -12,7 +12,7 @@ struct DiagnosticTests {
         #expect(log.diagnostics.map(\.description) == [
             "\(path):4:35: error: `gpus` expects an integer, found `two`",
             "\(path):8:3: error: unknown key `usres` in `workload` (did you mean `users`?)",
-            "\(path):10:12: error: `chart` must be one of concurrency, prefill, decode, switching, memory, roofline, cost, sharing, measured, decode_throughput, cost_per_million_tokens, got `decod` (did you mean `decode`, `decode_throughput`?)",
+            "\(path):10:12: error: `chart` must be one of concurrency, prefill, decode, switching, memory, roofline, cost, sharing, measured, communication, prefill_memory, speculative, decode_throughput, cost_per_million_tokens, got `decod` (did you mean `decode`, `decode_throughput`?)",
         ])
     }
 

@@ -33,7 +33,9 @@ struct ChallengeSection: ReportSection {
         ChallengeSection(
             layout: layout, quantity: .concurrency,
             introduction: "After prefill every session keeps its KV cache in HBM beside the weights; how many sessions fit is the free memory divided by one session's cache.",
-            beforeTable: { $0.kvSessionFigure() + [$0.chart(.memory)] })
+            alsoInTable: .concurrencySustained,
+            beforeTable: { $0.kvSessionFigure() + [$0.chart(.memory)] },
+            afterTable: { SustainedConcurrency(layout: $0).blocks() })
     }
 
     static func decode(_ layout: Layout) -> ChallengeSection {

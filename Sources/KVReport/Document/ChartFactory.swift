@@ -219,7 +219,7 @@ struct ChartFactory {
             series: picked.map { context in
                 let estimates = compared.map { series in series.estimates.first { $0.context == context } }
                 return BarSeries(
-                    name: "\(Format.tokens(context)) tokens", values: estimates.map { ($0?.kvBytes ?? 0) / scale },
+                    name: "\(Format.tokens(context)) tokens", values: estimates.map { ($0.map { $0.kvBytes * $0.kvReplication } ?? 0) / scale },
                     extrapolated: estimates.map { $0?.beyondMaxContext ?? false })
             })
         let chart = BarChart(
@@ -228,26 +228,37 @@ struct ChartFactory {
             categoryTitle: "scenario")
         let beyond = bars.contains { $0.extrapolated.contains(true) } ? " Hollow bars: beyond the model's maximum context." : ""
         let left = evaluation.contexts.count > picked.count ? " (\(picked.count) of the study's \(evaluation.contexts.count) contexts; every context is in the table below)" : ""
-        return ("The KV cache one session holds, per scenario, at \(picked.map(Format.tokens).joined(separator: ", ")) tokens\(left): what each session takes from the HBM left beside the weights.\(coincidence)\(beyond)", .bars(chart))
+        // As the ranks hold it: tensor parallelism may cache a session's KV more than once.
+        let replicated = compared.contains { $0.estimates.contains { $0.kvReplication > 1 } }
+        return ("The KV cache one session holds, per scenario, at \(picked.map(Format.tokens).joined(separator: ", ")) tokens\(left)\(replicated ? ", counted on every rank that caches it" : ""): what each session takes from the HBM left beside the weights.\(coincidence)\(beyond)", .bars(chart))
     }
 
-    /// HBM of the first scenario's GPUs split into weights, one session's KV and what is left.
+    /// HBM of the first scenario's GPUs split into weights, what is held back (reserve, the share
+    /// `memory_utilization` leaves, replicated attention weights), the prefill's activations when
+    /// the study sets them aside, one session's KV on every rank that holds it, and what is left.
     func memoryChart() -> (caption: String, chart: Chart)? {
         let first = evaluation.primary
-        let hardware = first.scenario.hardware
+        let hardware = first.scenario.hardware, workload = first.scenario.workload
         let total = Double(hardware.gpus) * hardware.hbmBytes
         // Every context up to 16 bars; beyond that a stated selection, ends and baseline included.
         let picked = evaluation.contexts.count <= 16 ? evaluation.contexts
             : Array(Set(Self.spread(evaluation.contexts, count: 12) + [evaluation.study.baseline.context].filter(evaluation.contexts.contains))).sorted()
         let estimates = picked.compactMap { context in first.estimates.first { $0.context == context } }
         let scale = format.gigabyte
-        let reserve = Double(hardware.gpus) * first.scenario.workload.reserveBytes
+        let reserve = Double(hardware.gpus) * workload.reserveBytes
         let weights = estimates.map { min($0.weightsBytes, total) / scale }
-        let kv = estimates.map { max(0, min($0.kvBytes, total - $0.weightsBytes - reserve)) / scale }
-        let free = estimates.map { max(0, total - $0.weightsBytes - reserve - $0.kvBytes) / scale }
+        // What neither the weights, the reserve nor the KV budget takes: HBM beyond memory_utilization
+        // and, with data-parallel attention, the attention weights every rank holds.
+        let heldBack = estimates.map { max(0, total - $0.weightsBytes - reserve - max(0, $0.availableKVBytes)) / scale }
+        let activations = estimates.map { workload.activationMemory ? min(Double(hardware.gpus) * $0.prefillPeakMemoryBytes, max(0, $0.availableKVBytes)) / scale : 0 }
+        let kv = zip(estimates, activations).map { e, act in max(0, min(e.kvBytes * e.kvReplication, max(0, e.availableKVBytes) - act * scale)) / scale }
+        let free = zip(zip(estimates, activations), kv).map { pair, kv in max(0, max(0, pair.0.availableKVBytes) / scale - pair.1 - kv) }
         var segments = [BarSeries(name: "weights", values: weights)]
         if reserve > 0 { segments.append(BarSeries(name: "reserve", values: estimates.map { _ in reserve / scale })) }
-        segments.append(BarSeries(name: "KV of one session", values: kv, extrapolated: estimates.map(\.beyondMaxContext)))
+        if heldBack.contains(where: { $0 > 1e-9 }) { segments.append(BarSeries(name: "held back", values: heldBack)) }
+        if workload.activationMemory { segments.append(BarSeries(name: "activations of one prefill", values: activations)) }
+        let replicated = estimates.contains { $0.kvReplication > 1 }
+        segments.append(BarSeries(name: replicated ? "KV of one session, every rank's copy" : "KV of one session", values: kv, extrapolated: estimates.map(\.beyondMaxContext)))
         segments.append(BarSeries(name: "free HBM", values: free))
         let chart = BarChart(
             title: "HBM of \(hardware.label) with one \(first.scenario.model.label) session\(evaluation.study.compressions.count > 1 ? " " + ScenarioNames.compression(first.scenario.compression) : "")",
@@ -258,7 +269,11 @@ struct ChartFactory {
         let left = picked.count < evaluation.contexts.count ? " Shown at \(picked.count) of the study's \(evaluation.contexts.count) contexts (every one is in the table)." : ""
         let beyond = estimates.contains(where: \.beyondMaxContext) ? " A hollow KV segment is beyond the model's maximum context." : ""
         let compression = evaluation.study.compressions.count > 1 ? " " + ScenarioNames.compression(first.scenario.compression) : ""
-        return ("Where the HBM of \(hardware.label) goes with one session of \(first.scenario.model.label)\(compression) in it: weights, that session's KV cache, and what is left for others. A bar marked “spills” holds less than one session.\(left)\(others)\(beyond)", .bars(chart))
+        var parts = ["weights"]
+        if heldBack.contains(where: { $0 > 1e-9 }) { parts.append("what the engine holds back") }
+        if workload.activationMemory { parts.append("the activations of that session's prefill") }
+        parts.append(replicated ? "that session's KV cache as its ranks hold it (replicated \(ParallelLayoutSummary.replication(estimates[0].kvReplication)))" : "that session's KV cache")
+        return ("Where the HBM of \(hardware.label) goes with one session of \(first.scenario.model.label)\(compression) in it: \(parts.joined(separator: ", ")), and what is left for others. A bar marked “spills” holds less than one session.\(left)\(others)\(beyond)", .bars(chart))
     }
 
     /// Prefill and decode of the primary scenario against the roofline of its GPUs, at the shortest

@@ -71,6 +71,9 @@ public struct DocumentBuilder {
             ("concurrency", "Challenge 2 · Concurrency (HBM size)", ChallengeSection.concurrency(layout)),
             ("decode", "Challenge 3 · Decode (HBM bandwidth)", ChallengeSection.decode(layout)),
             ("switching", "Challenge 4 · Context switching (host link)", ChallengeSection.switching(layout)),
+            ("communication", "Communication between GPUs", CommunicationSection(layout: layout)),
+            ("prefill-memory", "Prefill memory", PrefillMemorySection(layout: layout)),
+            ("speculative", "Speculative decoding", SpeculativeSection(layout: layout)),
             ("cost", "Compression and cost", CostSection(layout: layout)),
             ("sharing", "Sharing the GPU", SharingSection(layout: layout)),
             ("measured", "Measured vs predicted", MeasuredSection(layout: layout)),
@@ -110,6 +113,8 @@ public struct DocumentBuilder {
                 blocks.append(contentsOf: MeasuredSection(layout: layout).blocks().filter { if case .figure = $0 { true } else { false } })
             case .chart(let chart) where chart.kind == .sharing:
                 blocks.append(contentsOf: SharingSection(layout: layout).blocks().filter { if case .figure = $0 { true } else { false } })
+            case .chart(let chart) where [.communication, .prefillMemory, .speculative].contains(chart.kind):
+                blocks.append(contentsOf: deploymentBlocks(chart.kind.rawValue) { if case .figure = $0 { true } else { false } })
             case .chart(let chart):
                 blocks.append(layout.chart(chart.kind, cell: chart))
             case .table(let table):
@@ -139,7 +144,8 @@ public struct DocumentBuilder {
         case .concurrency, .prefill, .decode, .switching, .cost:
             let quantity = Quantity(key: cell.kind.quantity!)
             if cell.x != .context { return [layout.quantityTable(quantity, across: cell.x, at: cell.at, title: cell.title)] }
-            return [layout.quantityTable(quantity, also: quantity.key == .decode ? .decodeThroughput : nil, title: cell.title)]
+            let also: Quantity? = switch quantity.key { case .decode: .decodeThroughput; case .concurrency: .concurrencySustained; default: nil }
+            return [layout.quantityTable(quantity, also: also, title: cell.title)]
         case .appendix: return [AppendixSection(layout: layout).appendixTable()]
         case .measured:
             guard case .success(let measured) = evaluation.measured else { return [] }
@@ -147,7 +153,21 @@ public struct DocumentBuilder {
         case .sharing:
             let sharing = SharingSection(layout: layout)
             return evaluation.study.workload.sharing == nil ? sharing.blocks() : [sharing.sharingTable()]
+        case .communication, .prefillMemory, .speculative:
+            return deploymentBlocks(cell.kind.rawValue) { if case .table = $0 { true } else { false } }
         }
+    }
+
+    /// The figures or tables of the deployment section (issue 11) a chart or table cell names
+    /// (`communication`, `prefill_memory`, `speculative`), or why this study has none.
+    func deploymentBlocks(_ kind: String, _ keep: (Block) -> Bool) -> [Block] {
+        let (section, needs): (any ReportSection, String) = switch kind {
+        case "communication": (CommunicationSection(layout: layout), "a replica of more than one GPU")
+        case "prefill_memory": (PrefillMemorySection(layout: layout), "activation_memory, prefill_chunk or a prompt that forces chunking")
+        default: (SpeculativeSection(layout: layout), "a speculative workload")
+        }
+        guard section.applies else { return [.paragraph("This study has nothing to show here: \(kind) needs \(needs).")] }
+        return section.blocks().filter(keep)
     }
 }
 

@@ -83,7 +83,7 @@ final class Layout {
                     shown: zip(values, series.estimates).map { value, estimate in
                         guard let value else { return "—" }
                         return quantity.formatted(value) + (estimate.beyondMaxContext ? " *" : "")
-                            + (quantity.key == .concurrency && estimate.regime == .offload ? " (offload)" : "")
+                            + ([.concurrency, .concurrencySustained].contains(quantity.key) && estimate.regime == .offload ? " (offload)" : "")
                             + (quantity.key == .decodeThroughput ? " (batch \(estimate.decodeBatch))" : "")
                     },
                     raw: values.map(TableBuilder.raw)))
@@ -91,8 +91,13 @@ final class Layout {
         }
         let baselineRows = Set(contexts.enumerated().filter { $0.element == evaluation.study.baseline.context }.map(\.offset))
         let caption = (title ?? "\(quantity.name)\(second.map { " and \($0.name.lowercased())" } ?? "") by context length")
-            + (evaluation.series.contains { $0.estimates.contains(where: \.beyondMaxContext) } ? "; * beyond the model's maximum context" : "")
+            + beyondMaxContextNote
         return .table(table(caption: caption, columns: columns, baselineRows: baselineRows))
+    }
+
+    /// What a table's caption adds when some of its contexts exceed a model's maximum context.
+    var beyondMaxContextNote: String {
+        evaluation.series.contains { $0.estimates.contains(where: \.beyondMaxContext) } ? "; * beyond the model's maximum context" : ""
     }
 
     /// A quantity at one context across the entries of a dimension: one row per entry of `x`, one
@@ -135,6 +140,8 @@ final class Layout {
         case .decode: "alone"
         case .decodeStep: "step"
         case .decodeThroughput: "at the batch that fits"
+        case .concurrency: "admitted at n"
+        case .concurrencySustained: "through n + m"
         default: quantity.name.lowercased()
         }
     }
@@ -142,10 +149,13 @@ final class Layout {
     /// The formulas behind a quantity, for the first scenario at the shortest and longest context.
     func traces(_ quantity: Quantity) -> Block { traces([quantity]) }
 
-    /// The formulas behind some quantities, for the first scenario at the shortest and longest context.
-    func traces(_ quantities: [Quantity]) -> Block {
-        let quantities = quantities.flatMap(\.traces)
-        let first = evaluation.primary
+    /// The formulas behind some quantities, for the primary scenario at the shortest and longest context.
+    func traces(_ quantities: [Quantity]) -> Block { traces(titles: quantities.flatMap(\.traces)) }
+
+    /// The formula traces with these titles, for one scenario (the primary one unless given) at
+    /// the shortest and longest context.
+    func traces(titles quantities: [String], of series: StudyEvaluation.ScenarioSeries? = nil) -> Block {
+        let first = series ?? evaluation.primary
         let contexts = Array(Set([evaluation.contexts.first, evaluation.contexts.last].compactMap { $0 })).sorted()
         let groups = contexts.map { context in
             TraceGroup(

@@ -19,6 +19,9 @@ struct MethodologySection: ReportSection {
         if evaluation.series.contains(where: { $0.estimates.contains { $0.regime == .offload } }) {
             lines.append("Where not one session fits in HBM (offload regime), decode streams the KV that does not fit over the host link each step, overlapped with compute as in FlexGen.")
         }
+        if !evaluation.multiGPU.isEmpty {
+            lines.append("Communication is counted for the scenarios on more than one GPU (section “Communication between GPUs”). The interconnect figures of the setup table are both directions together, as vendors quote them; a ring sends in one, at half the figure. The network figure is per GPU, used beyond a node's GPUs.")
+        }
         if evaluation.series.contains(where: { $0.estimates.contains { $0.regime == .weightsDoNotFit } }) {
             lines.append("Where the weights alone exceed the HBM of the GPUs, decode and cost are not reported (—).")
         }

@@ -33,9 +33,15 @@ struct SetupSection: ReportSection {
             .init(title: "source", numeric: false, shown: models.map(\.source), raw: models.map(\.source)),
         ])))
         let hardware = study.hardware
+        // The parallel layout and links only where some replica spans more than one GPU (issue 11).
+        let parallel: [TableBuilder.Column] = !hardware.contains { $0.gpus > 1 } ? [] : [
+            .init(title: "parallel layout", numeric: false, shown: hardware.map(ParallelLayoutSummary.layout), raw: hardware.map(ParallelLayoutSummary.layout)),
+            .init(title: "GPUs per node and links", numeric: false, shown: hardware.map(ParallelLayoutSummary.links), raw: hardware.map(ParallelLayoutSummary.links)),
+        ]
         blocks.append(.table(layout.table(caption: "Hardware (per GPU; HBM capacities are binary on real parts)", columns: [
             .init(title: "hardware", numeric: false, shown: hardware.map(\.label), raw: hardware.map(\.name)),
             .init(title: "GPUs", numeric: true, shown: hardware.map { String($0.gpus) }, raw: hardware.map { String($0.gpus) }),
+        ] + parallel + [
             .init(title: "HBM (\(format.gigabyteName))", numeric: true, shown: hardware.map { Format.fixed($0.hbmBytes / format.gigabyte, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.hbmBytes / format.gigabyte) }),
             .init(title: "HBM bandwidth (GB/s)", numeric: true, shown: hardware.map { Format.fixed($0.hbmBytesPerSecond / 1e9, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.hbmBytesPerSecond / 1e9) }),
             .init(title: "bf16 dense (TFLOP/s)", numeric: true, shown: hardware.map { Format.fixed($0.flopsPerSecond.bf16 / 1e12, significant: 4) }, raw: hardware.map { TableBuilder.raw($0.flopsPerSecond.bf16 / 1e12) }),
@@ -52,6 +58,7 @@ struct SetupSection: ReportSection {
         ])))
         let w = study.workload
         blocks.append(.paragraph("Workload: \(w.outputTokens) output tokens per session, \(w.users) user\(w.users == 1 ? "" : "s"), decode batch limited to \(w.maxBatch.map(String.init) ?? "what fits"), weights in \(w.weightPrecision.rawValue), KV cache in \(w.kvPrecision.rawValue), \(format.bytes(w.reserveBytes)) reserved per GPU. Baseline for relative cost: \(Format.tokens(study.baseline.context)) tokens with compression \(study.baseline.compression.name). Sizes in \(format.gigabyteName) (\(format.sizeUnits == .decimal ? "10⁹ bytes" : "2³⁰ bytes"))."))
+        if let deployment = ParallelLayoutSummary.workload(w, format: format) { blocks.append(.paragraph(deployment)) }
         return blocks
     }
 }

@@ -18,6 +18,8 @@ public struct StudyEvaluation: Sendable {
     public var measured: Result<MeasuredEvaluation, EstimatorInputError>?
     /// The short requests' time to first token as the long fraction varies; nil without a mix.
     public var ttft: TTFTSweep?
+    /// Speculative decoding's speed-up against the batch; empty without `speculative`.
+    public var speculativeSweeps: [SpeculativeSweep] = []
     /// The one session every comparison of cost divides by: the first scenario at the baseline
     /// context and compression, over its whole replica.
     public var costBaseline: CostBaseline
@@ -140,6 +142,7 @@ public struct StudyEvaluation: Sendable {
         }
         references = Self.references(study, series, estimators)
         ttft = Self.ttftSweep(study, series, estimators)
+        speculativeSweeps = Self.speculativeSweeps(study, series, estimators)
         measured = study.measurements.isEmpty ? nil : Result { () throws(EstimatorInputError) in try MeasuredEvaluation(study: study) }
     }
 
