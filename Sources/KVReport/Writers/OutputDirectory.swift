@@ -105,23 +105,9 @@ public enum OutputDirectory {
             throw error
         }
         if kind == .missing {
-            hooks.step("move")
-            do {
-                try OutputFileSystem.rename(staging.path, out)
-            } catch {
-                OutputFileSystem.removeTree(staging.path)
-                throw Refusal(description: "could not move the site into \(out): \(error.description)")
-            }
+            try moveIntoPlace(staging, out, hooks: hooks)
         } else {
-            hooks.step("exchange")
-            try exchange(staging.path, out, hooks: hooks)
-            hooks.step("cleanup")
-            moveLateArrivals(from: staging.path, to: out, under: "", owned: owned)
-            for name in OutputFileSystem.names(in: staging.path) {
-                hooks.step("remove")
-                OutputFileSystem.removeTree(staging.path + "/" + name)
-            }
-            OutputFileSystem.removeTree(staging.path)
+            try exchangeIntoPlace(staging, out, owned: owned, hooks: hooks)
         }
         OutputFileSystem.syncDirectory(staging.parent)  // the rename itself, durable
         return hashes.count
@@ -153,13 +139,7 @@ public enum OutputDirectory {
             throw Refusal(description: "could not create \(staging.parent): \(error.localizedDescription)")
         }
         try build(staging.path, mode: 0o755, files: files, hooks: hooks) { () throws(OutputFileSystem.Failure) in }
-        hooks.step("move")
-        do {
-            try OutputFileSystem.rename(staging.path, out)
-        } catch {
-            OutputFileSystem.removeTree(staging.path)
-            throw Refusal(description: "could not move the site into \(out): \(error.description)")
-        }
+        try moveIntoPlace(staging, out, hooks: hooks)
     }
 
     /// An existing output directory: the new one is built beside it with the user's files
@@ -170,6 +150,23 @@ public enum OutputDirectory {
         try build(staging.path, mode: OutputFileSystem.mode(out), files: files, hooks: hooks) { () throws(OutputFileSystem.Failure) in
             try carryForeign(from: out, to: staging.path, under: "", owned: owned, hooks: hooks)
         }
+        try exchangeIntoPlace(staging, out, owned: owned, hooks: hooks)
+    }
+
+    /// Moves the finished staging directory to `out`, where nothing stands yet.
+    private static func moveIntoPlace(_ staging: Staging, _ out: String, hooks: Hooks) throws(Refusal) {
+        hooks.step("move")
+        do {
+            try OutputFileSystem.rename(staging.path, out)
+        } catch {
+            OutputFileSystem.removeTree(staging.path)
+            throw Refusal(description: "could not move the site into \(out): \(error.description)")
+        }
+    }
+
+    /// Exchanges the finished staging directory with the existing site at `out`, then removes the
+    /// old site, moving across any file the user added meanwhile.
+    private static func exchangeIntoPlace(_ staging: Staging, _ out: String, owned: Set<String>, hooks: Hooks) throws(Refusal) {
         hooks.step("exchange")
         try exchange(staging.path, out, hooks: hooks)
         // `staging.path` now holds the old site. A file the user added meanwhile moves across.
