@@ -82,9 +82,7 @@ public enum Units {
 
     /// A token count: `4096`, `50_000`, `4K` (4096), `128K`, `1M` (1048576), `1.5M`.
     public static func tokens(_ text: String) throws(ParseError) -> Int {
-        let value = try tokenValue(text)
-        guard abs(value) < 1e15 else { throw .tooLarge }
-        return Int(value)
+        try checkedInt(tokenValue(text))
     }
 
     /// A token count as a whole `Double`, not yet range-checked (the loader states the range).
@@ -106,7 +104,11 @@ public enum Units {
 
     /// A plain integer (no unit suffix), with `_` separators allowed.
     public static func integer(_ text: String) throws(ParseError) -> Int {
-        let value = try integerValue(text)
+        try checkedInt(integerValue(text))
+    }
+
+    /// A whole `Double` as an `Int`, refused from 1e15 on.
+    private static func checkedInt(_ value: Double) throws(ParseError) -> Int {
         guard abs(value) < 1e15 else { throw .tooLarge }
         return Int(value)
     }
