@@ -51,6 +51,20 @@ extension StudyReader {
         }
         guard kinds.count == 1, map.entries.allSatisfy({ allowed.contains($0.key) }) else { return nil }
 
+        /// What a chart and a table both check: `at` is one of the study's contexts, and a
+        /// `measured` one needs the study's measurements.
+        func contextAndMeasurementsFit(at: Int?, measured: Bool, key: String) -> Bool {
+            if let at, let contexts, !contexts.contains(at) {
+                source.error(at: map.value("at")!, "`at` must be one of the study's contexts (\(contexts.map(String.init).joined(separator: ", ")))")
+                return false
+            }
+            guard !measured || hasMeasurements else {
+                source.error(at: map.value(key)!, "a `measured` \(key) needs the study's `measurements`")
+                return false
+            }
+            return true
+        }
+
         switch kind.key {
         case "chart":
             let chartKind = map.choice("chart", ChartCell.Kind.allCases.map(\.rawValue)).flatMap(ChartCell.Kind.init(rawValue:))
@@ -71,14 +85,7 @@ extension StudyReader {
                 source.error(at: map.value("at")!, "`at: \(at)` picks the context of a chart whose x is not context; this chart's x is context")
                 return nil
             }
-            if let at, let contexts, !contexts.contains(at) {
-                source.error(at: map.value("at")!, "`at` must be one of the study's contexts (\(contexts.map(String.init).joined(separator: ", ")))")
-                return nil
-            }
-            guard chartKind != .measured || hasMeasurements else {
-                source.error(at: map.value("chart")!, "a `measured` chart needs the study's `measurements`")
-                return nil
-            }
+            guard contextAndMeasurementsFit(at: at, measured: chartKind == .measured, key: "chart") else { return nil }
             return .chart(ChartCell(kind: chartKind, x: x ?? .context, series: series, scale: scale ?? .log, title: title, at: at))
         case "table":
             let tableKind = map.choice("table", TableCell.Kind.allCases.map(\.rawValue)).flatMap(TableCell.Kind.init(rawValue:))
@@ -94,14 +101,7 @@ extension StudyReader {
                 source.error(at: map.value("at")!, "`at` picks the context of a table whose `x` is not context; add `x: model`, `x: hardware` or `x: compression`")
                 return nil
             }
-            if let at, let contexts, !contexts.contains(at) {
-                source.error(at: map.value("at")!, "`at` must be one of the study's contexts (\(contexts.map(String.init).joined(separator: ", ")))")
-                return nil
-            }
-            guard tableKind != .measured || hasMeasurements else {
-                source.error(at: map.value("table")!, "a `measured` table needs the study's `measurements`")
-                return nil
-            }
+            guard contextAndMeasurementsFit(at: at, measured: tableKind == .measured, key: "table") else { return nil }
             return .table(TableCell(kind: tableKind, title: title, x: x ?? .context, at: at))
         case "methodology":
             guard let shown = map.bool("methodology") else { return nil }
