@@ -23,9 +23,7 @@ public struct SpeculativeDecoding: Sendable, Equatable {
     public var acceptance: Double
 
     public init(draft: Draft, draftTokens: Int, acceptance: Double) {
-        self.draft = draft
-        self.draftTokens = draftTokens
-        self.acceptance = acceptance
+        (self.draft, self.draftTokens, self.acceptance) = (draft, draftTokens, acceptance)
     }
 
     /// Expected tokens per target step, `(1 − α^(γ+1)) / (1 − α)` (Leviathan et al. 2023, eq. 1);

@@ -5,9 +5,7 @@ public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvert
     public var column: Int
 
     public init(file: String, line: Int, column: Int) {
-        self.file = file
-        self.line = line
-        self.column = column
+        (self.file, self.line, self.column) = (file, line, column)
     }
 
     public var description: String { "\(file):\(line):\(column)" }

@@ -8,9 +8,7 @@ public struct RooflinePoint: Sendable, Equatable {
     public var flopsPerSecond: Double
 
     public init(label: String, intensity: Double, flopsPerSecond: Double) {
-        self.label = label
-        self.intensity = intensity
-        self.flopsPerSecond = flopsPerSecond
+        (self.label, self.intensity, self.flopsPerSecond) = (label, intensity, flopsPerSecond)
     }
 }
 
