@@ -53,13 +53,9 @@ public struct Model: Sendable, Equatable {
 
     /// Rejects shapes no real model has; the error names the offending field.
     public func validate() throws(EstimatorInputError) {
-        try Check.positive(layers, "layers")
-        try Check.positive(hidden, "hidden")
-        try Check.positive(heads, "heads")
-        try Check.positive(kvHeads, "kv_heads")
-        try Check.positive(headDim, "head_dim")
-        try Check.positive(ffn, "ffn")
-        try Check.positive(vocab, "vocab")
+        let sizes = [(layers, "layers"), (hidden, "hidden"), (heads, "heads"), (kvHeads, "kv_heads"),
+                     (headDim, "head_dim"), (ffn, "ffn"), (vocab, "vocab")]
+        for (size, field) in sizes { try Check.positive(size, field) }
         if let maxContext { try Check.positive(maxContext, "max_context") }
         guard heads % kvHeads == 0 else {
             throw EstimatorInputError(
@@ -163,9 +159,7 @@ public struct StateSpace: Sendable, Equatable {
     public var expand: Int
 
     public init(dState: Int, dConv: Int, expand: Int) {
-        self.dState = dState
-        self.dConv = dConv
-        self.expand = expand
+        (self.dState, self.dConv, self.expand) = (dState, dConv, expand)
     }
 
     func validate() throws(EstimatorInputError) {
@@ -184,9 +178,7 @@ public struct AttentionLayout: Sendable, Equatable {
     public var layerPattern: String?
 
     public init(slidingWindow: Int? = nil, chunkSize: Int? = nil, layerPattern: String? = nil) {
-        self.slidingWindow = slidingWindow
-        self.chunkSize = chunkSize
-        self.layerPattern = layerPattern
+        (self.slidingWindow, self.chunkSize, self.layerPattern) = (slidingWindow, chunkSize, layerPattern)
     }
 
     public var effectivePattern: String {
@@ -227,10 +219,7 @@ public struct LayerCounts: Sendable, Equatable {
     public var stateSpace = 0
 
     public init(global: Int = 0, local: Int = 0, chunked: Int = 0, stateSpace: Int = 0) {
-        self.global = global
-        self.local = local
-        self.chunked = chunked
-        self.stateSpace = stateSpace
+        (self.global, self.local, self.chunked, self.stateSpace) = (global, local, chunked, stateSpace)
     }
 
     init(layers: Int, pattern: String) {
