@@ -82,6 +82,22 @@ struct ReviewReadyTests {
         for sentence in scenarioFindings { #expect(sentence.contains("calibrated"), "\(sentence)") }
     }
 
+    @Test("the hardware table says plainly when an entry states no network figure, and what is used instead")
+    func linksWithoutNetworkFigure() throws {
+        let document = try Self.document("""
+            title: t
+            models: [llama-3.1-8b]
+            hardware: [{preset: a100-80gb-sxm, gpus: 4}]
+            contexts: [4K]
+            """)
+        let rows = document.sections.flatMap(\.blocks).compactMap { block -> [String]? in
+            if case .table(let table) = block { table.rows.flatMap { $0 } } else { nil }
+        }.flatMap { $0 }
+        let links = try #require(rows.first { $0.contains("per node;") })
+        #expect(!links.contains("none stated") && !links.contains("(host link) per GPU"), "\(links)")
+        #expect(links.contains("no network figure (cross-node traffic would use the host link)"), "\(links)")
+    }
+
     @Test("a reason shared by several scenarios is said once, and counts agree with their nouns")
     func noRepeatedReasons() throws {
         let document = try Self.document(Self.mixed)

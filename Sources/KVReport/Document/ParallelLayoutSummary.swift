@@ -14,11 +14,22 @@ enum ParallelLayoutSummary {
         return parts.joined(separator: ", ")
     }
 
-    /// "8 per node; NVLink 900 GB/s, network 50 GB/s per GPU" (bandwidths as the entry quotes them).
+    /// "8 per node; interconnect 900 GB/s, network 50 GB/s per GPU" (bandwidths as the entry quotes
+    /// them). A figure the entry leaves out is said to be missing, with the link the estimator uses
+    /// in its place (Communication.swift: the host link, within a node and across nodes alike).
     static func links(_ hardware: Hardware) -> String {
         guard hardware.gpus > 1 else { return "—" }
-        let bandwidth = { (value: Double?) in value.map { "\(Format.fixed($0 / 1e9, significant: 3)) GB/s" } ?? "none stated (host link)" }
-        return "\(hardware.nodeSize) per node; interconnect \(bandwidth(hardware.interconnectBytesPerSecond)), network \(bandwidth(hardware.networkBytesPerSecond)) per GPU"
+        let bandwidth = { (value: Double) in "\(Format.fixed(value / 1e9, significant: 3)) GB/s" }
+        switch (hardware.interconnectBytesPerSecond, hardware.networkBytesPerSecond) {
+        case let (interconnect?, network?):
+            return "\(hardware.nodeSize) per node; interconnect \(bandwidth(interconnect)), network \(bandwidth(network)) per GPU"
+        case let (interconnect?, nil):
+            return "\(hardware.nodeSize) per node; interconnect \(bandwidth(interconnect)); no network figure (cross-node traffic would use the host link)"
+        case let (nil, network?):
+            return "\(hardware.nodeSize) per node; no interconnect figure (GPUs in a node would talk over the host link); network \(bandwidth(network)) per GPU"
+        case (nil, nil):
+            return "\(hardware.nodeSize) per node; no interconnect or network figure (all traffic between GPUs would use the host link)"
+        }
     }
 
     /// How many times a session's KV is held over the ranks: "8×", "1.13×".
