@@ -82,6 +82,22 @@ struct ReviewReadyTests {
         for sentence in scenarioFindings { #expect(sentence.contains("calibrated"), "\(sentence)") }
     }
 
+    @Test("under mode: both, only times and costs name the mode; sessions in HBM do not depend on it")
+    func modeNamedOnlyWhereItMatters() throws {
+        let document = try Self.document("""
+            title: t
+            models: [llama-3.1-8b, llama-2-7b]
+            hardware: [h100-sxm]
+            contexts: [1K, 4K]
+            mode: both
+            """)
+        let concurrency = try #require(document.findings.first { $0.contains("HBM holds from") })
+        #expect(!concurrency.contains("calibrated") && !concurrency.contains("peak"), "\(concurrency)")
+        #expect(concurrency.contains("(Llama-3.1-8B)") || concurrency.contains("(Llama-2-7B)"), "\(concurrency)")
+        let decode = try #require(document.findings.first { $0.contains("one session alone decodes") })
+        #expect(decode.contains("calibrated"), "\(decode)")
+    }
+
     @Test("the hardware table says plainly when an entry states no network figure, and what is used instead")
     func linksWithoutNetworkFigure() throws {
         let document = try Self.document("""

@@ -130,7 +130,8 @@ struct Findings {
         let outputTokens = Format.integer(evaluation.study.workload.outputTokens)
         let spread = { (value: (Estimate) -> Double, higher: Bool) in self.spread(reach.series, at: reach.index, value, higherIsBetter: higher) }
         var sentences: [Finding] = []
-        if let range = spread({ Double($0.concurrency) }, true) {
+        // Sessions in HBM do not depend on the mode: named without it.
+        if let range = self.spread(reach.series, at: reach.index, { Double($0.concurrency) }, higherIsBetter: true, modeDependent: false) {
             sentences.append((.concurrency, "\(at) HBM holds from \(sessions(Int(clamping: range.best.value))) (\(range.best.name)) down to \(sessions(Int(clamping: range.worst.value))) (\(range.worst.name))."))
         }
         if let range = spread({ $0.comparable?.decodeSecondsAlone ?? $0.decodeSeconds }, false) {
@@ -266,12 +267,14 @@ struct Findings {
     }
 
     /// The best and worst compared scenario at one context (by index) by `value`, when they differ.
-    func spread(_ compared: [StudyEvaluation.ScenarioSeries], at index: Int, _ value: (Estimate) -> Double, higherIsBetter: Bool)
+    /// `modeDependent` is false for a quantity peak and calibrated share (sessions in HBM): the
+    /// scenarios are then named without their mode.
+    func spread(_ compared: [StudyEvaluation.ScenarioSeries], at index: Int, _ value: (Estimate) -> Double, higherIsBetter: Bool, modeDependent: Bool = true)
         -> (best: (name: String, with: String, value: Double, estimate: Estimate), worst: (name: String, with: String, value: Double, estimate: Estimate))? {
         let points = compared.compactMap { series -> (name: String, with: String, value: Double, estimate: Estimate)? in
             let estimate = series.estimates[index]
             guard estimate.regime != .weightsDoNotFit else { return nil }
-            return (names.name(series.scenario), names.with(series.scenario), value(estimate), estimate)
+            return (names.name(series.scenario, modeDependent: modeDependent), names.with(series.scenario, modeDependent: modeDependent), value(estimate), estimate)
         }
         guard let low = points.min(by: { $0.value < $1.value }), let high = points.max(by: { $0.value < $1.value }),
               low.value != high.value else { return nil }

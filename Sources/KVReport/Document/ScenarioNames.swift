@@ -15,27 +15,29 @@ struct ScenarioNames {
     }
 
     /// The compression and mode of a scenario, when the study varies them ("with KIVI 2-bit, calibrated").
-    func qualifiers(_ scenario: Scenario) -> String {
+    /// `modeDependent` is false for quantities the mode does not change (sessions in HBM, KV sizes):
+    /// only times and costs depend on peak against calibrated, so only they name it.
+    func qualifiers(_ scenario: Scenario, modeDependent: Bool = true) -> String {
         var parts: [String] = []
         if study.compressions.count > 1 { parts.append(Self.compression(scenario.compression)) }
-        if study.modes.count > 1 { parts.append(scenario.mode.rawValue) }
+        if modeDependent, study.modes.count > 1 { parts.append(scenario.mode.rawValue) }
         return parts.joined(separator: ", ")
     }
 
     /// What names a scenario in a sentence: the dimensions the study varies, in words
     /// ("Llama-2-7B on 4× NVIDIA A100 SXM4 80GB with KIVI 2-bit, calibrated"); "" when none varies.
-    func name(_ scenario: Scenario) -> String {
-        let subject = subject(scenario), qualifiers = qualifiers(scenario)
+    func name(_ scenario: Scenario, modeDependent: Bool = true) -> String {
+        let subject = subject(scenario), qualifiers = qualifiers(scenario, modeDependent: modeDependent)
         if subject.isEmpty { return qualifiers.replacing("with ", with: "", maxReplacements: 1).replacing("without compression", with: "no compression") }
         return qualifiers.isEmpty ? subject : subject + (qualifiers.hasPrefix("with") ? " " : ", ") + qualifiers
     }
 
     /// "with Llama-2-7B on 8× H100", "with KIVI 2-bit", "without compression": a scenario after a figure.
-    func with(_ scenario: Scenario) -> String {
+    func with(_ scenario: Scenario, modeDependent: Bool = true) -> String {
         let subject = subject(scenario)
-        guard subject.isEmpty else { return "with \(name(scenario))" }
+        guard subject.isEmpty else { return "with \(name(scenario, modeDependent: modeDependent))" }
         let compression = study.compressions.count > 1 ? Self.compression(scenario.compression) : ""
-        return study.modes.count > 1 ? "\(compression) (\(scenario.mode.rawValue))" : compression
+        return modeDependent && study.modes.count > 1 ? "\(compression) (\(scenario.mode.rawValue))" : compression
     }
 
     /// "with KIVI 2-bit", or "without compression".
