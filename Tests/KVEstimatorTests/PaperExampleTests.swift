@@ -26,6 +26,20 @@ struct PaperExampleTests {
         #expect(estimator.concurrency(tokens: Double(context)) == sessions)
     }
 
+    /// The HBM chart's figures: 68.78 GB of weights, one 4K session's 1.007 GB of KV and the
+    /// 16.1 GB left for others add up to the A100's 80 GiB; at 100K the session does not fit.
+    @Test func hbmOfOneSession() {
+        let scenario = Scenario(model: Fixtures.yi34b, hardware: Fixtures.a100)
+        let short = HBMBreakdown(estimator.estimate(context: 4096), scenario: scenario)
+        #expect(close(short.weightsBytes, 68.78e9, 1e-3))
+        #expect(close(short.sessionKVBytes, 1.007e9, 1e-3))
+        #expect(close(short.weightsBytes + short.reserveBytes + short.heldBackBytes + short.activationBytes + short.sessionKVBytes + short.freeBytes,
+                      80 * 1_073_741_824, 1e-12))
+        let long = HBMBreakdown(estimator.estimate(context: 100_000), scenario: scenario)
+        #expect(close(long.sessionKVBytes, 17.12e9, 1e-3))
+        #expect(long.freeBytes == 0)
+    }
+
     @Test func freeMemoryBesideTheWeights() {
         #expect(close(estimator.availableKVBytes, 17.12e9, 1e-3))
     }

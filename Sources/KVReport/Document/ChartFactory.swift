@@ -239,22 +239,20 @@ struct ChartFactory {
     func memoryChart() -> (caption: String, chart: Chart)? {
         let first = evaluation.primary
         let hardware = first.scenario.hardware, workload = first.scenario.workload
-        let total = Double(hardware.gpus) * hardware.hbmBytes
         // Every context up to 16 bars; beyond that a stated selection, ends and baseline included.
         let picked = evaluation.contexts.count <= 16 ? evaluation.contexts
             : Array(Set(Self.spread(evaluation.contexts, count: 12) + [evaluation.study.baseline.context].filter(evaluation.contexts.contains))).sorted()
-        let estimates = picked.compactMap { context in first.estimates.first { $0.context == context } }
+        let indices = picked.compactMap { context in first.estimates.firstIndex { $0.context == context } }
+        let estimates = indices.map { first.estimates[$0] }, hbm = indices.map { first.hbm[$0] }
         let scale = format.gigabyte
-        let reserve = Double(hardware.gpus) * workload.reserveBytes
-        let weights = estimates.map { min($0.weightsBytes, total) / scale }
-        // What neither the weights, the reserve nor the KV budget takes: HBM beyond memory_utilization
-        // and, with data-parallel attention, the attention weights every rank holds.
-        let heldBack = estimates.map { max(0, total - $0.weightsBytes - reserve - max(0, $0.availableKVBytes)) / scale }
-        let activations = estimates.map { workload.activationMemory ? min(Double(hardware.gpus) * $0.prefillPeakMemoryBytes, max(0, $0.availableKVBytes)) / scale : 0 }
-        let kv = zip(estimates, activations).map { e, act in max(0, min(e.kvBytes * e.kvReplication, max(0, e.availableKVBytes) - act * scale)) / scale }
-        let free = zip(zip(estimates, activations), kv).map { pair, kv in max(0, max(0, pair.0.availableKVBytes) / scale - pair.1 - kv) }
+        let weights = hbm.map { $0.weightsBytes / scale }
+        let reserve = hbm.map { $0.reserveBytes / scale }
+        let heldBack = hbm.map { $0.heldBackBytes / scale }
+        let activations = hbm.map { $0.activationBytes / scale }
+        let kv = hbm.map { $0.sessionKVBytes / scale }
+        let free = hbm.map { $0.freeBytes / scale }
         var segments = [BarSeries(name: "weights", values: weights)]
-        if reserve > 0 { segments.append(BarSeries(name: "reserve", values: estimates.map { _ in reserve / scale })) }
+        if reserve.contains(where: { $0 > 0 }) { segments.append(BarSeries(name: "reserve", values: reserve)) }
         if heldBack.contains(where: { $0 > 1e-9 }) { segments.append(BarSeries(name: "held back", values: heldBack)) }
         if workload.activationMemory { segments.append(BarSeries(name: "activations of one prefill", values: activations)) }
         let replicated = estimates.contains { $0.kvReplication > 1 }

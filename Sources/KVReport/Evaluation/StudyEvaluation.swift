@@ -47,6 +47,8 @@ public struct StudyEvaluation: Sendable {
         public var label: String
         /// At each of the study's contexts, in order; traced as `Tracing` asks.
         public var estimates: [Estimate]
+        /// Where the replica's HBM goes with one session in it, at each context.
+        public var hbm: [HBMBreakdown]
         /// A session's GPU-seconds at the baseline (context and compression).
         public var baselineGPUSeconds: Double
         public var isBaselineCompression: Bool
@@ -116,6 +118,7 @@ public struct StudyEvaluation: Sendable {
                     scenario: scenario,
                     label: dimensions.label(scenario),
                     estimates: estimates,
+                    hbm: estimates.map { HBMBreakdown($0, scenario: scenario) },
                     baselineGPUSeconds: baseline,
                     isBaselineCompression: scenario.compression.name == study.baseline.compression.name,
                     // The session cost each estimate holds is where the bisection starts (issue 13).
