@@ -17,30 +17,106 @@ extension StudyReader {
     /// Most measurement rows one study may hold.
     static let rowLimit = 100_000
 
-    /// `measurements`: a CSV path relative to the study file, or a list of inline rows with the
-    /// CSV's column names. Model and hardware names must be the study's entries.
-    func measurements(_ study: MapReader, models: EntryList<Model>?, hardware: EntryList<Hardware>?) -> [Measurement]? {
+    /// `measurements`: a CSV path relative to the study file, a list of inline rows with the
+    /// CSV's column names, or serving-benchmark result files (vLLM, SGLang, GuideLLM, AIPerf) —
+    /// as a path, a `{file, format, model, hardware}` entry, or such entries among the rows.
+    /// Model and hardware names must be the study's entries.
+    func measurements(_ study: MapReader, models: EntryList<Model>?, hardware: EntryList<Hardware>?) -> (rows: [Measurement], engineSources: [EngineSource])? {
         guard let node = study.value("measurements") else { return nil }
-        let rows: [MeasurementRow]
+        let items: [Node]
         switch node {
-        case .scalar(let scalar) where !scalar.string.isEmpty:
-            guard let csvRows = csvRows(path: scalar.string, at: node) else { return nil }
-            rows = csvRows
-        case .sequence(let items):
-            guard items.count <= Self.rowLimit else {
-                source.error(at: items[Self.rowLimit], "`measurements` has \(Units.written(items.count)) rows, over the limit of \(Units.written(Self.rowLimit))")
+        case .scalar(let scalar) where !scalar.string.isEmpty: items = [node]
+        case .mapping: items = [node]
+        case .sequence(let list):
+            guard list.count <= Self.rowLimit else {
+                source.error(at: list[Self.rowLimit], "`measurements` has \(Units.written(list.count)) rows, over the limit of \(Units.written(Self.rowLimit))")
                 return nil
             }
-            rows = items.compactMap(inlineRow)
+            items = Array(list)
         default:
-            source.error(at: node, "`measurements` expects a CSV path (relative to the study) or a list of rows, found \(node.kindName)")
+            source.error(at: node, "`measurements` expects a CSV or result file path (relative to the study), a `{file: …}` entry or a list of rows and entries, found \(node.kindName)")
             return nil
         }
         // Names are checked only against lists that read completely: a row naming an entry that
         // failed to load would otherwise get a second, misleading error.
         let modelNames = models?.complete == true ? models?.names : nil
         let hardwareNames = hardware?.complete == true ? hardware?.names : nil
-        return rows.compactMap { measurement($0, modelNames: modelNames, hardwareNames: hardwareNames) }
+        var rows: [MeasurementRow] = []
+        var measured: [Measurement] = []
+        var engineSources: [EngineSource] = []
+        for item in items {
+            let isPath = item.scalarText.map { !["", "~", "null"].contains($0) } ?? false
+            let isFile = isPath || item.mapping?.keys.contains { $0.scalarText == "file" } == true
+            guard isFile else {
+                if let row = inlineRow(item) { rows.append(row) }
+                continue
+            }
+            switch measurementsFile(item, models: models, hardware: hardware) {
+            case .csv(let csvRows)?: rows += csvRows
+            case .engine(let engineRows, let engineSource)?:
+                measured += engineRows
+                engineSources.append(engineSource)
+            case nil: break
+            }
+        }
+        measured = rows.compactMap { measurement($0, modelNames: modelNames, hardwareNames: hardwareNames) } + measured
+        return (measured, engineSources)
+    }
+
+    private enum MeasurementsFile {
+        case csv([MeasurementRow])
+        case engine([Measurement], EngineSource)
+    }
+
+    /// One file named in `measurements` (a path, or a `{file, format, model, hardware}` entry):
+    /// a CSV, or a serving benchmark's result file, told apart by `format:` or by its content.
+    private func measurementsFile(_ item: Node, models: EntryList<Model>?, hardware: EntryList<Hardware>?) -> MeasurementsFile? {
+        var written = item.scalarText ?? ""
+        var named: String?, model: (String, Node)?, pinnedHardware: (String, Node)?
+        if item.scalarText == nil {
+            guard let map = MapReader(item, schema: Schema.measurementsFile, source: source, what: "a measurements file entry") else { return nil }
+            guard let file = map.string("file"), !file.isEmpty else {
+                if !map.has("file") { map.missing("file", "a measurements file entry") }
+                return nil
+            }
+            written = file
+            named = map.choice("format", ["csv"] + EngineFormat.names.keys.sorted())
+            if map.has("format"), named == nil { return nil }
+            model = map.text("model")
+            pinnedHardware = map.text("hardware")
+            for (key, names, kind) in [("model", models?.names, "model"), ("hardware", hardware?.names, "hardware")] {
+                guard let (text, node) = map.text(key), let names, !names.contains(text) else { continue }
+                source.error(at: node, "`\(key)` names \(kind) `\(text)`, which is not in the study (its \(kind) entries: \(names.joined(separator: ", ")))\(didYouMean(text, among: names))")
+                return nil
+            }
+        }
+        let path = Self.resolve(written, besides: source.path)
+        let bytes: [UInt8]
+        switch StudyFileText.bytes(atPath: path) {
+        case .success(let read): bytes = read
+        case .failure(let failure):
+            source.error(at: item, "measurements file `\(written)` (\(path)): \(failure.reason)")
+            return nil
+        }
+        guard let text = StudyFileText.decode(bytes, path: path, log: source.log) else { return nil }
+        let file = YAMLSource(path: path, text: text, log: source.log)
+        let looksLikeJSON = ["{", "["].contains(text.first { !$0.isWhitespace })
+        if named == "csv" || (named == nil && !looksLikeJSON) {
+            if let model {
+                source.error(at: model.1, "`model` ties a serving benchmark's result file to a model; the rows of a CSV name their own")
+                return nil
+            }
+            if let pinnedHardware {
+                source.error(at: pinnedHardware.1, "`hardware` ties a serving benchmark's result file to a GPU; the rows of a CSV name their own")
+                return nil
+            }
+            return csvRows(file).map { .csv($0) }
+        }
+        guard let models, let hardware, models.complete, hardware.complete else { return nil }
+        return engineMeasurements(
+            file, written: written, named: named.flatMap { EngineFormat.names[$0] }, entry: item,
+            model: model?.0, hardware: pinnedHardware?.0, models: models.entries, hardware: hardware.entries
+        ).map { .engine($0.rows, $0.source) }
     }
 
     private func inlineRow(_ item: Node) -> MeasurementRow? {
@@ -54,17 +130,8 @@ extension StudyReader {
     }
 
     /// The rows of a measurements CSV; errors in it are located in the CSV itself.
-    private func csvRows(path written: String, at node: Node) -> [MeasurementRow]? {
-        let path = Self.resolve(written, besides: source.path)
-        let bytes: [UInt8]
-        switch StudyFileText.bytes(atPath: path) {
-        case .success(let read): bytes = read
-        case .failure(let failure):
-            source.error(at: node, "measurements file `\(written)` (\(path)): \(failure.reason)")
-            return nil
-        }
-        guard let text = StudyFileText.decode(bytes, path: path, log: source.log) else { return nil }
-        let csv = YAMLSource(path: path, text: text, log: source.log)
+    private func csvRows(_ csv: YAMLSource) -> [MeasurementRow]? {
+        let text = csv.text
         let records: [MeasurementsCSV.Record]
         do {
             records = try MeasurementsCSV.records(text)

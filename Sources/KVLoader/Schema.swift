@@ -43,7 +43,7 @@ public enum Schema {
         KeySpec("allow_beyond_max", "bool", "false", "A context beyond a model's `max_context` is a warning (the estimate runs and reports mark the point); `true` says it is intended and silences the warning."),
         KeySpec("headline", "concurrency | prefill | decode | switching | cost | measured | sharing", "what the study varies", "Which finding and figure stand for the study on the site's index."),
         KeySpec("references", "list of published figures", "—", "Figures published elsewhere (a paper, a vendor) to show beside kvplan's own, with the difference."),
-        KeySpec("measurements", "CSV path, or list of rows", "—", "Measured latencies: a CSV file (relative to the study) with the header `model,hardware,phase,batch,context,seconds`, or inline rows with those keys."),
+        KeySpec("measurements", "path, `{file: …}` entry, or list of rows and entries", "—", "Measured latencies: a CSV file (relative to the study) with the header `model,hardware,phase,batch,context,seconds`, inline rows with those keys, or result files of vLLM, SGLang, GuideLLM or AIPerf / GenAI-Perf (see \"Measurements from serving engines\")."),
         KeySpec("cells", "list of cells", "the default layout", "The notebook: `markdown`, `chart` and `table` cells in order."),
     ])
 
@@ -94,6 +94,13 @@ public enum Schema {
         KeySpec("batch", "integer", "required", "Sessions in the batch."),
         KeySpec("context", "tokens", "required", "Tokens per session."),
         KeySpec("seconds", "number", "required", "Measured wall time."),
+    ])
+
+    public static let measurementsFile = MapSchema(title: "measurements (one file entry)", keys: [
+        KeySpec("file", "path", "required", "A measurements CSV or a serving benchmark's result file, relative to the study."),
+        KeySpec("format", "csv | vllm | sglang | guidellm | aiperf | genai-perf", "from the content", "Which tool wrote the file; detected from its keys when absent."),
+        KeySpec("model", "string", "the model the file names", "The study's model the runs were measured on, when the file's model id does not name one of them."),
+        KeySpec("hardware", "string", "the study's only hardware", "The study's hardware entry the runs were measured on (result files never name the GPU)."),
     ])
 
     public static let reference = MapSchema(title: "references (one published figure)", keys: [

@@ -4,7 +4,7 @@ import Foundation
 extension Schema {
     /// Every map a study file may contain, in the order the reference presents them.
     public static let studyFormat: [MapSchema] = [
-        study, contextRange, workload, precision, speculative, baseline, reference, measurement, cell,
+        study, contextRange, workload, precision, speculative, baseline, reference, measurement, measurementsFile, cell,
         model, moe, mla, ssm, attention, hardware, flops, hostLink, efficiency, compression,
     ]
 
@@ -58,6 +58,7 @@ extension Schema {
             "- **Beyond the maximum**: a context beyond a model's `max_context` is a warning; the estimate still runs and reports mark the point. `allow_beyond_max: true` silences the warning.",
             "- **Cells**: each cell is a map with exactly one of `markdown: prose`, `chart: kind` (plus optional `x`, `series`, `scale`, `title`, and `at: <context>` when `x` is not context), `table: kind` (plus optional `title`, and `x` with `at` for a figure's table across models, hardware or compression), `methodology: true` or `formulas: <challenge or all>`; `measured` charts and tables need `measurements`.",
             "- **Measurements CSV**: the header `\(measurement.names.joined(separator: ","))` in any order, one row per line; `\"quoted, fields\"` allowed; blank lines and lines starting with `#` are skipped.",
+            "- **Measurements from serving engines**: `measurements: bench/vllm-c1.json`, or entries `{file: …, format: …, model: …, hardware: …}` among the rows, read result files of vLLM, SGLang, GuideLLM and AIPerf / GenAI-Perf; each run becomes prefill and decode-step rows (see \"Measurements from serving engines\").",
         ]
         for schema in studyFormat {
             lines += ["", "### \(schema.title)", "", "| key | type | default | description |", "|---|---|---|---|"]

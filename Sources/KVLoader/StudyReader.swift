@@ -44,9 +44,10 @@ struct StudyReader {
             path: source.path, text: text, title: title, description: description, models: models.entries,
             hardware: hardware.entries, compressions: compressions.entries, contexts: contexts.tokens,
             workload: workload, baseline: baseline ?? Baseline(), mode: mode ?? .peak, units: units ?? .decimal,
-            allowHTML: allowHTML ?? false, measurements: measurements ?? [], cells: cells ?? [],
+            allowHTML: allowHTML ?? false, measurements: measurements?.rows ?? [], cells: cells ?? [],
             allowBeyondMax: allowBeyondMax ?? false, headline: headline)
         study.references = references ?? []
+        study.engineSources = measurements?.engineSources ?? []
         checkFits(study, map)
         checkSweepSize(study, contexts)
         checkChunkedPrefillWork(study, map)

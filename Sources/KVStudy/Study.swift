@@ -33,6 +33,8 @@ public struct Study: Sendable {
     public var measurements: [Measurement]
     /// Figures published elsewhere, to show beside kvplan's.
     public var references: [Reference] = []
+    /// Serving-benchmark result files among `measurements`, with what became of each run.
+    public var engineSources: [EngineSource] = []
     /// The notebook; empty means the default layout.
     public var cells: [Cell]
 
