@@ -14,7 +14,7 @@ extension StudyReader {
         let keys = Set(keys)
         if keys.contains("benchmarks") { return (.guidellm, false) }
         if keys.contains("time_to_first_token") || keys.contains("input_config") { return (.aiperf, false) }
-        guard keys.contains("mean_ttft_ms") else { return (nil, false) }
+        guard keys.contains("mean_ttft_ms") || keys.contains("completed") else { return (nil, false) }
         if !keys.isDisjoint(with: ["mean_e2e_latency_ms", "concurrency", "server_info", "total_output_tokens_retokenized", "accept_length"]) {
             return (.sglang, false)
         }
@@ -28,6 +28,7 @@ extension StudyReader {
     /// object on its own, as SGLang and vLLM's `--append-result` append them), each composed
     /// with its own line numbers.
     func resultObjects(_ file: YAMLSource) -> [Node]? {
+        file.language = "JSON"
         let lines = LineBreaks.lines(file.text)
         let filled = lines.enumerated().filter { !$0.element.allSatisfy(\.isWhitespace) }
         let jsonLines = filled.count > 1 && filled.allSatisfy {
@@ -63,7 +64,7 @@ extension StudyReader {
             switch Self.detectFormat(keys: keys) {
             case (let detected?, _): format = detected
             case (nil, true):
-                file.error(at: first, "the result has `mean_ttft_ms` like vLLM's and SGLang's, but none of the keys that tell them apart (vLLM's `model_id`, `num_prompts`; SGLang's `mean_e2e_latency_ms`, `concurrency`): name the tool with `format: vllm` or `format: sglang`")
+                file.error(at: first, "the result has `mean_ttft_ms` and `completed` like vLLM's and SGLang's, but none of the keys that tell them apart (vLLM's `model_id`, `num_prompts`; SGLang's `mean_e2e_latency_ms`, `concurrency`): name the tool with `format: vllm` or `format: sglang`")
                 return nil
             case (nil, false):
                 let shown = keys.prefix(6).map { "`\($0)`" }.joined(separator: ", ") + (keys.count > 6 ? ", …" : "")

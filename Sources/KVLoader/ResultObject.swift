@@ -22,6 +22,11 @@ struct ResultObject {
         (self.node, self.mapping, self.path, self.source, self.what) = (node, mapping, path, source, what)
     }
 
+    /// A value as messages quote it: `text`, "nothing" for an empty one, or its kind.
+    func shown(_ value: Node) -> String {
+        value.scalarText.map { $0.isEmpty ? "nothing" : "`\($0)`" } ?? value.kindName
+    }
+
     var keys: [String] { mapping.keys.compactMap(\.scalarText) }
 
     /// The field's path from the run, for messages.
@@ -56,7 +61,7 @@ struct ResultObject {
             return nil
         }
         guard let text = value.scalarText, let number = Double(text), number.isFinite, number >= 0 else {
-            source.error(at: value, "`\(field(key))` (\(meaning)) must be a number ≥ 0, found \(value.scalarText.map { "`\($0)`" } ?? value.kindName)")
+            source.error(at: value, "`\(field(key))` (\(meaning)) must be a number ≥ 0, found \(shown(value))")
             return nil
         }
         return number
@@ -78,7 +83,7 @@ struct ResultObject {
         guard let value = value(key) else { return (false, nil) }
         if let text = value.scalarText, ["inf", "infinity"].contains(text.lowercased()) { return (true, nil) }
         guard let text = value.scalarText, let number = Double(text), number.isFinite, number > 0 else {
-            source.error(at: value, "`\(field(key))` (\(meaning)) must be a number of requests per second > 0 or `inf`, found \(value.scalarText.map { "`\($0)`" } ?? value.kindName)")
+            source.error(at: value, "`\(field(key))` (\(meaning)) must be a number of requests per second > 0 or `inf`, found \(shown(value))")
             return (true, nil)
         }
         return (true, number)

@@ -11,6 +11,8 @@ final class YAMLSource {
     /// never needs them).
     private(set) lazy var lines: [Substring] = LineBreaks.lines(text)
     let log: DiagnosticLog
+    /// How syntax errors name the file's language: JSON result files are composed as YAML too.
+    var language = "YAML"
 
     /// Key positions (line, column) of duplicate keys already reported; readers skip them.
     private(set) var duplicateKeys: Set<[Int]> = []
@@ -69,7 +71,7 @@ final class YAMLSource {
              .composer(let context, let problem, let mark, _):
             let reason = problem.hasPrefix("Maximum nesting level") ? "nested too deeply (over 1000 levels)" : problem
             let since = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
-            error(at: location(line: mark.line, column: mark.column), "YAML syntax: \(reason)\(since)")
+            error(at: location(line: mark.line, column: mark.column), "\(language) syntax: \(reason)\(since)")
         case .reader(let problem, let offset, _, _):
             error(at: offset.map { location(ofByte: $0, in: text) } ?? location(line: 1, column: 1),
                   "not readable as YAML text: \(problem)")

@@ -77,12 +77,17 @@ public struct DocumentBuilder {
             ("cost", "Compression and cost", CostSection(layout: layout)),
             ("sharing", "Sharing the GPU", SharingSection(layout: layout)),
             ("measured", "Measured vs predicted", MeasuredSection(layout: layout)),
+            ("engine-runs", "Measurements from serving engines", EngineRunsSection(layout: layout)),
             ("methodology", "Methodology and assumptions", MethodologySection(layout: layout)),
             ("appendix", "Appendix: every number", AppendixSection(layout: layout)),
         ]
         let lead = !study.measurements.isEmpty ? "measured" : (study.workload.sharing != nil ? "sharing" : nil)
         if let lead, let index = kinds.firstIndex(where: { $0.id == lead }) {
             kinds.insert(kinds.remove(at: index), at: 0)
+        }
+        // Where measurements came from an engine, the mapping follows the measured section.
+        if lead == "measured", let index = kinds.firstIndex(where: { $0.id == "engine-runs" }) {
+            kinds.insert(kinds.remove(at: index), at: 1)
         }
         return kinds.compactMap { $0.section.section(id: $0.id, title: $0.title) }
     }
