@@ -28,18 +28,30 @@ struct EngineRunsSectionTests {
         #expect(section.title == "Measurements from serving engines")
         #expect(DeploymentSectionTests.paragraphs(section) == [EngineMapping.statement])
         let table = try #require(DeploymentSectionTests.tables(section).first)
-        #expect(table.columns.map(\.title) == ["file", "tool", "run", "model", "hardware", "measurements", "left out of the fit because"])
-        #expect(table.rows.map { $0[2] } == [
+        // One file, model and GPU: named once, in the caption.
+        #expect(table.caption == "Serving-benchmark runs and the measurements they gave: benchmarks.json (GuideLLM), llama-3.1-8b, h100-sxm")
+        #expect(table.columns.map(\.title) == ["run", "measurements", "left out of the fit because"])
+        #expect(table.rows.map { $0[0] } == [
             "benchmark 1, synchronous (concurrency 1)", "benchmark 2, throughput (all requests at once)",
             "benchmark 3, concurrent (concurrency 4)", "benchmark 4, concurrent (concurrency 16)", "benchmark 5, poisson (12 req/s)",
         ])
-        #expect(table.rows.map { $0[5] } == ["2", "0", "1", "1", "0"])
+        #expect(table.rows.map { $0[1] } == ["2", "0", "1", "1", "0"])
         // The rows the table counts are the study's measurements.
         #expect(study.measurements.count == 4)
-        #expect(table.rows[4][6] == "it asked for 12 req/s and achieved 7.9: requests queued, so latencies include waiting")
-        // The study has two models and two GPUs: each run names the ones it was tied to.
-        #expect(Set(table.rows.map { $0[3] }) == ["llama-3.1-8b"])
-        #expect(Set(table.rows.map { $0[4] }) == ["h100-sxm"])
+        #expect(table.rows[4][2] == "it asked for 12 req/s and achieved 7.9: requests queued, so latencies include waiting")
+    }
+
+    @Test("runs on several models or files get a column for each")
+    func varying() throws {
+        var study = try Self.fixture("aiperf")
+        study.engineSources[1].runs[0].model = "llama-2-7b"
+        let section = try #require(try Self.document(study).sections.first { $0.id == "engine-runs" })
+        let table = try #require(DeploymentSectionTests.tables(section).first)
+        #expect(table.columns.map(\.title) == ["file", "model", "run", "measurements", "left out of the fit because"])
+        #expect(table.caption == "Serving-benchmark runs and the measurements they gave: h100-sxm")
+        #expect(table.rows.map { $0[0] } == ["c1-isl1024.json (AIPerf / GenAI-Perf)", "c1-isl8192.json (AIPerf / GenAI-Perf)",
+                                             "c16-isl2048.json (AIPerf / GenAI-Perf)", "c128-isl8192.json (AIPerf / GenAI-Perf)"])
+        #expect(table.rows.map { $0[1] } == ["llama-3.1-8b", "llama-2-7b", "llama-3.1-8b", "llama-3.1-8b"])
     }
 
     @Test("a study whose measurements are all a CSV has no such section")

@@ -10,22 +10,26 @@ struct EngineRunsSection: ReportSection {
     var applies: Bool { !evaluation.study.engineSources.isEmpty }
 
     func blocks() -> [Block] {
-        let runs = evaluation.study.engineSources.flatMap { source in source.runs.map { (source, $0) } }
+        let sources = evaluation.study.engineSources
+        let runs = sources.flatMap { source in source.runs.map { (source, $0) } }
         guard !runs.isEmpty else { return [] }
         let column = { (title: String, numeric: Bool, values: [String]) in
             TableBuilder.Column(title: title, numeric: numeric, shown: values, raw: values)
         }
-        return [
-            .paragraph(EngineMapping.statement),
-            .table(layout.table(caption: "Serving-benchmark runs and the measurements they gave", columns: [
-                column("file", false, runs.map(\.0.path)),
-                column("tool", false, runs.map(\.0.format.label)),
-                column("run", false, runs.map(\.1.label)),
-                column("model", false, runs.map(\.1.model)),
-                column("hardware", false, runs.map(\.1.hardware)),
-                column("measurements", true, runs.map { String($0.1.rows) }),
-                column("left out of the fit because", false, runs.map { $0.1.leftOut ?? "—" }),
-            ])),
+        // What every run shares goes into the caption; a column only for what varies.
+        let files = runs.map { "\($0.0.path) (\($0.0.format.label))" }
+        let models = runs.map(\.1.model), hardware = runs.map(\.1.hardware)
+        var shared: [String] = []
+        var columns: [TableBuilder.Column] = []
+        for (title, values) in [("file", files), ("model", models), ("hardware", hardware)] {
+            if Set(values).count == 1 { shared.append(values[0]) } else { columns.append(column(title, false, values)) }
+        }
+        columns += [
+            column("run", false, runs.map(\.1.label)),
+            column("measurements", true, runs.map { String($0.1.rows) }),
+            column("left out of the fit because", false, runs.map { $0.1.leftOut ?? "—" }),
         ]
+        let caption = "Serving-benchmark runs and the measurements they gave" + (shared.isEmpty ? "" : ": " + shared.joined(separator: ", "))
+        return [.paragraph(EngineMapping.statement), .table(layout.table(caption: caption, columns: columns))]
     }
 }
