@@ -46,14 +46,13 @@ enum AIPerfExport {
         let rate = loadgen?.rate("request_rate", "requests per second")
         let model = configuration?.object("endpoint", required: false)?.firstName("model_names")
             ?? configuration?.firstName("model_names") ?? configuration?.firstName("model")
-        guard let ttft, let itl, let input, let output, let completed, let configuration else { return nil }
-        if concurrency == nil, rate?.present != true {
-            configuration.source.error(at: configuration.node, "\(export.what) says neither its concurrency nor its request rate: expected `input_config.loadgen.concurrency` or `input_config.loadgen.request_rate`")
-            return nil
-        }
+        guard let ttft, let itl, let input, let output, let completed, configuration != nil else { return nil }
+        // AIPerf's own default when neither is given: concurrency 1 (`UserConfig`'s validator,
+        // aiperf/common/config/user_config.py, "If user has not provided a concurrency value, set it to 1").
+        let load = concurrency ?? (rate?.present == true ? nil : 1)
         return EngineRun(
             name: name, location: export.source.location(of: export.node), modelID: model,
-            concurrency: concurrency, requestsPerSecond: rate?.requestsPerSecond, requestsSent: nil,
+            concurrency: load, requestsPerSecond: rate?.requestsPerSecond, requestsSent: nil,
             completed: completed, failed: failed, achievedRequestsPerSecond: achieved,
             meanInFlight: achieved.flatMap { rate in latency.map { rate * $0 } },
             meanInputTokens: input, meanOutputTokens: output,

@@ -81,6 +81,20 @@ struct EngineFormatDetectionTests {
     }
 }
 
+@Suite("Serving-engine results: AIPerf's defaults")
+struct AIPerfDefaultTests {
+    @Test("an export that sets neither concurrency nor request rate ran at AIPerf's default, concurrency 1")
+    func defaultConcurrency() throws {
+        let text = try Fixtures.text("engines/aiperf/c1-isl1024.json")
+            .replacingOccurrences(of: "\"loadgen\": {\n      \"concurrency\": 1,\n      \"request_count\": 100\n    }", with: "\"loadgen\": {}")
+        #expect(!text.contains("\"concurrency\""))
+        let folder = try ResultFolder(["r.json": text])
+        let (study, log) = folder.load(measurements: "r.json")
+        #expect(study?.engineSources.first?.runs.map(\.label) == ["the run (concurrency 1)"], "\(log.summary)")
+        #expect(study?.measurements.map(\.phase) == [.prefill, .decodeStep])
+    }
+}
+
 @Suite("Serving-engine results: a run becomes measurements")
 struct EngineRunMappingTests {
     static func run(concurrency: Int? = 1, rate: Double? = nil, sent: Int? = nil, completed: Int = 100, failed: Int? = 0,
