@@ -30,8 +30,15 @@ extension Schema {
 public enum KVTierCatalog {
     public static let text = String(decoding: PackageResources.kv_tiers_yaml, as: UTF8.self)
 
-    /// The presets; a problem in the file is a defect of kvplan that its test reports.
+    /// The presets; a problem in the file is a defect of kvplan that `diagnostics` shows (and a test checks).
     public static let tiers: [KVTier] = read(text, path: "catalog/kv-tiers.yaml", log: DiagnosticLog())
+
+    /// What reading the built-in tiers reports: nothing, unless the file is broken.
+    public static func diagnostics() -> [Diagnostic] {
+        let log = DiagnosticLog()
+        _ = read(text, path: "catalog/kv-tiers.yaml", log: log)
+        return log.diagnostics
+    }
 
     static var names: [String] { tiers.map(\.name) }
 
@@ -40,7 +47,7 @@ public enum KVTierCatalog {
         guard let root = source.compose(text, resolver: .basic), case .sequence(let nodes) = root else { return [] }
         var tiers: [KVTier] = []
         for node in nodes {
-            if let tier = KVTierReader(source: source, presets: tiers).tier(node) { tiers.append(tier) }
+            if let tier = KVTierReader(source: source, presets: tiers, isCatalog: true).tier(node) { tiers.append(tier) }
         }
         return tiers
     }
@@ -50,6 +57,8 @@ public enum KVTierCatalog {
 struct KVTierReader {
     let source: YAMLSource
     var presets: [KVTier] = KVTierCatalog.tiers
+    /// The catalog defines host DRAM itself (a tier without `read`); a study starts from its preset.
+    var isCatalog = false
 
     func placement(_ map: MapReader) -> KVPlacement? {
         guard let block = map.map("kv_tiers", Schema.kvTiers) else { return nil }
@@ -113,7 +122,7 @@ struct KVTierReader {
                 return nil
             }
             // An inline tier is a device of its own: without `read` it would silently be host DRAM.
-            guard map.has("read") else {
+            guard map.has("read") || isCatalog else {
                 map.missing("read", "a KV tier (its read bandwidth; host DRAM is the `host-dram` preset)")
                 return nil
             }
@@ -138,7 +147,7 @@ struct KVTierReader {
     }
 
     /// Pairs each tier with each hardware entry: host DRAM needs a capacity from the tier or from
-    /// the hardware's `host_memory`; a shared prefix must be shorter than every context.
+    /// the hardware's `host_memory`; a shared prefix must be shorter than the longest context.
     func check(_ placement: KVPlacement, hardware: [Hardware], contexts: [Int], _ map: MapReader) {
         guard let block = map.map("kv_tiers", Schema.kvTiers), case .sequence(let items)? = block.value("tiers") else { return }
         for (tier, item) in zip(placement.tiers, items) where tier.isHostMemory && tier.capacityBytes == nil {
@@ -147,8 +156,8 @@ struct KVTierReader {
                 break
             }
         }
-        if let prefix = placement.prefixTokens, let shortest = contexts.first, prefix >= shortest {
-            source.error(at: block.location(of: "prefix"), "`prefix` of \(Units.written(prefix)) tokens is not shorter than the study's shortest context, \(Units.written(shortest)) tokens: each session needs tokens of its own")
+        if let prefix = placement.prefixTokens, let longest = contexts.last, prefix >= longest {
+            source.error(at: block.location(of: "prefix"), "`prefix` of \(Units.written(prefix)) tokens is not shorter than the study's longest context, \(Units.written(longest)) tokens: a session needs tokens of its own beyond the shared prefix")
         }
     }
 }

@@ -76,6 +76,7 @@ public struct DocumentBuilder {
             ("speculative", "Speculative decoding", SpeculativeSection(layout: layout)),
             ("cost", "Compression and cost", CostSection(layout: layout)),
             ("sharing", "Sharing the GPU", SharingSection(layout: layout)),
+            ("kv-tiers", "Where the KV lives", KVPlacementSection(layout: layout)),
             ("measured", "Measured vs predicted", MeasuredSection(layout: layout)),
             ("methodology", "Methodology and assumptions", MethodologySection(layout: layout)),
             ("appendix", "Appendix: every number", AppendixSection(layout: layout)),

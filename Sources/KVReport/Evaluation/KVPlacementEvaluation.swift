@@ -14,18 +14,19 @@ public struct KVPlacementEvaluation: Sendable {
     public struct ScenarioPlacement: Sendable {
         public var scenario: Scenario
         public var label: String
-        /// The study's contexts (n, cached tokens of the returning session).
+        /// The study's contexts (n, cached tokens of the returning session) of which one session fits in HBM.
         public var contexts: [Int]
         /// `[context][tier]`, tiers in the study's order.
         public var loads: [[KVTierLoad]]
         /// Per tier: the fewest cached tokens from which loading beats recomputing; nil: never up to `breakEvenLimit`.
         public var breakEvens: [Int?]
-        /// The model's maximum context, or the study's longest context when it states none.
+        /// The model's maximum context (the study's longest when it states none), or the longest
+        /// context of which one session still fits in HBM when that is shorter.
         public var breakEvenLimit: Int
         /// Per tier: its capacity over the replica (`.infinity` when unbounded).
         public var tierCapacities: [Double]
-        /// Per context, with a shared prefix; empty without one.
-        public var prefix: [PrefixReuse]
+        /// Per context, with a shared prefix (nil at contexts not longer than it); empty without one.
+        public var prefix: [PrefixReuse?]
         /// Per context, with a population; empty without one.
         public var turns: [ReturningTurns]
         /// At `sweepContext`: the population's turns as the capacity below HBM varies; empty without one.
@@ -72,21 +73,34 @@ public struct KVPlacementEvaluation: Sendable {
         for mode in study.modes where study.mode != .both || mode == .calibrated {
             for scenario in study.scenarios(mode: mode) {
                 let estimator = try Estimator(scenario)
-                guard estimator.weightsFit else { continue }
-                scenarios.append(Self.evaluate(estimator, label: dimensions.label(scenario), study: study, placement: placement))
+                guard let entry = Self.evaluate(estimator, label: dimensions.label(scenario), study: study, placement: placement) else { continue }
+                scenarios.append(entry)
             }
         }
         self.scenarios = scenarios
         if let first = scenarios.first {
-            split = try Self.split(first.scenario, label: first.label, context: first.sweepContext, placement: placement)
+            split = try Self.split(first.scenario, label: "\(first.scenario.model.label) on \(first.scenario.hardware.label)", context: first.sweepContext, placement: placement)
         }
     }
 
-    static func evaluate(_ e: Estimator, label: String, study: Study, placement p: KVPlacement) -> ScenarioPlacement {
-        let contexts = study.contexts
+    /// nil when not one session of the study's shortest context (plus the new tokens) fits in HBM:
+    /// a KV that cannot be held cannot be loaded back either.
+    static func evaluate(_ e: Estimator, label: String, study: Study, placement p: KVPlacement) -> ScenarioPlacement? {
         let u = p.newTokens
-        let longest = contexts.last ?? 1
-        let limit = max(e.scenario.model.maxContext ?? longest, longest)
+        let fits = { (n: Int) in e.concurrency(tokens: Double(n + u)) >= 1 }
+        let contexts = study.contexts.filter(fits)
+        guard let longest = contexts.last else { return nil }
+        // The break-even is searched up to the model's maximum (or the study's longest context),
+        // but no further than one session still fits.
+        var limit = max(e.scenario.model.maxContext ?? longest, longest)
+        if !fits(limit) {
+            var (fitting, over) = (longest, limit)
+            while over - fitting > 1 {
+                let middle = fitting + (over - fitting) / 2
+                if fits(middle) { fitting = middle } else { over = middle }
+            }
+            limit = fitting
+        }
         let within = contexts.last { $0 <= (e.scenario.model.maxContext ?? Int.max) } ?? longest
         let turns = p.population.map { population in
             contexts.map { e.returningTurns(population: population, tiers: p.tiers, cached: $0, newTokens: u, overlap: p.overlap, targetHitRate: p.targetHitRate) }
@@ -108,10 +122,10 @@ public struct KVPlacementEvaluation: Sendable {
             breakEvens: p.tiers.map { e.breakEvenContext(for: $0, newTokens: u, overlap: p.overlap, limit: limit) },
             breakEvenLimit: limit,
             tierCapacities: p.tiers.map(e.tierCapacityBytes),
-            prefix: p.prefixTokens.map { s in contexts.map { e.prefixReuse(prefix: s, context: $0) } } ?? [],
+            prefix: p.prefixTokens.map { s in contexts.map { $0 > s ? e.prefixReuse(prefix: s, context: $0) : nil } } ?? [],
             turns: turns, capacitySweep: sweep, sweepContext: within,
             traces: traced.map { n in
-                (n, e.kvPlacementTraces(tiers: p.tiers, cached: n, newTokens: u, overlap: p.overlap, prefix: p.prefixTokens,
+                (n, e.kvPlacementTraces(tiers: p.tiers, cached: n, newTokens: u, overlap: p.overlap, prefix: p.prefixTokens.flatMap { $0 < n ? $0 : nil },
                                         population: p.population, targetHitRate: p.targetHitRate))
             })
     }
@@ -134,6 +148,14 @@ public struct KVPlacementEvaluation: Sendable {
                                  kvBytes: max(0, e.availableKVBytes), turns: turns, returningTTFTSeconds: returning)
         }
         return HBMSplit(label: label, context: n, whole: try side(scenario, tiers: []), half: try side(halfScenario, tiers: [host]), hostBytesPerGPU: hbm / 2)
+    }
+
+    /// The formulas of one scenario at one context (`kvplan estimate --explain`), computed on demand.
+    public func traces(_ scenario: Scenario, context n: Int) -> [FormulaTrace] {
+        guard point(scenario, context: n) != nil, let e = try? Estimator(scenario) else { return [] }
+        let p = placement
+        return e.kvPlacementTraces(tiers: p.tiers, cached: n, newTokens: p.newTokens, overlap: p.overlap, prefix: p.prefixTokens.flatMap { $0 < n ? $0 : nil },
+                                   population: p.population, targetHitRate: p.targetHitRate)
     }
 
     /// The figures of one scenario at one context (`kvplan estimate --json`).
