@@ -57,7 +57,7 @@ struct KVPlacementSectionTests {
         let paragraphs = DeploymentSectionTests.paragraphs(try #require(optionalSection))
         let breakEven = try #require(paragraphs.first { $0.hasPrefix("From host-dram") })
         #expect(breakEven.contains("from nvme-gen4 loading wins from") && breakEven.contains("cached tokens for Llama-3.1-8B on NVIDIA H100 SXM5 80GB"))
-        let sizing = try #require(paragraphs.first { $0.contains("below HBM for 90% of turns") })
+        let sizing = try #require(paragraphs.first { $0.hasPrefix("For 90% of turns to find their KV") })
         for name in ["Llama-3.1-8B on NVIDIA H100 SXM5 80GB", "Qwen2.5-7B-Instruct-1M on NVIDIA GH200 Grace Hopper (96GB HBM3)"] {
             #expect(sizing.contains(name))
         }

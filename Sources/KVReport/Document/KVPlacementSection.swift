@@ -94,7 +94,10 @@ struct KVPlacementSection: ReportSection {
         for (index, tier) in placement.placement.tiers.enumerated() {
             let never = placement.scenarios.filter { $0.breakEvens[index] == nil }
             let always = placement.scenarios.filter { $0.breakEvens[index] == 1 }
-            let named = { (list: [KVPlacementEvaluation.ScenarioPlacement]) in DocumentBuilder.list(list.map { self.describe($0) }) }
+            // Every scenario at once reads as "every scenario" once the study has several.
+            let named = { (list: [KVPlacementEvaluation.ScenarioPlacement]) in
+                list.count == placement.scenarios.count && list.count > 1 ? "every scenario" : DocumentBuilder.list(list.map { self.describe($0) })
+            }
             if never.count == placement.scenarios.count {
                 parts.append("from \(tier.name) loading never beats recomputing for \(named(never)) within \(Format.tokens(never[0].breakEvenLimit)) tokens")
             } else if !never.isEmpty {
@@ -132,7 +135,10 @@ struct KVPlacementSection: ReportSection {
     func prefixSentence(_ placement: KVPlacementEvaluation) -> String? {
         let parts = placement.scenarios.compactMap { entry -> String? in
             guard let last = entry.prefix.last ?? nil, let context = entry.contexts.last else { return nil }
-            return "\(describe(entry)) holds \(Format.integer(last.concurrency)) sessions of \(Format.tokens(context)) tokens instead of \(Format.integer(last.concurrencyUnshared)) and saves \(Format.seconds(last.prefillSecondsSaved)) of each request's \(Format.seconds(last.prefillSeconds)) prefill"
+            let held = last.concurrency == last.concurrencyUnshared
+                ? "\(Format.integer(last.concurrency)) sessions of \(Format.tokens(context)) tokens either way"
+                : "\(Format.integer(last.concurrency)) sessions of \(Format.tokens(context)) tokens instead of \(Format.integer(last.concurrencyUnshared))"
+            return "\(describe(entry)) holds \(held) and saves \(Format.seconds(last.prefillSecondsSaved)) of each request's \(Format.seconds(last.prefillSeconds)) prefill"
         }
         guard !parts.isEmpty else { return nil }
         return "With the \(Format.tokens(placement.placement.prefixTokens ?? 0))-token prefix shared, " + parts.joined(separator: "; ") + "."
@@ -182,14 +188,14 @@ struct KVPlacementSection: ReportSection {
         let parts = placement.scenarios.compactMap { entry -> String? in
             guard let index = entry.contexts.firstIndex(of: entry.sweepContext) else { return nil }
             let turns = entry.turns[index]
-            let tiers = zip(p.tiers, entry.tierCapacities).map { tier, capacity in
-                capacity.isFinite
-                    ? "\(tier.name) holds \(format.bytes(capacity))\(capacity >= turns.capacityForTarget ? ", enough" : ", short of it")"
-                    : "\(tier.name) is unbounded"
-            }
-            return "\(describe(entry)) at \(Format.tokens(entry.sweepContext)) tokens needs \(format.bytes(turns.capacityForTarget)) below HBM for \(Axis.percent(p.targetHitRate)) of turns to hit (\(DocumentBuilder.list(tiers))); with the tiers as given \(Axis.percent(turns.hitRate)) hit, for \(Format.seconds(turns.ttftSeconds)) TTFT and \(Format.fixed(turns.gpuSeconds, significant: 3)) GPU-seconds per turn"
+            let enough = zip(p.tiers, entry.tierCapacities).filter { $0.1 >= turns.capacityForTarget }.map(\.0.name)
+            let short = zip(p.tiers, entry.tierCapacities).filter { $0.1 < turns.capacityForTarget }.map { "\($0.0.name) (\(format.bytes($0.1)))" }
+            let verdict = [enough.isEmpty ? nil : "\(DocumentBuilder.list(enough)) \(enough.count == 1 ? "holds" : "hold") that", short.isEmpty ? nil : "\(DocumentBuilder.list(short)) \(short.count == 1 ? "does" : "do") not"]
+                .compactMap { $0 }.joined(separator: ", ")
+            return "\(describe(entry)) needs \(format.bytes(turns.capacityForTarget)) at \(Format.tokens(entry.sweepContext)) tokens (\(verdict)); with the tiers as given \(Axis.percent(turns.hitRate)) of turns hit, for \(Format.seconds(turns.ttftSeconds)) TTFT and \(Format.fixed(turns.gpuSeconds, significant: 3)) GPU-seconds per turn"
         }
-        return parts.joined(separator: "; ").capitalizedFirst + ". A DRAM or SSD tier of that capacity reaches the target on its own, since each tier holds every session the tiers above it hold."
+        return "For \(Axis.percent(p.targetHitRate)) of turns to find their KV, the capacity below HBM must reach: " + parts.joined(separator: "; ")
+            + ". A DRAM or SSD tier of that capacity reaches the target on its own, since each tier holds every session the tiers above it hold."
     }
 
     // MARK: Whole HBM or half HBM plus host
