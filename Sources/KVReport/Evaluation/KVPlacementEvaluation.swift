@@ -68,6 +68,8 @@ public struct KVPlacementEvaluation: Sendable {
 
     public init(study: Study, placement: KVPlacement) throws(EstimatorInputError) {
         self.placement = placement
+        for tier in placement.tiers { try tier.validate() }
+        try placement.population?.validate()
         let dimensions = VaryingDimensions(study)
         var scenarios: [ScenarioPlacement] = []
         for mode in study.modes where study.mode != .both || mode == .calibrated {
