@@ -8,6 +8,23 @@ import KVStudy
 /// prefix_prefill_seconds_saved`, and with a population `turn_hit_rate, turn_hbm_fraction,
 /// turn_ttft_seconds, turn_gpu_seconds, capacity_for_target_hit_rate_bytes`.
 public enum KVPlacementRecord {
+    /// The same keys, null, at a point where not one session fits in HBM (nothing returns to a tier).
+    public static func writeUnavailable<S: EstimateRecord.Sink>(_ placement: KVPlacement, to sink: inout S) {
+        sink.field("returning_new_tokens", .integer(placement.newTokens))
+        sink.field("recompute_ttft_seconds", .null)
+        sink.field("kv_tiers", .null)
+        if placement.prefixTokens != nil {
+            sink.field("prefix_tokens", .integer(placement.prefixTokens ?? 0))
+            sink.field("prefix_concurrency", .null)
+            sink.field("prefix_prefill_seconds_saved", .null)
+        }
+        if placement.population != nil {
+            for key: StaticString in ["turn_hit_rate", "turn_hbm_fraction", "turn_ttft_seconds", "turn_gpu_seconds", "capacity_for_target_hit_rate_bytes"] {
+                sink.field(key, .null)
+            }
+        }
+    }
+
     public static func write<S: EstimateRecord.Sink>(_ entry: KVPlacementEvaluation.ScenarioPlacement, at index: Int, placement: KVPlacement, to sink: inout S) {
         let loads = entry.loads[index]
         sink.field("returning_new_tokens", .integer(placement.newTokens))

@@ -197,8 +197,12 @@ struct EstimateCommand: ParsableCommand {
         try StudyEvaluation.eachPoint(of: study) { scenario, estimate, needed, sharing in
             writer.beginObject()
             EstimateRecord.write(scenario, estimate, compressionNeeded: needed, sharing: sharing, to: &writer)
-            if let placement, let (entry, index) = placement.point(scenario, context: estimate.context) {
-                KVPlacementRecord.write(entry, at: index, placement: placement.placement, to: &writer)
+            if let placement {
+                if let (entry, index) = placement.point(scenario, context: estimate.context) {
+                    KVPlacementRecord.write(entry, at: index, placement: placement.placement, to: &writer)
+                } else {
+                    KVPlacementRecord.writeUnavailable(placement.placement, to: &writer)
+                }
             }
             writer.endObject()
             writer.append(UInt8(ascii: "\n"))
@@ -284,9 +288,13 @@ struct EstimateCommand: ParsableCommand {
         if json {
             for (estimate, needed) in zip(series.estimates, series.compressionNeeded) {
                 var record = EstimateRecord.fields(series.scenario, estimate, compressionNeeded: needed, sharing: sharing[estimate.context])
-                if let placement, let (entry, index) = placement.point(series.scenario, context: estimate.context) {
+                if let placement {
                     var pairs = KVPlacementPairs()
-                    KVPlacementRecord.write(entry, at: index, placement: placement.placement, to: &pairs)
+                    if let (entry, index) = placement.point(series.scenario, context: estimate.context) {
+                        KVPlacementRecord.write(entry, at: index, placement: placement.placement, to: &pairs)
+                    } else {
+                        KVPlacementRecord.writeUnavailable(placement.placement, to: &pairs)
+                    }
                     record += pairs.pairs
                 }
                 print(JSONValue.object(record).text)

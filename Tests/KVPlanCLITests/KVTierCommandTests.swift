@@ -40,4 +40,16 @@ struct KVTierCommandTests {
             #expect(run.stdout.contains(title), "missing \(title)")
         }
     }
+
+    @Test("kvplan catalog kv-tiers lists every tier with its source")
+    func catalog() throws {
+        let run = try RunKVPlan.run(["catalog", "kv-tiers", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = try EstimateCommandTests.jsonLines(run.stdout)
+        #expect(rows.map { $0["name"] as? String } == ["host-dram", "nvme-gen4", "nvme-gen5", "rdma-400g"])
+        #expect(rows.allSatisfy { !(($0["source"] as? String) ?? "").isEmpty })
+        #expect(rows[2]["read_bytes_per_second"] as? Double == 13e9)
+        let table = try RunKVPlan.run(["catalog"])
+        #expect(table.stdout.contains("rdma-400g") && table.stdout.contains("unbounded"))
+    }
 }
