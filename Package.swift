@@ -33,6 +33,7 @@ let package = Package(
                 .embedInCode("Resources/models.yaml"),
                 .embedInCode("Resources/hardware.yaml"),
                 .embedInCode("Resources/compression.yaml"),
+                .embedInCode("Resources/kv-tiers.yaml"),
             ]
         ),
         // Everything kvplan writes: JSON, CSV, tables, Markdown, HTML and SVG.

@@ -44,6 +44,7 @@ public enum Schema {
         KeySpec("headline", "concurrency | prefill | decode | switching | cost | measured | sharing", "what the study varies", "Which finding and figure stand for the study on the site's index."),
         KeySpec("references", "list of published figures", "—", "Figures published elsewhere (a paper, a vendor) to show beside kvplan's own, with the difference."),
         KeySpec("measurements", "path, `{file: …}` entry, or list of rows and entries", "—", "Measured latencies: a CSV file (relative to the study) with the header `model,hardware,phase,batch,context,seconds`, inline rows with those keys, or result files of vLLM, SGLang, GuideLLM or AIPerf / GenAI-Perf (see \"Measurements from serving engines\")."),
+        KeySpec("kv_tiers", "map", "—", "Where the KV lives: tiers below HBM (host DRAM, NVMe, a remote store), the new tokens of a returning turn, a shared prefix and a population of conversations."),
         KeySpec("cells", "list of cells", "the default layout", "The notebook: `markdown`, `chart` and `table` cells in order."),
     ])
 

@@ -36,6 +36,7 @@ struct StudyReader {
         let measurements = measurements(map, models: models, hardware: hardware)
         let references = references(map, models: models, hardware: hardware, compressions: compressions)
         let cells = cells(map, hasMeasurements: map.has("measurements"), contexts: contexts?.tokens)
+        let kvPlacement = KVTierReader(source: source).placement(map)
 
         guard let title, let models, let hardware, let compressions, let contexts, let workload,
               source.log.errorCount == errorsBefore
@@ -48,6 +49,8 @@ struct StudyReader {
             allowBeyondMax: allowBeyondMax ?? false, headline: headline)
         study.references = references ?? []
         study.engineSources = measurements?.engineSources ?? []
+        study.kvPlacement = kvPlacement
+        if let kvPlacement { KVTierReader(source: source).check(kvPlacement, hardware: study.hardware, contexts: study.contexts, map) }
         checkFits(study, map)
         checkSweepSize(study, contexts)
         checkChunkedPrefillWork(study, map)

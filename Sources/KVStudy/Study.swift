@@ -37,6 +37,8 @@ public struct Study: Sendable {
     public var engineSources: [EngineSource] = []
     /// The notebook; empty means the default layout.
     public var cells: [Cell]
+    /// Tiers below HBM and the returning sessions that use them (`kv_tiers`); nil: none.
+    public var kvPlacement: KVPlacement?
 
     public init(
         path: String, text: String, title: String, description: String? = nil, models: [Model], hardware: [Hardware],

@@ -7,14 +7,15 @@ import KVReport
 struct CatalogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
-        abstract: "List the built-in models, hardware and compression presets, with their sources."
+        abstract: "List the built-in models, hardware, compression presets and KV tiers, with their sources."
     )
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case models, hardware, compression
+        case kvTiers = "kv-tiers"
     }
 
-    @Argument(help: "models, hardware or compression (all three when omitted).")
+    @Argument(help: "models, hardware, compression or kv-tiers (all of them when omitted).")
     var kind: Kind?
 
     @Flag(help: "One JSON object per entry, one per line.")
@@ -28,6 +29,10 @@ struct CatalogCommand: ParsableCommand {
             case (.models, true): catalog.models.forEach { print(CatalogRecord.model($0).text) }
             case (.hardware, true): catalog.hardware.forEach { print(CatalogRecord.hardware($0).text) }
             case (.compression, true): catalog.compressions.forEach { print(CatalogRecord.compression($0).text) }
+            case (.kvTiers, true): KVTierCatalog.tiers.forEach { print(KVTierRecord.json($0).text) }
+            case (.kvTiers, false):
+                if index > 0 { print("") }
+                print(KVTierRecord.table(KVTierCatalog.tiers))
             case (_, false):
                 if index > 0 { print("") }
                 print(CatalogRecord.table(kind.rawValue, (catalog.models, catalog.hardware, catalog.compressions)))

@@ -179,7 +179,7 @@ struct EstimateCommand: ParsableCommand {
             let format = Format(sizeUnits: study.units)
             for (index, series) in evaluation.series.enumerated() {
                 if !json, index > 0 { print("") }
-                write(series, baseline: study.baseline, format: format)
+                write(series, baseline: study.baseline, format: format, placement: evaluation.kvPlacement)
             }
         }
     }
@@ -193,9 +193,17 @@ struct EstimateCommand: ParsableCommand {
             writer.withBytes { FileHandle.standardOutput.write(Data(buffer: $0)) }
             writer.removeAll()
         }
+        let placement = try study.kvPlacement.map { p throws(EstimatorInputError) in try KVPlacementEvaluation(study: study, placement: p) }
         try StudyEvaluation.eachPoint(of: study) { scenario, estimate, needed, sharing in
             writer.beginObject()
             EstimateRecord.write(scenario, estimate, compressionNeeded: needed, sharing: sharing, to: &writer)
+            if let placement {
+                if let (entry, index) = placement.point(scenario, context: estimate.context) {
+                    KVPlacementRecord.write(entry, at: index, placement: placement.placement, to: &writer)
+                } else {
+                    KVPlacementRecord.writeUnavailable(placement.placement, to: &writer)
+                }
+            }
             writer.endObject()
             writer.append(UInt8(ascii: "\n"))
             if writer.count >= chunk { flush() }
@@ -275,11 +283,21 @@ struct EstimateCommand: ParsableCommand {
         return loaded
     }
 
-    private func write(_ series: StudyEvaluation.ScenarioSeries, baseline: Baseline, format: Format) {
+    private func write(_ series: StudyEvaluation.ScenarioSeries, baseline: Baseline, format: Format, placement: KVPlacementEvaluation?) {
         let sharing = Dictionary(series.sharing.map { ($0.context, $0) }, uniquingKeysWith: { first, _ in first })
         if json {
             for (estimate, needed) in zip(series.estimates, series.compressionNeeded) {
-                print(JSONValue.object(EstimateRecord.fields(series.scenario, estimate, compressionNeeded: needed, sharing: sharing[estimate.context])).text)
+                var record = EstimateRecord.fields(series.scenario, estimate, compressionNeeded: needed, sharing: sharing[estimate.context])
+                if let placement {
+                    var pairs = KVPlacementPairs()
+                    if let (entry, index) = placement.point(series.scenario, context: estimate.context) {
+                        KVPlacementRecord.write(entry, at: index, placement: placement.placement, to: &pairs)
+                    } else {
+                        KVPlacementRecord.writeUnavailable(placement.placement, to: &pairs)
+                    }
+                    record += pairs.pairs
+                }
+                print(JSONValue.object(record).text)
             }
         } else {
             print(EstimateTable.text(series.scenario, series.estimates, format: format,
@@ -289,7 +307,7 @@ struct EstimateCommand: ParsableCommand {
         if explain {
             for estimate in series.estimates {
                 print("\nFormulas at \(Format.tokens(estimate.context)) tokens:")
-                for trace in estimate.traces {
+                for trace in estimate.traces + (placement?.traces(series.scenario, context: estimate.context) ?? []) {
                     print("  \(trace.quantity): \(trace.formula)\n    = \(trace.substituted)\n    = \(trace.result)")
                 }
             }

@@ -19,7 +19,7 @@ struct ResolvedStudyTests {
         let all = texts.joined(separator: "\n")
         let schemas = [Schema.study, Schema.contextRange, Schema.workload, Schema.precision, Schema.speculative, Schema.baseline, Schema.cell, Schema.reference,
                        Schema.model, Schema.moe, Schema.mla, Schema.ssm, Schema.attention, Schema.hardware, Schema.flops,
-                       Schema.hostLink, Schema.efficiency, Schema.compression]
+                       Schema.hostLink, Schema.efficiency, Schema.compression, Schema.kvTiers, Schema.kvTier]
         for schema in schemas {
             for key in schema.names {
                 #expect(all.contains("\(key):"), "no valid fixture uses `\(key)` of \(schema.title)")

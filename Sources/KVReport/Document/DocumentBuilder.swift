@@ -71,6 +71,7 @@ public struct DocumentBuilder {
             ("concurrency", "Challenge 2 · Concurrency (HBM size)", ChallengeSection.concurrency(layout)),
             ("decode", "Challenge 3 · Decode (HBM bandwidth)", ChallengeSection.decode(layout)),
             ("switching", "Challenge 4 · Context switching (host link)", ChallengeSection.switching(layout)),
+            ("kv-tiers", "Where the KV lives", KVPlacementSection(layout: layout)),
             ("communication", "Communication between GPUs", CommunicationSection(layout: layout)),
             ("prefill-memory", "Prefill memory", PrefillMemorySection(layout: layout)),
             ("speculative", "Speculative decoding", SpeculativeSection(layout: layout)),

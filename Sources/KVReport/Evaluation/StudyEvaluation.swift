@@ -20,6 +20,8 @@ public struct StudyEvaluation: Sendable {
     public var ttft: TTFTSweep?
     /// Speculative decoding's speed-up against the batch; empty without `speculative`.
     public var speculativeSweeps: [SpeculativeSweep] = []
+    /// Where the KV lives (`kv_tiers`); nil without tiers.
+    public var kvPlacement: KVPlacementEvaluation?
     /// The one session every comparison of cost divides by: the first scenario at the baseline
     /// context and compression, over its whole replica.
     public var costBaseline: CostBaseline
@@ -146,6 +148,7 @@ public struct StudyEvaluation: Sendable {
         references = Self.references(study, series, estimators)
         ttft = Self.ttftSweep(study, series, estimators)
         speculativeSweeps = Self.speculativeSweeps(study, series, estimators)
+        kvPlacement = try study.kvPlacement.map { p throws(EstimatorInputError) in try KVPlacementEvaluation(study: study, placement: p) }
         measured = study.measurements.isEmpty ? nil : Result { () throws(EstimatorInputError) in try MeasuredEvaluation(study: study) }
     }
 
