@@ -80,7 +80,7 @@ public enum Calibration {
         /// overhead τ (so θ ≤ 0 keeps it at most 1 ms per layer).
         func value(theta: Double) -> Double {
             switch self {
-            case .kernelOverhead: max(1e-10, 1e-3 * exp(theta))
+            case .kernelOverhead: 1e-3 * exp(theta) < 1e-10 ? 0 : 1e-3 * exp(theta)  // below 0.1 ns: none
             default: min(1, max(1e-4, exp(theta)))
             }
         }
@@ -208,7 +208,7 @@ public enum Calibration {
         var result: [(observation: Observation, error: Double)] = []
         for name in names {
             let training = observations.filter { $0.model.name != name }
-            let factors = FreeFactors(training, overhead: overhead && FreeFactors.overheadUndetermined(training) == nil)
+            let factors = FreeFactors(training, overhead: overhead && FreeFactors.decodeShapesUndetermined(training) == nil)
             var calibrated = hardware
             calibrated.efficiency = factors.efficiency(try solve(training, on: hardware, factors: factors))
             for observation in observations where observation.model.name == name {
@@ -218,9 +218,11 @@ public enum Calibration {
         return result
     }
 
+    /// A fraction as a percentage with two decimals (`0.05123` → `5.12%`).
     static func percentText(_ fraction: Double) -> String {
-        let tenths = (fraction * 1000).rounded()
-        return "\(Int(tenths) / 10).\(Int(tenths) % 10)%"
+        let hundredths = Int((fraction * 10_000).rounded())
+        let decimals = String(hundredths % 100)
+        return "\(hundredths / 100).\(decimals.count == 1 ? "0" + decimals : decimals)%"
     }
 
     /// Which factors the observations determine, and why the others are left at 1.
@@ -255,16 +257,18 @@ public enum Calibration {
         /// model's decode steps at two or more different KV sizes (the intercept), and the
         /// leave-one-model-out test that decides whether to keep it needs two models.
         static func overheadUndetermined(_ observations: [Observation]) -> String? {
-            let decode = observations.filter { $0.phase == .decodeStep }
-            var shapes: [String: Set<[Int]>] = [:]
-            for row in decode { shapes[row.model.name, default: []].insert([row.batch, row.context]) }
-            guard shapes.values.contains(where: { $0.count >= 2 }) else {
-                return "no model has decode_step rows at two batch × context points"
-            }
+            if let reason = decodeShapesUndetermined(observations) { return reason }
             guard Set(observations.map(\.model.name)).count >= 2 else {
                 return "one model only: whether it helps on a model the fit did not see cannot be tested"
             }
             return nil
+        }
+
+        /// Why the rows' decode steps cannot separate τ from the memory factor, or nil.
+        static func decodeShapesUndetermined(_ observations: [Observation]) -> String? {
+            var shapes: [String: Set<[Int]>] = [:]
+            for row in observations where row.phase == .decodeStep { shapes[row.model.name, default: []].insert([row.batch, row.context]) }
+            return shapes.values.contains(where: { $0.count >= 2 }) ? nil : "no model has decode_step rows at two batch × context points"
         }
 
         /// The factors for log-parameters `theta` (one per free factor).

@@ -130,9 +130,12 @@ public struct Efficiency: Sendable, Equatable {
     public var memory: Double
     /// Host link bandwidth.
     public var link: Double
-    /// A fixed time added to every decode step per layer: kernel launches and synchronisation,
-    /// which no bandwidth or FLOP/s term carries and which dominate small batches on fast memory
-    /// (issue 16; vLLM captures decode in CUDA graphs to cut exactly this, `vllm/config/compilation.py`).
+    /// A fixed time added to every decode step per layer: kernel launches, gaps between kernels
+    /// and synchronisation, which no bandwidth or FLOP/s term carries and which weigh most on small
+    /// batches on fast memory (issue 16). Engines replay decode as CUDA graphs to cut the launch
+    /// part ("near-zero launch overhead … mainly helps small to medium batch sizes", SGLang
+    /// `docs/advanced_features/cuda_graphs.md`; vLLM `docs/design/cuda_graphs.md`), and
+    /// `examples/data` was measured that way, so what remains is the graph's own per-kernel cost.
     /// 0 at peak; fitted by `kvplan calibrate` where the measurements determine it.
     public var kernelOverheadSecondsPerLayer: Double
 

@@ -63,9 +63,10 @@ public struct HeldOutComparison: Sendable {
             }
             var text = "\(entry.hardware): each of \(entry.models) models predicted by factors fitted to the others (calibrated, leave one model out)\n\n"
             text += TextTable(headers: ["model", "phase", "rows", "MAPE", "mean error"], rows: rows, rightAligned: [2, 3, 4]).text
-            let without = MeasurementComparison.percent(entry.mapeWithoutOverhead)
+            let percent = { (fraction: Double) in Format.decimalString(fraction * 100, decimals: 2) + "%" }
+            let without = percent(entry.mapeWithoutOverhead)
             if let with = entry.mapeWithOverhead {
-                text += "\n\nKernel overhead per decode step: \(entry.keepsOverhead ? "kept" : "not kept") — held-out MAPE \(MeasurementComparison.percent(with)) with it, \(without) without."
+                text += "\n\nKernel overhead per decode step: \(entry.keepsOverhead ? "kept" : "not kept") — held-out MAPE \(percent(with)) with it, \(without) without."
             } else {
                 text += "\n\nKernel overhead per decode step: not determined by these rows (held-out MAPE \(without) without it)."
             }
