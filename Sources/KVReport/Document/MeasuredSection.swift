@@ -25,7 +25,7 @@ struct MeasuredSection: ReportSection {
             let fit = entry.fit
             let fitted = fit.fitted.map { factor in
                 "\(factor.rawValue) \(MeasurementComparison.factorText(factor, fit.efficiency[factor]))"
-                    + (fit.interval(factor).map { " (95% interval \(MeasurementComparison.factorText(factor, $0.lowerBound))–\(MeasurementComparison.factorText(factor, $0.upperBound)))" } ?? "")
+                    + (fit.interval(factor).map { " (95% interval \(MeasurementComparison.intervalText(factor, $0)))" } ?? "")
             }
             var text = "Fitted to these \(entry.rows) measurements of \(entry.hardware.name) by least squares on the log of predicted over measured (kvplan calibrate; intervals from \(fit.replicates.count) bootstrap resamples of the rows, seed \(Calibration.Bootstrap.seed)): \(fitted.joined(separator: ", ")); MAPE \(MeasurementComparison.percent(fit.mapeBefore)) at peak, \(MeasurementComparison.percent(fit.mapeAfter)) with them (in-sample)."
             if let heldOut = fit.heldOut {
@@ -34,7 +34,8 @@ struct MeasuredSection: ReportSection {
             if !fit.notFitted.isEmpty { text += " Not fitted: " + fit.notFitted.map { "\($0.factor.rawValue) (\($0.reason))" }.joined(separator: "; ") + "." }
             let generation = fit.fitted.filter { $0.scope == .generation }.map(\.rawValue), part = fit.fitted.filter { $0.scope == .part }.map(\.rawValue)
             if !generation.isEmpty, !part.isEmpty {
-                text += " \(generation.joined(separator: ", ")) belong to the chip generation and carry to its other parts (kvplan validate --carry-from); \(part.joined(separator: ", ")) belong to this part."
+                let verb = { (terms: [String]) in terms.count == 1 ? "belongs" : "belong" }
+                text += " \(generation.joined(separator: ", ")) \(verb(generation)) to the chip generation and \(generation.count == 1 ? "carries" : "carry") to its other parts (kvplan validate --carry-from); \(part.joined(separator: ", ")) \(verb(part)) to this part."
             }
             blocks.append(.paragraph(text))
         }

@@ -63,7 +63,11 @@ public struct HeldOutComparison: Sendable {
             }
             var text = "\(entry.hardware): each of \(entry.models) models predicted by factors fitted to the others (calibrated, leave one model out)\n\n"
             text += TextTable(headers: ["model", "phase", "rows", "MAPE", "mean error"], rows: rows, rightAligned: [2, 3, 4]).text
-            let percent = { (fraction: Double) in Format.decimalString(fraction * 100, decimals: 2) + "%" }
+            // Enough decimals to tell the two apart (two, up to four).
+            let decimals = (2...4).first { digits in
+                entry.mapeWithOverhead.map { Format.decimalString($0 * 100, decimals: digits) != Format.decimalString(entry.mapeWithoutOverhead * 100, decimals: digits) } ?? true
+            } ?? 4
+            let percent = { (fraction: Double) in Format.decimalString(fraction * 100, decimals: decimals) + "%" }
             let without = percent(entry.mapeWithoutOverhead)
             if let with = entry.mapeWithOverhead {
                 text += "\n\nKernel overhead per decode step: \(entry.keepsOverhead ? "kept" : "not kept") — held-out MAPE \(percent(with)) with it, \(without) without."

@@ -83,6 +83,12 @@ public struct MeasurementComparison: Sendable {
         factor == .kernelOverhead ? "\(Format.fixed(value * 1e6, significant: 3)) µs/layer" : Format.decimalString(value, decimals: 3)
     }
 
+    /// A 95% interval of a fitted value, the unit once: `0.484–0.510`, `0–40.6 µs/layer`.
+    public static func intervalText(_ factor: Calibration.Factor, _ interval: ClosedRange<Double>) -> String {
+        guard factor == .kernelOverhead else { return "\(factorText(factor, interval.lowerBound))–\(factorText(factor, interval.upperBound))" }
+        return "\(Format.fixed(interval.lowerBound * 1e6, significant: 3))–\(factorText(factor, interval.upperBound))"
+    }
+
     /// A fitted value as the study format reads it (`kernel_overhead` in seconds).
     static func yamlValue(_ factor: Calibration.Factor, _ value: Double) -> String {
         factor == .kernelOverhead ? "\(Format.fixed(value * 1e6, significant: 3))e-6" : Format.decimalString(value, decimals: 3)
@@ -98,7 +104,7 @@ public struct MeasurementComparison: Sendable {
             "# \(hardware.name): fitted from \(rows) measurement\(rows == 1 ? "" : "s"); MAPE \(percent(fit.mapeBefore)) at peak, \(percent(fit.mapeAfter)) calibrated",
         ]
         let intervals = fit.fitted.compactMap { factor in
-            fit.interval(factor).map { "\(factor.rawValue) \(factorText(factor, $0.lowerBound))–\(factorText(factor, $0.upperBound))" }
+            fit.interval(factor).map { "\(factor.rawValue) \(intervalText(factor, $0))" }
         }
         if !intervals.isEmpty {
             lines.append("# 95% bootstrap intervals (\(fit.replicates.count) resamples of the rows, seed \(Calibration.Bootstrap.seed)): \(intervals.joined(separator: ", "))")
