@@ -47,7 +47,6 @@ public struct CarriedComparison: Sendable {
 
     public var table: String {
         entries.map { entry in
-            let signed = { (value: Double) in (value >= 0 ? "+" : "") + Format.decimalString(value * 100, decimals: 1) + "%" }
             let factor = { (factor: Calibration.Factor) in "\(factor.rawValue) \(MeasurementComparison.factorText(factor, entry.carried.efficiency[factor]))" }
             let generation = entry.source.fit.fitted.filter { $0.scope == .generation }.map(factor)
             var text = "\(entry.source.hardware.name) → \(entry.hardware): chip-generation terms carried (\(generation.joined(separator: ", ")))"
@@ -56,8 +55,8 @@ public struct CarriedComparison: Sendable {
             text += "\n\n"
             let rows = entry.groups.map { group in
                 [group.phase?.rawValue ?? "all phases", String(group.rows),
-                 MeasurementComparison.percent(group.everyTerm.mape), signed(group.everyTerm.mean),
-                 MeasurementComparison.percent(group.partFitted.mape), signed(group.partFitted.mean)]
+                 MeasurementComparison.percent(group.everyTerm.mape), MeasurementComparison.signedPercent(group.everyTerm.mean),
+                 MeasurementComparison.percent(group.partFitted.mape), MeasurementComparison.signedPercent(group.partFitted.mean)]
             }
             text += TextTable(headers: ["phase", "rows", "every term carried: MAPE", "mean error", "part terms fitted: MAPE", "mean error"],
                               rows: rows, rightAligned: [1, 2, 3, 4, 5]).text

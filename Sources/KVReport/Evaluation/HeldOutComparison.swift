@@ -56,10 +56,9 @@ public struct HeldOutComparison: Sendable {
     public var table: String {
         var parts: [String] = []
         for entry in entries {
-            let signed = { (value: Double) in (value >= 0 ? "+" : "") + Format.decimalString(value * 100, decimals: 1) + "%" }
             let rows = entry.groups.map { group in
                 [group.model ?? "all models", group.phase?.rawValue ?? "all phases", String(group.rows),
-                 MeasurementComparison.percent(group.mape), signed(group.meanError)]
+                 MeasurementComparison.percent(group.mape), MeasurementComparison.signedPercent(group.meanError)]
             }
             var text = "\(entry.hardware): each of \(entry.models) models predicted by factors fitted to the others (calibrated, leave one model out)\n\n"
             text += TextTable(headers: ["model", "phase", "rows", "MAPE", "mean error"], rows: rows, rightAligned: [2, 3, 4]).text

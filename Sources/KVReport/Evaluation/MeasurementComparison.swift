@@ -94,6 +94,12 @@ public struct MeasurementComparison: Sendable {
         factor == .kernelOverhead ? "\(Format.fixed(value * 1e6, significant: 3))e-6" : Format.decimalString(value, decimals: 3)
     }
 
+    /// A signed error as a percentage with its sign always shown (`+3.2%`, `-0.4%`, `+0.0%`).
+    static func signedPercent(_ fraction: Double) -> String {
+        let text = Format.decimalString(fraction * 100, decimals: 1)
+        return (text.hasPrefix("-") ? text : "+" + text) + "%"
+    }
+
     static func percent(_ fraction: Double) -> String { Format.decimalString(fraction * 100, decimals: 1) + "%" }
 
     /// The YAML to paste into a study (or the catalog) for one fitted hardware entry.
