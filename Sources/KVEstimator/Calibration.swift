@@ -11,6 +11,9 @@ import Darwin
 /// under-prediction. Levenberg–Marquardt on θ = ln e with e clamped to (0, 1]. Only the factors the
 /// data can determine are fitted — prefill rows at two or more contexts separate `matmul` from
 /// `attention`, decode rows give `memory`, context-switch rows give `link` — the rest stay at 1.
+/// The per-layer decode `kernelOverhead` (issue 16) is fitted only where one model's decode steps
+/// at two or more batch × context points separate it from `memory`, and only when it lowers the
+/// leave-one-model-out error; `Bootstrap` gives every fitted factor its interval.
 public enum Calibration {
     public enum Phase: String, Sendable, Equatable, CaseIterable {
         case prefill
