@@ -11,6 +11,9 @@ import Darwin
 /// under-prediction. Levenberg–Marquardt on θ = ln e with e clamped to (0, 1]. Only the factors the
 /// data can determine are fitted — prefill rows at two or more contexts separate `matmul` from
 /// `attention`, decode rows give `memory`, context-switch rows give `link` — the rest stay at 1.
+/// The per-layer decode `kernelOverhead` (issue 16) is fitted only where one model's decode steps
+/// at two or more batch × context points separate it from `memory`, and only when it lowers the
+/// leave-one-model-out error; `Bootstrap` gives every fitted factor its interval.
 public enum Calibration {
     public enum Phase: String, Sendable, Equatable, CaseIterable {
         case prefill
@@ -39,16 +42,93 @@ public enum Calibration {
 
     public enum Factor: String, Sendable, CaseIterable {
         case matmul, attention, memory, link
+        /// Seconds per layer added to every decode step (`Efficiency.kernelOverheadSecondsPerLayer`).
+        case kernelOverhead = "kernel_overhead"
+
+        /// What a fitted value is a property of, and so where it may be carried (issue 16). Kernel
+        /// launch and synchronisation cost and how much of the tensor cores' peak a GEMM or a flash
+        /// kernel reaches are properties of the chip generation and its software (an H100 and an H200
+        /// are the same GH100 die, 989 TFLOP/s bf16 dense, and run the same kernels); the share of
+        /// HBM bandwidth a decode step reaches, and of the host link, depend on the part's memory
+        /// system (HBM3 3.35 TB/s vs HBM3e 4.8 TB/s) and the machine it sits in.
+        public var scope: Scope {
+            switch self {
+            case .matmul, .attention, .kernelOverhead: .generation
+            case .memory, .link: .part
+            }
+        }
+
+        /// The factor's value in `efficiency`.
+        public func value(in efficiency: Efficiency) -> Double {
+            switch self {
+            case .matmul: efficiency.matmul
+            case .attention: efficiency.attention
+            case .memory: efficiency.memory
+            case .link: efficiency.link
+            case .kernelOverhead: efficiency.kernelOverheadSecondsPerLayer
+            }
+        }
+
+        func set(_ value: Double, in efficiency: inout Efficiency) {
+            switch self {
+            case .matmul: efficiency.matmul = value
+            case .attention: efficiency.attention = value
+            case .memory: efficiency.memory = value
+            case .link: efficiency.link = value
+            case .kernelOverhead: efficiency.kernelOverheadSecondsPerLayer = value
+            }
+        }
+
+        /// The fitted parameter θ of a value: ln e for a fraction e ∈ (0, 1], ln(τ / 1 ms) for the
+        /// overhead τ (so θ ≤ 0 keeps it at most 1 ms per layer).
+        func value(theta: Double) -> Double {
+            switch self {
+            case .kernelOverhead: 1e-3 * exp(theta) < 1e-10 ? 0 : 1e-3 * exp(theta)  // below 0.1 ns: none
+            default: min(1, max(1e-4, exp(theta)))
+            }
+        }
+
+        var startTheta: Double { self == .kernelOverhead ? log(0.005) : log(0.6) }
+    }
+
+    public enum Scope: String, Sendable {
+        case generation, part
     }
 
     public struct Fit: Sendable {
         public var efficiency: Efficiency
         public var fitted: [Factor]
-        /// Factors left at 1, with the reason.
+        /// Factors left at 1 (the overhead at 0), with the reason.
         public var notFitted: [(factor: Factor, reason: String)]
         /// Mean absolute relative error with the hardware's peak figures and after the fit.
         public var mapeBefore: Double
         public var mapeAfter: Double
+        /// The same factors refitted to rows resampled with replacement (`Bootstrap`), for intervals.
+        public var replicates: [Efficiency] = []
+        /// ln(predicted / measured) of every row after the fit, by phase: the scatter a prediction
+        /// band adds to the factors' own uncertainty.
+        public var residuals: [Phase: [Double]] = [:]
+        /// Every row predicted by factors fitted to the other models' rows, without and with the
+        /// kernel overhead; nil when the rows hold one model.
+        public var heldOut: HeldOut?
+    }
+
+    /// Leave-one-model-out errors (signed, one per row): what a user should expect on a model the
+    /// calibration did not see. The kernel overhead is fitted only when it lowers their MAPE.
+    public struct HeldOut: Sendable {
+        public var withoutOverhead: [(observation: Observation, error: Double)]
+        /// Nil when the rows cannot determine the overhead.
+        public var withOverhead: [(observation: Observation, error: Double)]?
+
+        public var keepsOverhead: Bool {
+            guard let withOverhead else { return false }
+            return mape(withOverhead.map(\.error)) < mape(withoutOverhead.map(\.error))
+        }
+
+        /// The rows of the calibration `fit` makes: with the overhead when it is kept.
+        public var chosen: [(observation: Observation, error: Double)] {
+            keepsOverhead ? withOverhead ?? withoutOverhead : withoutOverhead
+        }
     }
 
     /// The estimator's prediction of one observation on `hardware` (whose efficiency is used as given).
@@ -70,23 +150,82 @@ public enum Calibration {
     }
 
     /// Fits the factors of `hardware` to `observations` (all measured on that hardware): only the
-    /// factors the rows determine, by least squares on ln(predicted / measured).
-    public static func fit(_ observations: [Observation], on hardware: Hardware) throws(EstimatorInputError) -> Fit {
-        let factors = FreeFactors(observations)
+    /// factors the rows determine, by least squares on ln(predicted / measured); the kernel
+    /// overhead only where it lowers the leave-one-model-out error. `replicates` bootstrap refits
+    /// give the intervals (0: none).
+    public static func fit(_ observations: [Observation], on hardware: Hardware, replicates: Int = Bootstrap.replicates) throws(EstimatorInputError) -> Fit {
+        var factors = FreeFactors(observations, overhead: false)
+        let undetermined = FreeFactors.overheadUndetermined(observations)
+        var heldOut: HeldOut?
+        let without = try leaveOneModelOut(observations, on: hardware, overhead: false)
+        if !without.isEmpty {
+            heldOut = HeldOut(withoutOverhead: without,
+                              withOverhead: undetermined == nil ? try leaveOneModelOut(observations, on: hardware, overhead: true) : nil)
+        }
+        if let undetermined {
+            factors.notFitted.append((.kernelOverhead, undetermined))
+        } else if let heldOut, heldOut.keepsOverhead {
+            factors = FreeFactors(observations, overhead: true)
+        } else if let heldOut, let with = heldOut.withOverhead {
+            factors.notFitted.append((.kernelOverhead, "did not lower the leave-one-model-out error (\(percentText(mape(with.map(\.error)))) with it, \(percentText(mape(without.map(\.error)))) without)"))
+        }
+        let theta = try solve(observations, on: hardware, factors: factors)
+        let fitted = factors.efficiency(theta)
+        var fit = Fit(efficiency: fitted, fitted: factors.free, notFitted: factors.notFitted.map { (factor: $0.0, reason: $0.1) },
+                      mapeBefore: mape(try errors(observations, on: hardware, with: .peak)),
+                      mapeAfter: mape(try errors(observations, on: hardware, with: fitted)))
+        fit.heldOut = heldOut
+        var calibrated = hardware
+        calibrated.efficiency = fitted
+        for observation in observations {
+            fit.residuals[observation.phase, default: []].append(log(try predict(observation, on: calibrated) / observation.seconds))
+        }
+        if replicates > 0, !factors.free.isEmpty {
+            fit.replicates = try Bootstrap.refits(observations, on: hardware, factors: factors, from: theta, count: replicates)
+        }
+        return fit
+    }
+
+    /// The parameters θ (one per free factor) that minimise Σ ln(predicted / measured)².
+    static func solve(_ observations: [Observation], on hardware: Hardware, factors: FreeFactors, start: [Double]? = nil) throws(EstimatorInputError) -> [Double] {
         func residuals(_ theta: [Double]) throws(EstimatorInputError) -> [Double] {
             var calibrated = hardware
             calibrated.efficiency = factors.efficiency(theta)
             var result: [Double] = []
+            result.reserveCapacity(observations.count)
             for observation in observations {
                 result.append(log(try predict(observation, on: calibrated) / observation.seconds))
             }
             return result
         }
-        let theta = try levenbergMarquardt(start: [Double](repeating: log(0.6), count: factors.free.count), residuals: residuals)
-        let fitted = factors.efficiency(theta)
-        return Fit(efficiency: fitted, fitted: factors.free, notFitted: factors.notFitted.map { (factor: $0.0, reason: $0.1) },
-                   mapeBefore: mape(try errors(observations, on: hardware, with: .peak)),
-                   mapeAfter: mape(try errors(observations, on: hardware, with: fitted)))
+        return try levenbergMarquardt(start: start ?? factors.free.map(\.startTheta), residuals: residuals)
+    }
+
+    /// Each row's signed error when its model is left out of the fit: the factors are fitted to
+    /// the other models' rows (the overhead too when `overhead`) and predict the held-out model's.
+    /// Empty when the rows hold fewer than two models.
+    public static func leaveOneModelOut(_ observations: [Observation], on hardware: Hardware, overhead: Bool) throws(EstimatorInputError) -> [(observation: Observation, error: Double)] {
+        var names: [String] = []
+        for observation in observations where !names.contains(observation.model.name) { names.append(observation.model.name) }
+        guard names.count > 1 else { return [] }
+        var result: [(observation: Observation, error: Double)] = []
+        for name in names {
+            let training = observations.filter { $0.model.name != name }
+            let factors = FreeFactors(training, overhead: overhead && FreeFactors.decodeShapesUndetermined(training) == nil)
+            var calibrated = hardware
+            calibrated.efficiency = factors.efficiency(try solve(training, on: hardware, factors: factors))
+            for observation in observations where observation.model.name == name {
+                result.append((observation, error(predicted: try predict(observation, on: calibrated), measured: observation.seconds)))
+            }
+        }
+        return result
+    }
+
+    /// A fraction as a percentage with two decimals (`0.05123` → `5.12%`).
+    static func percentText(_ fraction: Double) -> String {
+        let hundredths = Int((fraction * 10_000).rounded())
+        let decimals = String(hundredths % 100)
+        return "\(hundredths / 100).\(decimals.count == 1 ? "0" + decimals : decimals)%"
     }
 
     /// Which factors the observations determine, and why the others are left at 1.
@@ -96,7 +235,7 @@ public enum Calibration {
         /// Prefill at one context cannot tell attention from the linear layers: they share a factor.
         var tieAttentionToMatmul = false
 
-        init(_ observations: [Observation]) {
+        init(_ observations: [Observation], overhead: Bool) {
             let prefillContexts = Set(observations.filter { $0.phase == .prefill }.map(\.context))
             let decodeRows = observations.filter { $0.phase == .decodeStep }.count
             let switchRows = observations.filter { $0.phase == .contextSwitch }.count
@@ -113,20 +252,32 @@ public enum Calibration {
             }
             if decodeRows > 0 { free.append(.memory) } else { notFitted.append((.memory, "no decode_step rows")) }
             if switchRows > 0 { free.append(.link) } else { notFitted.append((.link, "no context_switch rows")) }
+            if overhead { free.append(.kernelOverhead) }
         }
 
-        /// The factors for log-parameters `theta` (one per free factor), clamped to (0, 1].
+        /// Why the rows cannot determine a per-layer decode overhead beside the memory factor, or
+        /// nil when they can: a model's step time is (weights + KV(c))/(e·B) + L·τ, so τ needs one
+        /// model's decode steps at two or more different KV sizes (the intercept), and the
+        /// leave-one-model-out test that decides whether to keep it needs two models.
+        static func overheadUndetermined(_ observations: [Observation]) -> String? {
+            if let reason = decodeShapesUndetermined(observations) { return reason }
+            guard Set(observations.map(\.model.name)).count >= 2 else {
+                return "one model only: whether it helps on a model the fit did not see cannot be tested"
+            }
+            return nil
+        }
+
+        /// Why the rows' decode steps cannot separate τ from the memory factor, or nil.
+        static func decodeShapesUndetermined(_ observations: [Observation]) -> String? {
+            var shapes: [String: Set<[Int]>] = [:]
+            for row in observations where row.phase == .decodeStep { shapes[row.model.name, default: []].insert([row.batch, row.context]) }
+            return shapes.values.contains(where: { $0.count >= 2 }) ? nil : "no model has decode_step rows at two batch × context points"
+        }
+
+        /// The factors for log-parameters `theta` (one per free factor).
         func efficiency(_ theta: [Double]) -> Efficiency {
             var result = Efficiency()
-            for (factor, value) in zip(free, theta) {
-                let e = min(1, max(1e-4, exp(value)))
-                switch factor {
-                case .matmul: result.matmul = e
-                case .attention: result.attention = e
-                case .memory: result.memory = e
-                case .link: result.link = e
-                }
-            }
+            for (factor, value) in zip(free, theta) { factor.set(factor.value(theta: value), in: &result) }
             if tieAttentionToMatmul { result.attention = result.matmul }
             return result
         }
@@ -175,7 +326,7 @@ public enum Calibration {
                     r = candidateResiduals
                     cost = candidateCost
                     lambda = max(lambda / 10, 1e-12)
-                    improved = gain > 1e-15
+                    improved = gain > max(1e-15, cost * 1e-9)  // relative: stop once a step gains under a part in 10⁹
                     break
                 }
                 lambda *= 10
@@ -222,12 +373,52 @@ public enum Calibration {
 
 extension Efficiency {
     /// One factor by name.
-    public subscript(factor: Calibration.Factor) -> Double {
-        switch factor {
-        case .matmul: matmul
-        case .attention: attention
-        case .memory: memory
-        case .link: link
+    public subscript(factor: Calibration.Factor) -> Double { factor.value(in: self) }
+}
+
+extension Calibration {
+    /// A calibration carried to another part of the same chip generation (issue 16): the
+    /// generation's terms (`Factor.scope == .generation`: matmul, attention, kernel overhead) are
+    /// taken from `source` as they are; the part's terms (memory, link) are fitted to the target's
+    /// own `observations` where they determine them, and otherwise carried too (with the reason).
+    public static func carry(_ source: Efficiency, to observations: [Observation], on hardware: Hardware) throws(EstimatorInputError) -> Carried {
+        var target = hardware
+        target.efficiency = source
+        let all = FreeFactors(observations, overhead: false)
+        var part = FreeFactors(observations, overhead: false)
+        part.free = all.free.filter { $0.scope == .part }
+        part.tieAttentionToMatmul = false
+        part.notFitted = Factor.allCases.filter { $0.scope == .part && !part.free.contains($0) }.map { factor in
+            (factor, "carried from the source calibration: " + (all.notFitted.first { $0.0 == factor }?.1 ?? "not determined here"))
         }
+        func efficiency(_ theta: [Double]) -> Efficiency {
+            var result = source
+            for (factor, value) in zip(part.free, theta) { factor.set(factor.value(theta: value), in: &result) }
+            return result
+        }
+        func residuals(_ theta: [Double]) throws(EstimatorInputError) -> [Double] {
+            var calibrated = hardware
+            calibrated.efficiency = efficiency(theta)
+            var result: [Double] = []
+            for observation in observations { result.append(log(try predict(observation, on: calibrated) / observation.seconds)) }
+            return result
+        }
+        let theta = try levenbergMarquardt(start: part.free.map(\.startTheta), residuals: residuals)
+        let carried = efficiency(theta)
+        return Carried(efficiency: carried, fitted: part.free, notFitted: part.notFitted.map { (factor: $0.0, reason: $0.1) },
+                       everyTermCarried: try errors(observations, on: hardware, with: source),
+                       partTermsFitted: try errors(observations, on: hardware, with: carried))
+    }
+
+    /// A calibration carried to another part: the factors used and each row's signed error.
+    public struct Carried: Sendable {
+        public var efficiency: Efficiency
+        /// The part's terms fitted to the target's rows.
+        public var fitted: [Factor]
+        public var notFitted: [(factor: Factor, reason: String)]
+        /// Every source term as it is, the part's too: the error with no measurement of the target.
+        public var everyTermCarried: [Double]
+        /// The generation's terms carried, the part's fitted to the target's rows.
+        public var partTermsFitted: [Double]
     }
 }

@@ -18,6 +18,8 @@ public struct Estimator: Sendable {
     public let attentionFLOPsPerSecond: Double
     public let memoryBytesPerSecond: Double
     public let linkBytesPerSecond: Double
+    /// `layers × efficiency.kernelOverheadSecondsPerLayer`: added to every decode step (0 at peak).
+    public let decodeStepOverheadSeconds: Double
     /// `W = total_params · bw`.
     public let weightsBytes: Double
     /// Extra copies of weights a layout keeps: data-parallel attention replicates the attention
@@ -84,6 +86,7 @@ public struct Estimator: Sendable {
         attentionFLOPsPerSecond = g * hardware.flopsPerSecond.bf16 * efficiency.attention
         memoryBytesPerSecond = g * hardware.hbmBytesPerSecond * efficiency.memory
         linkBytesPerSecond = g * hardware.hostLink.bytesPerSecond * efficiency.link
+        decodeStepOverheadSeconds = Double(model.layers) * efficiency.kernelOverheadSecondsPerLayer
 
         weightBytesPerParam = workload.weightPrecision.bytes
         weightsBytes = parameters.total * weightBytesPerParam
@@ -290,7 +293,8 @@ public struct Estimator: Sendable {
         let compute = pp * (decodeLinearFLOPs(batch: part) / matmulFLOPsPerSecond
             + decodeAttentionFLOPs(context: c) * part / attentionFLOPsPerSecond)
         return PhaseTime(compute: compute, memory: memory, link: link,
-                         communication: gpus > 1 ? decodeCommunicationSeconds(batch: b) : 0)
+                         communication: gpus > 1 ? decodeCommunicationSeconds(batch: b) : 0,
+                         overhead: decodeStepOverheadSeconds)
     }
 
     /// `T_decode = Σ_{j=0}^{m−1} t_step(n + j)`, in closed form: between the KV layout's breakpoints
@@ -330,8 +334,8 @@ public struct Estimator: Sendable {
         let last = to - 1
         let first = first ?? decodeStepTime(batch: b, context: from)
         if last <= from { return first.seconds }
-        // Communication depends on the batch only, so it adds the same to every step.
-        let communication = first.communication * (to - from)
+        // Communication and the kernel overhead depend on the batch only: the same on every step.
+        let communication = (first.communication + first.overhead) * (to - from)
         let final = decodeStepTime(batch: b, context: last)
         let memory = Line(from, first.memory, last, final.memory)
         let link = Line(from, first.link, last, final.link)
@@ -387,8 +391,11 @@ public struct PhaseTime: Sendable, Equatable {
     public var link: Double
     /// Collectives and stage sends between the GPUs of a replica (0 on one GPU).
     public var communication: Double = 0
+    /// Kernel launches and synchronisation of a decode step (`Efficiency.kernelOverheadSecondsPerLayer`
+    /// × layers; 0 at peak and for prefill).
+    public var overhead: Double = 0
 
-    public var seconds: Double { max(compute, memory, link) + communication }
+    public var seconds: Double { max(compute, memory, link) + communication + overhead }
 
     /// Which resource bounds the phase.
     public var bound: Bound {

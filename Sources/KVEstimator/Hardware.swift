@@ -130,12 +130,21 @@ public struct Efficiency: Sendable, Equatable {
     public var memory: Double
     /// Host link bandwidth.
     public var link: Double
+    /// A fixed time added to every decode step per layer: kernel launches, gaps between kernels
+    /// and synchronisation, which no bandwidth or FLOP/s term carries and which weigh most on small
+    /// batches on fast memory (issue 16). Engines replay decode as CUDA graphs to cut the launch
+    /// part ("near-zero launch overhead … mainly helps small to medium batch sizes", SGLang
+    /// `docs/advanced_features/cuda_graphs.md`; vLLM `docs/design/cuda_graphs.md`), and
+    /// `examples/data` was measured that way, so what remains is the graph's own per-kernel cost.
+    /// 0 at peak; fitted by `kvplan calibrate` where the measurements determine it.
+    public var kernelOverheadSecondsPerLayer: Double
 
-    public init(matmul: Double = 1, attention: Double = 1, memory: Double = 1, link: Double = 1) {
+    public init(matmul: Double = 1, attention: Double = 1, memory: Double = 1, link: Double = 1, kernelOverheadSecondsPerLayer: Double = 0) {
         self.matmul = matmul
         self.attention = attention
         self.memory = memory
         self.link = link
+        self.kernelOverheadSecondsPerLayer = kernelOverheadSecondsPerLayer
     }
 
     public static let peak = Efficiency()
@@ -145,5 +154,6 @@ public struct Efficiency: Sendable, Equatable {
         try Check.fraction(attention, "efficiency.attention")
         try Check.fraction(memory, "efficiency.memory")
         try Check.fraction(link, "efficiency.link")
+        try Check.nonNegative(kernelOverheadSecondsPerLayer, "efficiency.kernel_overhead")
     }
 }

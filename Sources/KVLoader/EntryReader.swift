@@ -203,7 +203,8 @@ struct EntryReader {
 
     private func readEfficiency(_ map: MapReader) -> Efficiency {
         Efficiency(matmul: map.fraction("matmul") ?? 1, attention: map.fraction("attention") ?? 1,
-                   memory: map.fraction("memory") ?? 1, link: map.fraction("link") ?? 1)
+                   memory: map.fraction("memory") ?? 1, link: map.fraction("link") ?? 1,
+                   kernelOverheadSecondsPerLayer: map.number("kernel_overhead") ?? 0)
     }
 
     // MARK: Compression

@@ -202,7 +202,7 @@ public enum Schema {
         KeySpec("interconnect", "bandwidth", "host_link", "GPU–GPU bandwidth as vendors quote it, both directions together (NVLink 4: 900 GB/s); collectives run at half of it each way."),
         KeySpec("network", "bandwidth", "host_link", "Network bandwidth per GPU (`400 Gb/s`): disaggregated KV transfer and collectives across nodes."),
         KeySpec("price_per_hour", "number", "—", "Price of one GPU-hour; costs are in GPU-seconds without it."),
-        KeySpec("efficiency", "map", "1 each", "`{matmul, attention, memory, link}` fractions of peak, applied in calibrated mode."),
+        KeySpec("efficiency", "map", "1 each", "`{matmul, attention, memory, link}` fractions of peak and a per-layer decode `kernel_overhead`, applied in calibrated mode."),
         KeySpec("source", "string", "\"\"", "Datasheet the figures come from."),
         KeySpec("notes", "string", "\"\"", "Anything a reader should know."),
     ])
@@ -224,6 +224,7 @@ public enum Schema {
         KeySpec("attention", "fraction", "1", "Of peak FLOP/s, for attention."),
         KeySpec("memory", "fraction", "1", "Of HBM bandwidth."),
         KeySpec("link", "fraction", "1", "Of host-link bandwidth."),
+        KeySpec("kernel_overhead", "seconds", "0", "Per layer, added to every decode step: kernel launches and synchronisation (`kvplan calibrate` fits it where it helps held-out models)."),
     ])
 
     public static let compression = MapSchema(title: "compression (entries of `compression`)", keys: [

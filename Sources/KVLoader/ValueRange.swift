@@ -58,7 +58,7 @@ struct ValueRange: Sendable {
         case "kv_bits": .bits
         case "price_per_hour": .price
         case "arrival_rate": .rate
-        case "seconds": .seconds
+        case "seconds", "kernel_overhead": .seconds
         default: .published
         }
     }

@@ -15,7 +15,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Fit only this hardware entry (by its name in the study).")
     var hardware: String?
 
-    @Flag(help: "{\"hardware\": {name: {factor: value}}, \"mape_before\": x, \"mape_after\": y}.")
+    @Flag(help: "{\"hardware\": {name: {factor: value}}, \"intervals\": {name: {factor: [low, high]}}, \"scope\": {factor: generation|part}, \"held_out_mape\": {name: x}, \"mape_before\": x, \"mape_after\": y}; kernel_overhead in seconds per layer.")
     var json = false
 
     func run() throws {
@@ -33,7 +33,18 @@ struct CalibrateCommand: ParsableCommand {
                         (factor.rawValue, JSONValue.finite(entry.fit.efficiency[factor]))
                     }))
                 })
-                print(JSONValue.object([("hardware", hardwareObject), ("mape_before", .finite(before)), ("mape_after", .finite(after))]).text)
+                let intervals = JSONValue.object(fits.map { entry in
+                    (entry.hardware.name, JSONValue.object(entry.fit.fitted.compactMap { factor in
+                        entry.fit.interval(factor).map { (factor.rawValue, JSONValue.array([.finite($0.lowerBound), .finite($0.upperBound)])) }
+                    }))
+                })
+                let scope = JSONValue.object(Calibration.Factor.allCases.map { ($0.rawValue, JSONValue.string($0.scope.rawValue)) })
+                let heldOut = JSONValue.object(fits.compactMap { entry in
+                    entry.fit.heldOut.map { (entry.hardware.name, JSONValue.finite(Calibration.mape($0.chosen.map(\.error)))) }
+                })
+                print(JSONValue.object([("hardware", hardwareObject), ("intervals", intervals), ("scope", scope), ("held_out_mape", heldOut),
+                                        ("bootstrap", .object([("replicates", .integer(Calibration.Bootstrap.replicates)), ("seed", .integer(Int(Calibration.Bootstrap.seed))), ("coverage", .finite(Calibration.Bootstrap.coverage))])),
+                                        ("mape_before", .finite(before)), ("mape_after", .finite(after))]).text)
             } else {
                 for entry in fits { print(MeasurementComparison.yamlSnippet(entry)) }
                 print("\nMAPE over \(rows) rows: \(Format.decimalString(before * 100, decimals: 1))% at peak → \(Format.decimalString(after * 100, decimals: 1))% calibrated")

@@ -17,6 +17,11 @@ struct MeasuredStudy: ParsableArguments {
     /// The study and its measured comparisons and fits, from the one evaluation; exit 1 when it
     /// has no measurements (`missing` says what for) or they cannot be predicted.
     func evaluate(missing: String) throws -> (Study, MeasuredEvaluation) {
+        try Self.evaluate(path, missing: missing)
+    }
+
+    /// `evaluate(missing:)` of the study at `path`.
+    static func evaluate(_ path: String, missing: String) throws -> (Study, MeasuredEvaluation) {
         let study = try loadStudies([path], catalog: try builtInCatalog())[0]
         switch try StudyEvaluation(study: study).measured {
         case nil: throw InputFailure(message: "\(path) has no measurements \(missing)")

@@ -4,8 +4,8 @@ import Testing
 /// The fit recovers factors from synthetic measurements generated with them (issue 5).
 @Suite("Calibration")
 struct CalibrationTests {
-    static func synthetic(_ truth: Efficiency, phases: Set<Calibration.Phase> = Set(Calibration.Phase.allCases)) throws -> [Calibration.Observation] {
-        var hardware = Fixtures.h100
+    static func synthetic(_ truth: Efficiency, phases: Set<Calibration.Phase> = Set(Calibration.Phase.allCases), on base: Hardware = Fixtures.h100) throws -> [Calibration.Observation] {
+        var hardware = base
         hardware.efficiency = truth
         var observations: [Calibration.Observation] = []
         for model in [Fixtures.llama31_8b, Fixtures.llama2_7b] {
@@ -42,7 +42,87 @@ struct CalibrationTests {
         #expect(close(fit.efficiency.link, truth.link, 0.01))
         #expect(fit.mapeAfter < 1e-3)
         #expect(fit.mapeBefore > 0.1)
-        #expect(fit.notFitted.isEmpty)
+        #expect(fit.notFitted.allSatisfy { $0.factor == .kernelOverhead })
+        #expect(fit.efficiency.kernelOverheadSecondsPerLayer < 1e-8)
+    }
+
+    @Test("a per-layer decode overhead in the data is found and kept: it lowers the held-out error")
+    func recoversAKernelOverheadAndKeepsIt() throws {
+        let truth = Efficiency(matmul: 0.5, attention: 0.6, memory: 0.7, link: 0.8, kernelOverheadSecondsPerLayer: 20e-6)
+        let fit = try Calibration.fit(try Self.synthetic(truth), on: Fixtures.h100, replicates: 0)
+        let heldOut = try #require(fit.heldOut)
+        #expect(heldOut.keepsOverhead)
+        #expect(fit.fitted.contains(.kernelOverhead))
+        #expect(close(fit.efficiency.kernelOverheadSecondsPerLayer, 20e-6, 0.02))
+        #expect(close(fit.efficiency.memory, 0.7, 0.01))
+        #expect(Calibration.mape(heldOut.chosen.map(\.error)) < 1e-3)
+        // Without the term the held-out models pay for it.
+        #expect(Calibration.mape(heldOut.withoutOverhead.map(\.error)) > 0.005)
+    }
+
+    @Test("one model cannot test the overhead on a model the fit did not see: it stays at 0, with the reason")
+    func overheadNeedsTwoModels() throws {
+        let truth = Efficiency(matmul: 0.5, attention: 0.6, memory: 0.7, link: 0.8, kernelOverheadSecondsPerLayer: 20e-6)
+        let rows = try Self.synthetic(truth).filter { $0.model.name == Fixtures.llama31_8b.name }
+        let fit = try Calibration.fit(rows, on: Fixtures.h100, replicates: 0)
+        #expect(fit.heldOut == nil)
+        #expect(fit.efficiency.kernelOverheadSecondsPerLayer == 0)
+        #expect(fit.notFitted.contains { $0.factor == .kernelOverhead && $0.reason.contains("one model") })
+    }
+
+    @Test("leave one model out: every row predicted once, by factors fitted to the other model")
+    func leaveOneModelOutPredictsEveryRowOnce() throws {
+        let rows = try Self.synthetic(Efficiency(matmul: 0.5, attention: 0.6, memory: 0.7, link: 0.8))
+        let heldOut = try Calibration.leaveOneModelOut(rows, on: Fixtures.h100, overhead: false)
+        #expect(heldOut.count == rows.count)
+        #expect(heldOut.allSatisfy { abs($0.error) < 1e-3 })
+        #expect(try Calibration.leaveOneModelOut(rows.filter { $0.model.name == Fixtures.llama2_7b.name }, on: Fixtures.h100, overhead: false).isEmpty)
+    }
+
+    @Test("bootstrap intervals are seeded (the same twice), hold the fitted value, and widen with noise")
+    func bootstrapIntervals() throws {
+        let truth = Efficiency(matmul: 0.5, attention: 0.6, memory: 0.7, link: 0.8)
+        var noisy = try Self.synthetic(truth)
+        for index in noisy.indices { noisy[index].seconds *= 1 + 0.05 * (index % 3 == 0 ? 1 : index % 3 == 1 ? -1 : 0.5) }
+        let first = try Calibration.fit(noisy, on: Fixtures.h100, replicates: 60)
+        let second = try Calibration.fit(noisy, on: Fixtures.h100, replicates: 60)
+        let exact = try Calibration.fit(try Self.synthetic(truth), on: Fixtures.h100, replicates: 60)
+        for factor in [Calibration.Factor.matmul, .attention, .memory, .link] {
+            let interval = try #require(first.interval(factor))
+            #expect(interval == second.interval(factor))
+            #expect(interval.contains(first.efficiency[factor]))
+            let exactInterval = try #require(exact.interval(factor))
+            #expect(exactInterval.upperBound - exactInterval.lowerBound < 1e-3)
+            #expect(interval.upperBound - interval.lowerBound > exactInterval.upperBound - exactInterval.lowerBound)
+        }
+        #expect(first.interval(.kernelOverhead) == nil || first.fitted.contains(.kernelOverhead))
+        let band = try #require(try first.bandRatios(noisy[0], on: Fixtures.h100))
+        #expect(band.lowerBound < 1 && band.upperBound > 1)
+        #expect(try Calibration.fit(noisy, on: Fixtures.h100, replicates: 0).interval(.matmul) == nil)
+    }
+
+    @Test(arguments: [
+        ([1.0, 2, 3, 4, 5], 0.5, 3.0), ([1.0, 2, 3, 4, 5], 0.0, 1.0), ([1.0, 2, 3, 4, 5], 1.0, 5.0),
+        ([5.0, 1, 3], 0.25, 2.0), ([10.0, 20], 0.975, 19.75),
+    ])
+    func quantilesInterpolateBetweenOrderStatistics(values: [Double], p: Double, expected: Double) {
+        #expect(close(Calibration.Bootstrap.quantile(values, p), expected))
+    }
+
+    @Test("generation terms carry to another part as they are; the part's terms are fitted to its rows")
+    func carryingACalibration() throws {
+        let h100Truth = Efficiency(matmul: 0.5, attention: 0.6, memory: 0.7, link: 0.8, kernelOverheadSecondsPerLayer: 10e-6)
+        var h200Truth = h100Truth
+        (h200Truth.memory, h200Truth.link) = (0.55, 0.9)
+        let h200 = Fixtures.h200HGX
+        let rows = try Self.synthetic(h200Truth, on: h200)
+        let carried = try Calibration.carry(h100Truth, to: rows, on: h200)
+        #expect(Set(carried.fitted) == [.memory, .link])
+        #expect(carried.efficiency.matmul == 0.5 && carried.efficiency.kernelOverheadSecondsPerLayer == 10e-6)
+        #expect(close(carried.efficiency.memory, 0.55, 0.01))
+        #expect(Calibration.mape(carried.partTermsFitted) < 1e-3)
+        #expect(Calibration.mape(carried.everyTermCarried) > 0.05)
+        #expect(Calibration.Factor.allCases.filter { $0.scope == .part } == [.memory, .link])
     }
 
     @Test func factorsTheDataCannotDetermineStayAtOne() throws {
@@ -50,7 +130,8 @@ struct CalibrationTests {
         let fit = try Calibration.fit(try Self.synthetic(truth, phases: [.prefill]), on: Fixtures.h100)
         #expect(fit.efficiency.memory == 1)
         #expect(fit.efficiency.link == 1)
-        #expect(Set(fit.notFitted.map(\.factor)) == [.memory, .link])
+        #expect(Set(fit.notFitted.map(\.factor)) == [.memory, .link, .kernelOverhead])
+        #expect(fit.efficiency.kernelOverheadSecondsPerLayer == 0)
         #expect(close(fit.efficiency.matmul, 0.5, 0.01))
     }
 

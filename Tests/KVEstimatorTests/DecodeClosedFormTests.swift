@@ -61,3 +61,24 @@ struct DecodeClosedFormTests {
         #expect(estimator.decodeTime(batch: 1, prompt: 4096, outputTokens: 1) == estimator.decodeStepTime(batch: 1, context: 4096).seconds)
     }
 }
+
+/// The kernel overhead per decode step (issue 16): layers × τ on every step, nothing at peak.
+@Suite("Decode kernel overhead")
+struct DecodeKernelOverheadTests {
+    @Test func overheadAddsLayersTimesTauToEveryStepAndNothingAtPeak() throws {
+        var hardware = Fixtures.h100
+        hardware.efficiency = Efficiency(memory: 0.6)
+        let plain = try Estimator(Scenario(model: Fixtures.llama31_8b, hardware: hardware, mode: .calibrated))
+        hardware.efficiency.kernelOverheadSecondsPerLayer = 10e-6
+        let withOverhead = try Estimator(Scenario(model: Fixtures.llama31_8b, hardware: hardware, mode: .calibrated))
+        let peak = try Estimator(Scenario(model: Fixtures.llama31_8b, hardware: hardware, mode: .peak))
+        let layers = Double(Fixtures.llama31_8b.layers)
+        let step = withOverhead.decodeStepTime(batch: 4, context: 8192)
+        #expect(step.overhead == layers * 10e-6)
+        #expect(close(step.seconds, plain.decodeStepTime(batch: 4, context: 8192).seconds + layers * 10e-6, 1e-12))
+        #expect(close(withOverhead.decodeTime(batch: 4, prompt: 8192, outputTokens: 100),
+                      plain.decodeTime(batch: 4, prompt: 8192, outputTokens: 100) + 100 * layers * 10e-6, 1e-9))
+        #expect(peak.decodeStepTime(batch: 4, context: 8192).overhead == 0)
+        #expect(withOverhead.prefillTime(tokens: 8192) == plain.prefillTime(tokens: 8192))
+    }
+}

@@ -138,7 +138,7 @@ struct ResolvedStudyTests {
         #expect(gpu.hostLink == HostLink(name: "PCIe Gen4 x16", bytesPerSecond: 32e9, duplex: .full))
         #expect(gpu.hostMemoryBytes == 512 * 1_073_741_824 && gpu.interconnectBytesPerSecond == 64e9)
         #expect(gpu.networkBytesPerSecond == 25e9 && gpu.pricePerHour == 1.2)
-        #expect(gpu.efficiency == Efficiency(matmul: 0.7, attention: 0.5, memory: 0.8, link: 0.9))
+        #expect(gpu.efficiency == Efficiency(matmul: 0.7, attention: 0.5, memory: 0.8, link: 0.9, kernelOverheadSecondsPerLayer: 8e-6))
 
         #expect(study.compressions.map(\.name) == ["my-quant", "layer-and-head", "token-and-rank"])
         // (Head-axis compression is an error beside the MLA model: it moved to deployment.study.yaml.)

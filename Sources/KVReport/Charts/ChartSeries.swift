@@ -23,6 +23,8 @@ public struct ChartSeries: Sendable {
     public var dashed: Bool
     /// Measurements: markers at every point and no connecting line.
     public var markersOnly: Bool
+    /// A shaded band around the line (a prediction band): low and high y at each x, ascending x.
+    public var band: [(x: Double, low: Double, high: Double)] = []
 
     public init(name: String, points: [ChartPoint], dashed: Bool = false, markersOnly: Bool = false) {
         self.name = name

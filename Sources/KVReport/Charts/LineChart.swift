@@ -28,7 +28,7 @@ public struct LineChart: Sendable {
             summary: "Line chart, \(series.count) series\(series.isEmpty ? "" : ": " + names).",
             description: description,
             horizontal: .values(x, series.flatMap { $0.points.map(\.x) }),
-            vertical: y, verticalValues: series.flatMap { $0.points.map(\.y) },
+            vertical: y, verticalValues: series.flatMap { $0.points.map(\.y) + $0.band.flatMap { [$0.low, $0.high] } },
             verticalIncludesZero: true, verticalPadded: true,
             legend: series.enumerated().map { index, series in
                 Legend.Entry(name: series.name, look: .series(index), symbol: .line(dashed: series.dashed, line: !series.markersOnly, marker: true))
@@ -37,6 +37,9 @@ public struct LineChart: Sendable {
         )
         let (x, y) = (self.x, self.y)
         return frame.render { geometry, svg in
+            for (index, series) in series.enumerated() where !series.band.isEmpty {
+                LinePainter.drawBand(name: series.name, band: series.band, look: .series(index), in: geometry, into: &svg)
+            }
             for (index, series) in series.enumerated() {
                 LinePainter.draw(
                     name: series.name, points: series.points, look: .series(index),

@@ -22,8 +22,22 @@ struct MeasuredSection: ReportSection {
         }
         blocks.append(.paragraph("Against \(peak.points.count) measured latencies, the peak formulas are off by \(MeasurementComparison.percent(peak.mape)) on average (MAPE; \(byPhase(peak))); with the efficiency factors of this study's hardware entries, by \(MeasurementComparison.percent(calibrated.mape)) (\(byPhase(calibrated)))."))
         for entry in measured.fits {
-            let fitted = entry.fit.fitted.map { "\($0.rawValue) \(Format.decimalString(entry.fit.efficiency[$0], decimals: 3))" }
-            blocks.append(.paragraph("Fitted to these \(entry.rows) measurements of \(entry.hardware.name) by least squares on the log of predicted over measured (kvplan calibrate): \(fitted.joined(separator: ", ")); MAPE \(MeasurementComparison.percent(entry.fit.mapeBefore)) at peak, \(MeasurementComparison.percent(entry.fit.mapeAfter)) with them." + (entry.fit.notFitted.isEmpty ? "" : " Not fitted: " + entry.fit.notFitted.map { "\($0.factor.rawValue) (\($0.reason))" }.joined(separator: "; ") + ".")))
+            let fit = entry.fit
+            let fitted = fit.fitted.map { factor in
+                "\(factor.rawValue) \(MeasurementComparison.factorText(factor, fit.efficiency[factor]))"
+                    + (fit.interval(factor).map { " (95% interval \(MeasurementComparison.intervalText(factor, $0)))" } ?? "")
+            }
+            var text = "Fitted to these \(entry.rows) measurements of \(entry.hardware.name) by least squares on the log of predicted over measured (kvplan calibrate; intervals from \(fit.replicates.count) bootstrap resamples of the rows, seed \(Calibration.Bootstrap.seed)): \(fitted.joined(separator: ", ")); MAPE \(MeasurementComparison.percent(fit.mapeBefore)) at peak, \(MeasurementComparison.percent(fit.mapeAfter)) with them (in-sample)."
+            if let heldOut = fit.heldOut {
+                text += " Each model predicted by factors fitted to the other models only: MAPE \(MeasurementComparison.percent(Calibration.mape(heldOut.chosen.map(\.error)))) (kvplan validate --holdout model)."
+            }
+            if !fit.notFitted.isEmpty { text += " Not fitted: " + fit.notFitted.map { "\($0.factor.rawValue) (\($0.reason))" }.joined(separator: "; ") + "." }
+            let generation = fit.fitted.filter { $0.scope == .generation }.map(\.rawValue), part = fit.fitted.filter { $0.scope == .part }.map(\.rawValue)
+            if !generation.isEmpty, !part.isEmpty {
+                let verb = { (terms: [String]) in terms.count == 1 ? "belongs" : "belong" }
+                text += " \(generation.joined(separator: ", ")) \(verb(generation)) to the chip generation and \(generation.count == 1 ? "carries" : "carry") to its other parts (kvplan validate --carry-from); \(part.joined(separator: ", ")) \(verb(part)) to this part."
+            }
+            blocks.append(.paragraph(text))
         }
         for overlay in measured.overlays { blocks.append(overlayFigure(overlay)) }
         blocks.append(parityFigure(peak: peak, calibrated: calibrated))
@@ -36,7 +50,9 @@ struct MeasuredSection: ReportSection {
         var series: [ChartSeries] = []
         for curve in overlay.curves {
             for (mode, points) in curve.predicted {
-                series.append(ChartSeries(name: "\(curve.model.name) \(mode.rawValue)", points: points.map { ChartPoint(x: Double($0.context), y: $0.seconds, extrapolated: $0.context > curve.model.contextLimit) }, dashed: mode == .peak))
+                var line = ChartSeries(name: "\(curve.model.name) \(mode.rawValue)", points: points.map { ChartPoint(x: Double($0.context), y: $0.seconds, extrapolated: $0.context > curve.model.contextLimit) }, dashed: mode == .peak)
+                if mode == .calibrated { line.band = curve.calibratedBand.map { (Double($0.context), $0.low, $0.high) } }
+                series.append(line)
             }
             series.append(ChartSeries(name: "\(curve.model.name) measured", points: curve.measured.map { ChartPoint(x: Double($0.context), y: $0.seconds) }, markersOnly: true))
         }
@@ -46,7 +62,7 @@ struct MeasuredSection: ReportSection {
             x: Axis.tokens(),
             y: Axis.seconds("\(what.lowercased()) time (s)"),
             series: series)
-        return layout.figure(caption: "\(what) of each measured model: measured points (markers) over kvplan's predictions at peak (dashed) and calibrated (solid).", chart: .line(chart), topic: .measuredOverlay)
+        return layout.figure(caption: "\(what) of each measured model: measured points (markers) over kvplan's predictions at peak (dashed) and calibrated (solid)" + (overlay.curves.contains { !$0.calibratedBand.isEmpty } ? ", the shaded band around each calibrated line holding 95% of bootstrap refits to these measurements with their residual scatter." : "."), chart: .line(chart), topic: .measuredOverlay)
     }
 
     /// Every point: predicted against measured, peak and calibrated, with the line of perfect agreement.
@@ -79,7 +95,11 @@ struct MeasuredSection: ReportSection {
             .init(title: "peak error (%)", numeric: true, shown: points.map { percent($0.0.error) }, raw: points.map { TableBuilder.raw($0.0.error * 100) }),
             .init(title: "calibrated (ms)", numeric: true, shown: points.map { Format.fixed($0.1.predictedSeconds * 1e3, significant: 4) }, raw: points.map { TableBuilder.raw($0.1.predictedSeconds * 1e3) }),
             .init(title: "calibrated error (%)", numeric: true, shown: points.map { percent($0.1.error) }, raw: points.map { TableBuilder.raw($0.1.error * 100) }),
-        ]))
+        ] + (points.contains { $0.1.band != nil } ? [
+            .init(title: "calibrated 95% band (ms)", numeric: true,
+                  shown: points.map { point in point.1.band.map { "\(Format.fixed($0.lowerBound * 1e3, significant: 3))–\(Format.fixed($0.upperBound * 1e3, significant: 3))" } ?? "—" },
+                  raw: points.map { point in point.1.band.map { "\(TableBuilder.raw($0.lowerBound * 1e3))–\(TableBuilder.raw($0.upperBound * 1e3))" } ?? "" }),
+        ] : [])))
     }
 
 }

@@ -29,6 +29,8 @@ public struct MeasuredEvaluation: Sendable {
         /// Peak, then calibrated: predicted seconds at the measured contexts and the study's between them.
         public var predicted: [(mode: Mode, points: [(context: Int, seconds: Double)])]
         public var measured: [Measurement]
+        /// The 95% prediction band around the calibrated curve (empty without a fit).
+        public var calibratedBand: [(context: Int, low: Double, high: Double)] = []
     }
 
     public init(study: Study) throws(EstimatorInputError) {
@@ -36,9 +38,17 @@ public struct MeasuredEvaluation: Sendable {
         calibrated = try MeasurementComparison(study: study, mode: .calibrated)
         studyMode = study.mode == .peak ? peak : calibrated
         fits = try Self.fits(study)
+        for index in calibrated.points.indices {
+            let measurement = calibrated.points[index].measurement
+            guard let ratios = try Self.bandRatios(measurement.phase, batch: measurement.batch, context: measurement.context,
+                                                   model: measurement.model, hardware: measurement.hardware, study, fits) else { continue }
+            let predicted = calibrated.points[index].predictedSeconds
+            calibrated.points[index].band = predicted * ratios.lowerBound...predicted * ratios.upperBound
+        }
+        if study.mode != .peak { studyMode = calibrated }
         var overlays: [Overlay] = []
         for phase in [Measurement.Phase.prefill, .decodeStep] {
-            if let overlay = try Self.overlay(study, phase) { overlays.append(overlay) }
+            if let overlay = try Self.overlay(study, phase, fits) { overlays.append(overlay) }
         }
         self.overlays = overlays
     }
@@ -63,7 +73,17 @@ public struct MeasuredEvaluation: Sendable {
         return result
     }
 
-    static func overlay(_ study: Study, _ phase: Measurement.Phase) throws(EstimatorInputError) -> Overlay? {
+    /// The prediction band of one point as multiples of its calibrated prediction, from the fit
+    /// to the measurements of its hardware (nil without one).
+    static func bandRatios(_ phase: Measurement.Phase, batch: Int, context: Int, model name: String, hardware hardwareName: String,
+                           _ study: Study, _ fits: [HardwareFit]) throws(EstimatorInputError) -> ClosedRange<Double>? {
+        guard let entry = fits.first(where: { $0.hardware.name == hardwareName }),
+              let model = study.models.first(where: { $0.name == name }) else { return nil }
+        let observation = Calibration.Observation(model: model, workload: study.workload, phase: phase, batch: batch, context: context, seconds: 1)
+        return try entry.fit.bandRatios(observation, on: entry.hardware)
+    }
+
+    static func overlay(_ study: Study, _ phase: Measurement.Phase, _ fits: [HardwareFit]) throws(EstimatorInputError) -> Overlay? {
         let rows = study.measurements.filter { $0.phase == phase && $0.batch == 1 }
         var curves: [Curve] = []
         for model in study.models where rows.contains(where: { $0.model == model.name }) {
@@ -82,7 +102,13 @@ public struct MeasuredEvaluation: Sendable {
                 }
                 predicted.append((mode, points))
             }
-            curves.append(Curve(model: model, predicted: predicted, measured: mine))
+            var curve = Curve(model: model, predicted: predicted, measured: mine)
+            for (context, seconds) in predicted.last?.points ?? [] {
+                if let ratios = try bandRatios(phase, batch: 1, context: context, model: model.name, hardware: hardware.name, study, fits) {
+                    curve.calibratedBand.append((context, seconds * ratios.lowerBound, seconds * ratios.upperBound))
+                }
+            }
+            curves.append(curve)
         }
         return curves.isEmpty ? nil : Overlay(phase: phase, curves: curves)
     }

@@ -9,6 +9,9 @@ public struct MeasurementComparison: Sendable {
         public var predictedSeconds: Double
         /// `(predicted − measured) / measured`.
         public var error: Double
+        /// Calibrated points only: the 95% prediction band in seconds (`Calibration.Fit.bandRatios`
+        /// of the fit to this hardware's measurements, around this prediction).
+        public var band: ClosedRange<Double>?
     }
 
     public var points: [Point]
@@ -75,16 +78,48 @@ public struct MeasurementComparison: Sendable {
         return text
     }
 
+    /// A fitted value as a report shows it: fractions to 3 decimals, the overhead in µs per layer.
+    public static func factorText(_ factor: Calibration.Factor, _ value: Double) -> String {
+        factor == .kernelOverhead ? "\(Format.fixed(value * 1e6, significant: 3)) µs/layer" : Format.decimalString(value, decimals: 3)
+    }
+
+    /// A 95% interval of a fitted value, the unit once: `0.484–0.510`, `0–40.6 µs/layer`.
+    public static func intervalText(_ factor: Calibration.Factor, _ interval: ClosedRange<Double>) -> String {
+        guard factor == .kernelOverhead else { return "\(factorText(factor, interval.lowerBound))–\(factorText(factor, interval.upperBound))" }
+        return "\(Format.fixed(interval.lowerBound * 1e6, significant: 3))–\(factorText(factor, interval.upperBound))"
+    }
+
+    /// A fitted value as the study format reads it (`kernel_overhead` in seconds).
+    static func yamlValue(_ factor: Calibration.Factor, _ value: Double) -> String {
+        factor == .kernelOverhead ? "\(Format.fixed(value * 1e6, significant: 3))e-6" : Format.decimalString(value, decimals: 3)
+    }
+
+    /// A signed error as a percentage with its sign always shown (`+3.2%`, `-0.4%`, `+0.0%`).
+    static func signedPercent(_ fraction: Double) -> String {
+        let text = Format.decimalString(fraction * 100, decimals: 1)
+        return (text.hasPrefix("-") ? text : "+" + text) + "%"
+    }
+
     static func percent(_ fraction: Double) -> String { Format.decimalString(fraction * 100, decimals: 1) + "%" }
 
     /// The YAML to paste into a study (or the catalog) for one fitted hardware entry.
     public static func yamlSnippet(_ entry: MeasuredEvaluation.HardwareFit) -> String {
         let (hardware, fit, rows) = (entry.hardware, entry.fit, entry.rows)
-        let factors = fit.fitted.map { "\($0.rawValue): \(Format.decimalString(fit.efficiency[$0], decimals: 3))" }
+        let factors = fit.fitted.map { "\($0.rawValue): \(yamlValue($0, fit.efficiency[$0]))" }
         var lines = [
             "# \(hardware.name): fitted from \(rows) measurement\(rows == 1 ? "" : "s"); MAPE \(percent(fit.mapeBefore)) at peak, \(percent(fit.mapeAfter)) calibrated",
         ]
-        for missing in fit.notFitted { lines.append("# \(missing.factor.rawValue) left at 1: \(missing.reason)") }
+        let intervals = fit.fitted.compactMap { factor in
+            fit.interval(factor).map { "\(factor.rawValue) \(intervalText(factor, $0))" }
+        }
+        if !intervals.isEmpty {
+            lines.append("# 95% bootstrap intervals (\(fit.replicates.count) resamples of the rows, seed \(Calibration.Bootstrap.seed)): \(intervals.joined(separator: ", "))")
+        }
+        for scope in [Calibration.Scope.generation, .part] {
+            let terms = fit.fitted.filter { $0.scope == scope }.map(\.rawValue)
+            if !terms.isEmpty { lines.append("# \(scope == .generation ? "chip-generation terms (carry to another part of the generation)" : "part terms (fit on each part)"): \(terms.joined(separator: ", "))") }
+        }
+        for missing in fit.notFitted { lines.append("# \(missing.factor.rawValue) left at \(missing.factor == .kernelOverhead ? "0" : "1"): \(missing.reason)") }
         lines += [
             "hardware:",
             "  - preset: \(hardware.name)",

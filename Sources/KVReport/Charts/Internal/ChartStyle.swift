@@ -55,6 +55,7 @@ enum ChartStyle {
         rules += [
             ".kv-chart .kv-line{fill:none;stroke:var(--kv-series);stroke-width:2.5;stroke-linejoin:round;stroke-linecap:round}",
             ".kv-chart .kv-dashed{stroke-dasharray:7 4;stroke-linecap:butt}",
+            ".kv-chart .kv-band{fill:var(--kv-series);fill-opacity:0.18;stroke:none}",
             ".kv-chart .kv-marker{fill:var(--kv-series);stroke:var(--kv-bg);stroke-width:1}",
             ".kv-chart .kv-bar{fill:var(--kv-series)}",
             ".kv-chart .kv-extrapolated{fill:var(--kv-bg);stroke:var(--kv-series);stroke-width:2}",

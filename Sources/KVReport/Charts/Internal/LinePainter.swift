@@ -59,4 +59,22 @@ enum LinePainter {
     }
 }
 
+extension LinePainter {
+    /// A translucent area between a series' low and high values (its prediction band), under
+    /// the lines; points that cannot be placed are left out.
+    static func drawBand(name: String, band: [(x: Double, low: Double, high: Double)], look: SeriesLook, in geometry: ChartFrame.Geometry, into svg: inout SVGWriter) {
+        guard case let .values(xAxis) = geometry.x else { return }
+        let placed = band.compactMap { point -> (x: Double, low: Double, high: Double)? in
+            guard let x = xAxis.position(point.x), let low = geometry.y.position(point.low), let high = geometry.y.position(point.high) else { return nil }
+            return (x, low, high)
+        }
+        guard placed.count > 1 else { return }
+        let outline = placed.map { ($0.x, $0.high) } + placed.reversed().map { ($0.x, $0.low) }
+        svg.open("g", ["class": look.cssClass])
+        svg.element("title", text: "\(name): 95% prediction band")
+        svg.empty("path", ["class": "kv-band", "clip-path": geometry.clipURL, "d": svgPath(outline) + " Z"])
+        svg.close("g")
+    }
+}
+
 extension LinePainter.Markers: Equatable {}
