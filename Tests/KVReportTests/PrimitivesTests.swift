@@ -1,8 +1,17 @@
 import Testing
+import KVEstimator
 @testable import KVReport
 
 @Suite("Report primitives")
 struct PrimitivesTests {
+    @Test("A bootstrap interval whose ends read the same says the rows are too few, not that the factor is certain")
+    func degenerateIntervalIsNotCertainty() {
+        #expect(MeasurementComparison.intervalText(.matmul, 0.484...0.510) == "0.484–0.510")
+        #expect(MeasurementComparison.intervalText(.kernelOverhead, 0...40.6e-6) == "0–40.6 µs/layer")
+        #expect(MeasurementComparison.intervalText(.matmul, 0.4781...0.4782)
+            == "0.478 in every resample: too few distinct rows to tell its uncertainty")
+    }
+
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),

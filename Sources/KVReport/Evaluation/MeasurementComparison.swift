@@ -83,8 +83,13 @@ public struct MeasurementComparison: Sendable {
         factor == .kernelOverhead ? "\(Format.fixed(value * 1e6, significant: 3)) µs/layer" : Format.decimalString(value, decimals: 3)
     }
 
-    /// A 95% interval of a fitted value, the unit once: `0.484–0.510`, `0–40.6 µs/layer`.
+    /// A 95% interval of a fitted value, the unit once: `0.484–0.510`, `0–40.6 µs/layer`. An
+    /// interval whose ends read the same is not a certainty but too few rows: every resample that
+    /// can fit the factor at all fits it exactly (as many distinct points as factors), so it says so.
     public static func intervalText(_ factor: Calibration.Factor, _ interval: ClosedRange<Double>) -> String {
+        if factorText(factor, interval.lowerBound) == factorText(factor, interval.upperBound) {
+            return "\(factorText(factor, interval.lowerBound)) in every resample: too few distinct rows to tell its uncertainty"
+        }
         guard factor == .kernelOverhead else { return "\(factorText(factor, interval.lowerBound))–\(factorText(factor, interval.upperBound))" }
         return "\(Format.fixed(interval.lowerBound * 1e6, significant: 3))–\(factorText(factor, interval.upperBound))"
     }
