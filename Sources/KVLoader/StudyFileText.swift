@@ -23,7 +23,10 @@ enum StudyFileText {
     }
 
     /// The bytes as a String, or nil after an error that points at the first byte that is not UTF-8.
+    /// A leading byte-order mark (Excel's "CSV UTF-8", Windows editors) is dropped: it is not part
+    /// of the text, and left in it would hide a CSV header or a JSON file's opening brace.
     static func decode(_ bytes: [UInt8], path: String, log: DiagnosticLog) -> String? {
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var line = 1, column = 1, previous: Unicode.Scalar = " "

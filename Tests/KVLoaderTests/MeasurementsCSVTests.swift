@@ -32,4 +32,12 @@ struct MeasurementsCSVTests {
         #expect(records.first?.fields.map(\.column) == [1, 3, 4, 6])
         #expect(records.first?.fields.map(\.text) == ["a", "", "b", ""])
     }
+
+    @Test("a byte-order mark before the text is dropped, so columns count from the first character")
+    func byteOrderMark() throws {
+        let log = DiagnosticLog()
+        let text = try #require(StudyFileText.decode([0xEF, 0xBB, 0xBF] + Array("model,x\n".utf8), path: "m.csv", log: log))
+        #expect(text == "model,x\n")
+        #expect(try MeasurementsCSV.records(text).first?.fields.first == Field(text: "model", line: 1, column: 1))
+    }
 }
