@@ -169,8 +169,7 @@ struct EstimateCommand: ParsableCommand {
 
     func run() throws {
         try reportingInputErrors {
-            let catalog = try builtInCatalog()
-            let study = try self.study.map { try loadStudy($0, catalog: catalog) } ?? optionStudy(catalog)
+            let study = try self.study.map { try loadStudy($0, catalog: builtInCatalog()) } ?? optionStudy(namedEntries())
             if json, !explain {
                 try streamJSON(study)
                 return
@@ -188,19 +187,29 @@ struct EstimateCommand: ParsableCommand {
     /// stays constant however many points the study sweeps.
     private func streamJSON(_ study: Study) throws(EstimatorInputError) {
         let chunk = 1 << 16
-        var writer = JSONWriter(capacity: chunk + 4096)
+        let writer = JSONWriter(capacity: chunk + 4096)
         func flush() {
             writer.withBytes { FileHandle.standardOutput.write(Data(buffer: $0)) }
             writer.removeAll()
         }
         try StudyEvaluation.eachPoint(of: study) { scenario, estimate, needed, sharing in
-            writer.beginObject()
-            EstimateRecord.write(scenario, estimate, compressionNeeded: needed, sharing: sharing, to: &writer)
-            writer.endObject()
+            writer.writeRecord(scenario, estimate, compressionNeeded: needed, sharing: sharing)
             writer.append(UInt8(ascii: "\n"))
             if writer.count >= chunk { flush() }
         }
         flush()
+    }
+
+    /// The built-in catalog's entries the options name, and no others read (issue 13: start-up).
+    private func namedEntries() throws -> Catalog {
+        let drafts = draft.map { $0 == "mtp" || $0.hasPrefix("self-") ? [] : [$0] } ?? []
+        let compressions = (compression.first ?? "none").split(separator: "+").map { String($0).trimmingCharacters(in: .whitespaces) }
+        switch Catalog.builtIn(models: [model ?? ""] + drafts, hardware: [hardware ?? ""], compressions: compressions) {
+        case .success(let catalog): return catalog
+        case .failure(let error):
+            printError("internal error: the built-in catalog is invalid:\n\(error)")
+            throw ExitCode(70)
+        }
     }
 
     /// The options as a study of one scenario, evaluated like any other.
