@@ -97,14 +97,20 @@ public final class JSONWriter {
     /// for which a call to `memmove` costs more than the copy.
     @inline(__always) func appendUnreserved(_ bytes: UnsafePointer<UInt8>, count length: Int) {
         let target = UnsafeMutableRawPointer(start + count), source = UnsafeRawPointer(bytes)
-        var offset = 0
-        while offset &+ 8 <= length {
-            target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
-            offset &+= 8
-        }
-        while offset < length {
-            target.storeBytes(of: source.load(fromByteOffset: offset, as: UInt8.self), toByteOffset: offset, as: UInt8.self)
-            offset &+= 1
+        if length >= 8 {
+            var offset = 0
+            while offset &+ 8 <= length {
+                target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
+                offset &+= 8
+            }
+            if offset < length {  // the last eight bytes, overlapping what is copied already
+                let last = length &- 8
+                target.storeBytes(of: source.loadUnaligned(fromByteOffset: last, as: UInt64.self), toByteOffset: last, as: UInt64.self)
+            }
+        } else {
+            for offset in 0..<length {
+                target.storeBytes(of: source.load(fromByteOffset: offset, as: UInt8.self), toByteOffset: offset, as: UInt8.self)
+            }
         }
         count &+= length
     }

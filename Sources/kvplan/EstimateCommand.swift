@@ -4,6 +4,14 @@ import KVEstimator
 import KVStudy
 import KVLoader
 import KVReport
+#if canImport(Glibc)
+import Glibc
+/// `write(2)`, which `EstimateCommand`'s own `write` would hide.
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+import Darwin
+private let systemWrite = Darwin.write
+#endif
 
 struct EstimateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -188,8 +196,21 @@ struct EstimateCommand: ParsableCommand {
     private func streamJSON(_ study: Study) throws(EstimatorInputError) {
         let chunk = 1 << 16
         let writer = JSONWriter(capacity: chunk + 4096)
+        // Straight from the buffer to the file descriptor: `FileHandle.write(Data(buffer:))`
+        // copied every chunk first.
         func flush() {
-            writer.withBytes { FileHandle.standardOutput.write(Data(buffer: $0)) }
+            writer.withBytes { bytes in
+                var offset = 0
+                while offset < bytes.count, let base = bytes.baseAddress {
+                    let written = systemWrite(STDOUT_FILENO, base + offset, bytes.count - offset)
+                    if written < 0, errno == EINTR { continue }
+                    guard written > 0 else {
+                        printError("error: cannot write to standard output: \(String(cString: strerror(errno)))")
+                        Foundation.exit(74)  // EX_IOERR
+                    }
+                    offset += written
+                }
+            }
             writer.removeAll()
         }
         try StudyEvaluation.eachPoint(of: study) { scenario, estimate, needed, sharing in
