@@ -5,10 +5,12 @@
 ///
 /// The value v is scaled to `x = v·10^(14−k)` in [10^14, 10^15) in double-double arithmetic:
 /// `v·10^p` is exact as `hi + lo` through a fused multiply-add when 10^p is an exact double
-/// (p ≤ 22), and a division's remainder `v − q·10^p` is exact too (the error-free transforms of
-/// Dekker 1971 and Boldo & Muller 2011), so x is known to about 2^−100 of itself. The 15 digits
-/// are x rounded to an integer; where x lies within 10^−6 of a tie (…5 exactly halfway, where
-/// C rounds the exact binary value half to even) the answer is left to C.
+/// (p ≤ 22; Dekker 1971, "A floating-point technique for extending the available precision"),
+/// and the remainder `v − q·10^p` of a correctly rounded quotient q is an exact double too
+/// (Bohlender, Walter, Kornerup & Matula 1991, "Semantics for exact floating point operations"),
+/// so x is known to about 2^−100 of itself. The 15 digits are x rounded to an integer; where x
+/// lies within 10^−6 of a tie (…5 exactly halfway, where C rounds the exact binary value half to
+/// even) the answer is left to C.
 enum FifteenDigits {
     /// 10^0 … 10^22, every one an exact double.
     static let exactPowers: [Double] = [
