@@ -197,6 +197,8 @@ def outputs(scratch, quick):
             counts.append(callgrind_instructions([stripped, "estimate", "--study", small, "--json"]))
         if None not in counts:
             report("estimate_json_instructions_per_point", round((counts[1] - counts[0]) / 8000), "instructions/point")
+        else:
+            report("estimate_json_instructions_per_point", "not measured", "", "a callgrind run failed")
 
     # render examples
     out = os.path.join(scratch, "site")
