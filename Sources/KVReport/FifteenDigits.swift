@@ -87,29 +87,29 @@ extension JSONWriter {
             }
         }
         // Strip the trailing zeros: the shortest text of the rounded value has no more digits.
-        var significand = digits, count = 15
-        while significand % 10 == 0 { significand /= 10; count -= 1 }
+        var significand = digits, length = 15
+        while significand % 10 == 0 { significand /= 10; length -= 1 }
         if negative { appendUnreserved(UInt8(ascii: "-")) }
         if k >= -4, k < 14 {
             if k < 0 {
                 appendUnreserved(UInt8(ascii: "0"))
                 appendUnreserved(UInt8(ascii: "."))
                 for _ in 0..<(-k - 1) { appendUnreserved(UInt8(ascii: "0")) }
-                appendDecimal(significand, width: count)
+                appendDecimal(significand, width: length)
             } else {
                 // Not an integer: some of the digits come after the point.
-                let fraction = count - (k + 1), unit = FifteenDigits.integerPowers[fraction]
+                let fraction = length - (k + 1), unit = FifteenDigits.integerPowers[fraction]
                 appendDecimal(significand / unit, width: k + 1)
                 appendUnreserved(UInt8(ascii: "."))
                 appendDecimal(significand % unit, width: fraction)
             }
             return
         }
-        let unit = FifteenDigits.integerPowers[count - 1]
+        let unit = FifteenDigits.integerPowers[length - 1]
         appendDecimal(significand / unit, width: 1)
-        if count > 1 {
+        if length > 1 {
             appendUnreserved(UInt8(ascii: "."))
-            appendDecimal(significand % unit, width: count - 1)
+            appendDecimal(significand % unit, width: length - 1)
         }
         appendUnreserved(UInt8(ascii: "e"))
         appendUnreserved(k < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
