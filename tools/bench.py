@@ -184,6 +184,21 @@ def outputs(scratch, quick):
         instructions = callgrind_instructions([stripped, *arguments])
         if instructions is not None:
             report("cold_start_instructions", instructions, "instructions")
+            bare = callgrind_instructions([stripped, "--version"])
+            if bare is not None:
+                report("cold_start_version_instructions", bare, "instructions", "`kvplan --version`: the start every command pays")
+        # estimate --json per point in instructions: two sweeps of 2,000 and 10,000 points, so
+        # that what every run pays once (start, catalog, the study) cancels out.
+        counts = []
+        for steps in (250, 1250):
+            small = os.path.join(scratch, f"sweep-{steps}.study.yaml")
+            write_study(small, "sweep", ["yi-34b-200k", "llama-3.1-8b"], ["a100-80gb-sxm", "h100-sxm"], ["none", "kivi-2bit"],
+                        f"{{from: 1K, to: 128K, steps: {steps}, scale: linear}}")
+            counts.append(callgrind_instructions([stripped, "estimate", "--study", small, "--json"]))
+        if None not in counts:
+            report("estimate_json_instructions_per_point", round((counts[1] - counts[0]) / 8000), "instructions/point")
+        else:
+            report("estimate_json_instructions_per_point", "not measured", "", "a callgrind run failed")
 
     # render examples
     out = os.path.join(scratch, "site")

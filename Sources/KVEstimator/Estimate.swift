@@ -96,7 +96,8 @@ extension Estimator {
         let resident = min(users, sustained, maxBatch)
         let b = Double(batch)
         // At c = n a prompt-only eviction has kept what token eviction keeps, so the step is self's.
-        let step = decodeStepTime(batch: b, context: tokens)
+        let attentionPerSession = decodeAttentionFLOPs(context: tokens)
+        let step = decodeStepTime(batch: b, heldBytes: held, attentionFLOPs: attentionPerSession)
         let linear = prefillLinearFLOPs(tokens: tokens), attention = prefillAttentionFLOPs(tokens: tokens)
         // One GPU communicates nothing (every term of `communication` is 0 there).
         let communication = gpus > 1 ? prefillCommunication(tokens: tokens) : CommunicationTime()
@@ -104,13 +105,13 @@ extension Estimator {
         let decodeSeconds = promptOnly
             ? decoding(prompt: n).decodeTime(batch: b, prompt: n, outputTokens: m)
             : decodeTime(batch: b, prompt: n, outputTokens: m, firstStep: step)
-        let switchSeconds = contextSwitchSeconds(tokens: tokens)
+        let switchSeconds = contextSwitchSeconds(heldBytes: held)
         let session = SessionCost(
             residentSessions: resident, prefillSeconds: prefill.seconds, decodeSeconds: decodeSeconds / b,
             switchSeconds: users > resident ? switchSeconds : 0)
         let weightsRead = weightsReadBytes(batch: b)
         let stepBytes = weightsRead + replicatedWeightsBytes + b * held
-        let stepFLOPs = decodeLinearFLOPs(batch: b) + decodeAttentionFLOPs(context: tokens) * b
+        let stepFLOPs = decodeLinearFLOPs(batch: b) + attentionPerSession * b
         let peakMemory = prefillPeakMemoryBytes(tokens: tokens)
         let estimate = Estimate(
             context: n,

@@ -283,7 +283,13 @@ public struct Estimator: Sendable {
     /// of a micro-batch through all stages: `t = pp · t_g(b/M)`, each micro-batch reading its
     /// stage's weights (1 − M/pp of the stages idle: the decode bubble).
     @inline(__always) public func decodeStepTime(batch b: Double, context c: Double) -> PhaseTime {
-        let kv = b * heldKVBytes(tokens: c)
+        decodeStepTime(batch: b, heldBytes: heldKVBytes(tokens: c), attentionFLOPs: decodeAttentionFLOPs(context: c))
+    }
+
+    /// `decodeStepTime(batch:context:)` from one session's held bytes `ρ·KV(c)` and attention
+    /// FLOPs at c, when the caller has them already.
+    @inline(__always) func decodeStepTime(batch b: Double, heldBytes: Double, attentionFLOPs: Double) -> PhaseTime {
+        let kv = b * heldBytes
         let resident = min(kv, max(0, availableKVBytes))
         let pp = pipelineStages
         let micro = pp > 1 ? min(max(b, 1), pp) : 1
@@ -291,7 +297,7 @@ public struct Estimator: Sendable {
         let memory = pp * (weightsReadBytes(batch: part) + replicatedWeightsBytes + resident / micro) / memoryBytesPerSecond
         let link = (kv - resident) / linkBytesPerSecond
         let compute = pp * (decodeLinearFLOPs(batch: part) / matmulFLOPsPerSecond
-            + decodeAttentionFLOPs(context: c) * part / attentionFLOPsPerSecond)
+            + attentionFLOPs * part / attentionFLOPsPerSecond)
         return PhaseTime(compute: compute, memory: memory, link: link,
                          communication: gpus > 1 ? decodeCommunicationSeconds(batch: b) : 0,
                          overhead: decodeStepOverheadSeconds)
@@ -377,7 +383,12 @@ public struct Estimator: Sendable {
     /// replicated KV (`ρ`) moves ρ times over, and a session of data-parallel attention, held by one
     /// rank of a stage, moves over that rank's link alone (`G·ρ·KV` over the g links).
     public func contextSwitchSeconds(tokens n: Double) -> Double {
-        let kv = sessionGroups * heldKVBytes(tokens: n)
+        contextSwitchSeconds(heldBytes: heldKVBytes(tokens: n))
+    }
+
+    /// `contextSwitchSeconds(tokens:)` from the session's held bytes `ρ·KV(n)`.
+    @inline(__always) func contextSwitchSeconds(heldBytes: Double) -> Double {
+        let kv = sessionGroups * heldBytes
         let moved = halfDuplexLink ? 2 * kv : kv
         return moved / linkBytesPerSecond
     }

@@ -103,3 +103,83 @@ extension Catalog {
         throw LookupFailure(message: "unknown \(kind) `\(name)`\(didYouMean(name, among: entries.map(\.name))); `kvplan catalog \(kind == "compression" ? "compression" : kind == "model" ? "models" : "hardware")` lists them")
     }
 }
+
+extension Catalog {
+    /// The built-in catalog with only the named entries read, and nothing else of its files
+    /// parsed: what `kvplan estimate` needs at start (issue 13), a few dozen of the files' ~800
+    /// lines instead of all of them. Each entry is composed from its own lines of the same YAML
+    /// file, padded so that every line and column is where it is in the file (for diagnostics),
+    /// and read by the same `EntryReader`: the entries are those `builtIn()` reads.
+    ///
+    /// Where that cannot be promised this reads the whole catalog with `builtIn()` instead: a name
+    /// no entry has (its error and suggestions need every name), an entry that does not read
+    /// cleanly on its own (a preset of an entry not read), or one whose name is not the one asked for.
+    public static func builtIn(models: [String], hardware: [String], compressions: [String]) -> Result<Catalog, CatalogError> {
+        let log = DiagnosticLog()
+        var catalog = Catalog()
+        for (file, names) in zip(files, [models, hardware, compressions]) {
+            let entries = EntryLines(file.text)
+            for name in names {
+                guard let entry = entries.text(ofEntryNamed: name) else { return builtIn() }
+                catalog.read(entry, path: "catalog/\(file.name)", log: log)
+            }
+        }
+        let complete = models.allSatisfy { catalog.model(named: $0) != nil }
+            && hardware.allSatisfy { catalog.hardware(named: $0) != nil }
+            && compressions.allSatisfy { catalog.compression(named: $0) != nil }
+        guard complete, log.diagnostics.isEmpty else { return builtIn() }
+        return .success(catalog)
+    }
+}
+
+/// Where each top-level entry of a catalog file (a list of maps, each starting `- name: …` at
+/// the start of a line) lies, found by scanning the bytes for line starts — no YAML parsed.
+struct EntryLines {
+    struct Entry {
+        var name: Substring
+        /// UTF-8 offsets of the entry's text, up to the next entry or the end of the file.
+        var bytes: Range<Int>
+        /// The line the entry starts on (1-based).
+        var line: Int
+    }
+
+    let text: String
+    private(set) var entries: [Entry] = []
+
+    init(_ text: String) {
+        self.text = text
+        let utf8 = Array(text.utf8)
+        guard !utf8.contains(UInt8(ascii: "\r")) else { return }  // lines as libyaml counts them: \n only
+        let prefix = Array("- name:".utf8)
+        var line = 1, index = 0
+        while index < utf8.count {
+            if utf8[index...].starts(with: prefix) {
+                var nameStart = index + prefix.count
+                while nameStart < utf8.count, utf8[nameStart] == UInt8(ascii: " ") { nameStart += 1 }
+                var nameEnd = nameStart
+                while nameEnd < utf8.count, utf8[nameEnd] != UInt8(ascii: "\n") { nameEnd += 1 }
+                if let last = entries.indices.last { entries[last].bytes = entries[last].bytes.lowerBound..<index }
+                let name = text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: nameStart)..<text.utf8.index(text.utf8.startIndex, offsetBy: nameEnd)]
+                entries.append(Entry(name: Substring(name), bytes: index..<utf8.count, line: line))
+            } else if utf8[index] == UInt8(ascii: "-"), !entries.isEmpty {
+                // Another kind of entry start: end the previous one here, and index no name.
+                if let last = entries.indices.last, entries[last].bytes.upperBound == utf8.count {
+                    entries[last].bytes = entries[last].bytes.lowerBound..<index
+                }
+            }
+            // To the next line.
+            while index < utf8.count, utf8[index] != UInt8(ascii: "\n") { index += 1 }
+            index += 1
+            line += 1
+        }
+    }
+
+    /// The text of the entry named `name`, preceded by as many line breaks as there are lines
+    /// before it in the file (so that libyaml's marks are the file's), or nil.
+    func text(ofEntryNamed name: String) -> String? {
+        guard let entry = entries.first(where: { $0.name == name }) else { return nil }
+        let utf8 = text.utf8
+        let slice = utf8[utf8.index(utf8.startIndex, offsetBy: entry.bytes.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: entry.bytes.upperBound)]
+        return String(repeating: "\n", count: entry.line - 1) + String(Substring(slice))
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import KVEstimator
 
 /// Appends JSON text as UTF-8 bytes to one growing buffer: the writer behind `JSONValue.text`,
 /// the site's results file and the lines of `kvplan estimate --json`, which reuse one buffer
@@ -39,7 +40,7 @@ public final class JSONWriter {
     /// Forgets what was written, keeping the memory.
     public func removeAll() { count = 0 }
 
-    @inline(__always) private func reserve(_ extra: Int) {
+    @inline(__always) func reserve(_ extra: Int) {
         guard count + extra > capacity else { return }
         var grown = capacity * 2
         while grown < count + extra { grown *= 2 }
@@ -54,6 +55,64 @@ public final class JSONWriter {
         reserve(1)
         start[count] = byte
         count += 1
+    }
+
+    /// One byte where `reserve` has made room for it.
+    @inline(__always) func appendUnreserved(_ byte: UInt8) {
+        start[count] = byte
+        count += 1
+    }
+
+    /// The last `width` decimal digits of `value` (with leading zeros), two at a time, where
+    /// `reserve` has made room for them.
+    @inline(__always) func appendDecimal(_ value: UInt64, width: Int) {
+        let pairs = Self.digitPairs.utf8Start, base = start + count
+        var index = width, rest = value
+        count &+= width
+        while index >= 2 {
+            let pair = Int(truncatingIfNeeded: rest % 100) &* 2
+            rest /= 100
+            index &-= 2
+            base[index] = pairs[pair]
+            base[index &+ 1] = pairs[pair &+ 1]
+        }
+        if index > 0 { base[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest) }
+    }
+
+    /// Decimal digits of `value` (1 for 0): from its bit length, then one comparison
+    /// (`bits·1233/4096` is ⌊log10 2^bits⌋, Warren's "Hacker's Delight" §11-4).
+    @inline(__always) static func decimalWidth(_ value: UInt64) -> Int {
+        let bits = 64 &- value.leadingZeroBitCount
+        let guess = (bits &* 1233) >> 12  // digits − 1 or digits
+        return max(1, guess &+ (value >= FifteenDigits.integerPowers[guess] ? 1 : 0))
+    }
+
+    /// "00", "01", … "99".
+    static var digitPairs: StaticString {
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+    }
+
+    /// `length` bytes from `bytes`, where `reserve` has made room for them.
+    /// Copied eight bytes at a time in line: the keys and names written are a few dozen bytes,
+    /// for which a call to `memmove` costs more than the copy.
+    @inline(__always) func appendUnreserved(_ bytes: UnsafePointer<UInt8>, count length: Int) {
+        let target = UnsafeMutableRawPointer(start + count), source = UnsafeRawPointer(bytes)
+        if length >= 8 {
+            var offset = 0
+            while offset &+ 8 <= length {
+                target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
+                offset &+= 8
+            }
+            if offset < length {  // the last eight bytes, overlapping what is copied already
+                let last = length &- 8
+                target.storeBytes(of: source.loadUnaligned(fromByteOffset: last, as: UInt64.self), toByteOffset: last, as: UInt64.self)
+            }
+        } else {
+            for offset in 0..<length {
+                target.storeBytes(of: source.load(fromByteOffset: offset, as: UInt8.self), toByteOffset: offset, as: UInt8.self)
+            }
+        }
+        count &+= length
     }
 
     @inline(__always) func append(_ buffer: UnsafeBufferPointer<UInt8>) {
@@ -97,20 +156,9 @@ public final class JSONWriter {
 
     public func writeInteger(_ value: Int) {
         reserve(21)
-        if value < 0 {
-            start[count] = UInt8(ascii: "-")
-            count += 1
-        }
-        var magnitude = value.magnitude
-        var digits = 1, scale: UInt = 10
-        while digits < 20, magnitude >= scale { digits += 1; scale &*= 10 }
-        var index = count + digits
-        count = index
-        repeat {
-            index -= 1
-            start[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
+        if value < 0 { appendUnreserved(UInt8(ascii: "-")) }
+        let magnitude = UInt64(value.magnitude)
+        appendDecimal(magnitude, width: Self.decimalWidth(magnitude))
     }
 
     /// A number as kvplan writes it (issue 12): null when not finite; otherwise rounded to 15
@@ -120,6 +168,22 @@ public final class JSONWriter {
     public func writeNumber(_ value: Double) {
         guard value.isFinite else { writeASCII("null"); return }
         // Integers below 10^15 have at most 15 digits: already what rounding would give.
+        if abs(value) < 1e15, Double(Int(value)) == value {
+            writeInteger(Int(value))
+            return
+        }
+        if let rounded = FifteenDigits.decimal(abs(value)) {
+            writeRounded(negative: value < 0, digits: rounded.digits, exponent: rounded.exponent)
+            return
+        }
+        writeNumberThroughText(value)
+    }
+
+    /// `writeNumber` the slow way, for the values `FifteenDigits` leaves to C (near a tie, or
+    /// beyond 10^±30), and the reference the fast way is tested against: Swift's shortest text of
+    /// the value, rounded to 15 digits, and Swift's shortest text of that.
+    func writeNumberThroughText(_ value: Double) {
+        guard value.isFinite else { writeASCII("null"); return }
         if value == value.rounded(), abs(value) < 1e15 {
             writeInteger(Int(value))
             return
@@ -232,6 +296,12 @@ public final class JSONWriter {
         mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { writer.append(buffer) }
     }
 
+    /// Literal ASCII text (`true`, `null`).
+    @inline(__always) func writeStatic(_ text: StaticString) {
+        reserve(text.utf8CodeUnitCount)
+        appendUnreserved(text.utf8Start, count: text.utf8CodeUnitCount)
+    }
+
     func writeASCII(_ text: String) {
         if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
             for byte in text.utf8 { append(byte) }
@@ -240,11 +310,24 @@ public final class JSONWriter {
 
     /// A quoted string, escaped only where a byte asks for it.
     public func writeString(_ string: String) {
-        append(UInt8(ascii: "\""))
-        if string.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
-            Array(string.utf8).withUnsafeBufferPointer { appendEscaped($0) }
+        var string = string
+        string.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress, !utf8.contains(where: Self.needsEscape) else {
+                append(UInt8(ascii: "\""))
+                appendEscaped(utf8)
+                append(UInt8(ascii: "\""))
+                return
+            }
+            // Nothing to escape (names, units: nearly every string): one reservation, one copy.
+            reserve(utf8.count &+ 2)
+            appendUnreserved(UInt8(ascii: "\""))
+            appendUnreserved(base, count: utf8.count)
+            appendUnreserved(UInt8(ascii: "\""))
         }
-        append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always) static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<")
     }
 
     private func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
@@ -292,18 +375,46 @@ extension JSONWriter: EstimateRecord.Sink {
         write(value)
     }
 
-    /// A pair whose key is a literal: copied as it is (record keys are snake_case ASCII).
-    public func field(_ key: StaticString, _ value: JSONValue) {
-        if objectHasFields { append(UInt8(ascii: ","), UInt8(ascii: " ")) }
-        objectHasFields = true
-        append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { keyBytes in
-            assert(!keyBytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "<") })
-            append(keyBytes)
+    /// A pair whose key is a literal: copied as it is (record keys are snake_case ASCII, nothing
+    /// to escape), with its separator and quotes in one reservation.
+    @inline(__always) public func field(_ key: StaticString, _ value: JSONValue) {
+        let length = key.utf8CodeUnitCount
+        reserve(length + 6)
+        if objectHasFields {
+            appendUnreserved(UInt8(ascii: ","))
+            appendUnreserved(UInt8(ascii: " "))
         }
-        append(UInt8(ascii: "\""))
-        append(UInt8(ascii: ":"), UInt8(ascii: " "))
-        write(value)
+        objectHasFields = true
+        appendUnreserved(UInt8(ascii: "\""))
+        appendUnreserved(key.utf8Start, count: length)
+        appendUnreserved(UInt8(ascii: "\""))
+        appendUnreserved(UInt8(ascii: ":"))
+        appendUnreserved(UInt8(ascii: " "))
+        writeScalar(value)
+    }
+
+    /// `write`, with the scalar cases inline: where the case is known where it is called (a
+    /// record's `.finite(x)`, `.integer(n)`), the value is never built.
+    @inline(__always) func writeScalar(_ value: JSONValue) {
+        switch value {
+        case .string(let string): writeString(string)
+        case .number(let number): writeNumber(number)
+        case .integer(let integer): writeInteger(integer)
+        case .bool(let flag): writeStatic(flag ? "true" : "false")
+        case .null: writeStatic("null")
+        case .object, .array: write(value)
+        }
+    }
+
+    /// One estimate record as a JSON object (`EstimateRecord.write` specialised for this writer:
+    /// no protocol dispatch per pair).
+    public func writeRecord(
+        _ scenario: Scenario, _ estimate: Estimate, compressionNeeded: CompressionNeeded? = nil, sharing: SharingEstimate? = nil
+    ) {
+        beginObject()
+        var sink = self
+        EstimateRecord.write(scenario, estimate, compressionNeeded: compressionNeeded, sharing: sharing, to: &sink)
+        endObject()
     }
 
     public func endObject() {

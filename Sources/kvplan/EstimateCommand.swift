@@ -4,6 +4,14 @@ import KVEstimator
 import KVStudy
 import KVLoader
 import KVReport
+#if canImport(Glibc)
+import Glibc
+/// `write(2)`, which `EstimateCommand`'s own `write` would hide.
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+import Darwin
+private let systemWrite = Darwin.write
+#endif
 
 struct EstimateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -169,8 +177,7 @@ struct EstimateCommand: ParsableCommand {
 
     func run() throws {
         try reportingInputErrors {
-            let catalog = try builtInCatalog()
-            let study = try self.study.map { try loadStudy($0, catalog: catalog) } ?? optionStudy(catalog)
+            let study = try self.study.map { try loadStudy($0, catalog: builtInCatalog()) } ?? optionStudy(namedEntries())
             if json, !explain {
                 try streamJSON(study)
                 return
@@ -188,20 +195,34 @@ struct EstimateCommand: ParsableCommand {
     /// stays constant however many points the study sweeps.
     private func streamJSON(_ study: Study) throws(EstimatorInputError) {
         let chunk = 1 << 16
-        var writer = JSONWriter(capacity: chunk + 4096)
+        let writer = JSONWriter(capacity: chunk + 4096)
+        // Straight from the buffer to the file descriptor: `FileHandle.write(Data(buffer:))`
+        // copied every chunk first.
         func flush() {
-            writer.withBytes { FileHandle.standardOutput.write(Data(buffer: $0)) }
+            writer.withBytes { bytes in
+                var offset = 0
+                while offset < bytes.count, let base = bytes.baseAddress {
+                    let written = systemWrite(STDOUT_FILENO, base + offset, bytes.count - offset)
+                    if written < 0, errno == EINTR { continue }
+                    guard written > 0 else {
+                        printError("error: cannot write to standard output: \(String(cString: strerror(errno)))")
+                        Foundation.exit(74)  // EX_IOERR
+                    }
+                    offset += written
+                }
+            }
             writer.removeAll()
         }
         let placement = try study.kvPlacement.map { p throws(EstimatorInputError) in try KVPlacementEvaluation(study: study, placement: p) }
         try StudyEvaluation.eachPoint(of: study) { scenario, estimate, needed, sharing in
             writer.beginObject()
-            EstimateRecord.write(scenario, estimate, compressionNeeded: needed, sharing: sharing, to: &writer)
+            var sink = writer
+            EstimateRecord.write(scenario, estimate, compressionNeeded: needed, sharing: sharing, to: &sink)
             if let placement {
                 if let (entry, index) = placement.point(scenario, context: estimate.context) {
-                    KVPlacementRecord.write(entry, at: index, placement: placement.placement, to: &writer)
+                    KVPlacementRecord.write(entry, at: index, placement: placement.placement, to: &sink)
                 } else {
-                    KVPlacementRecord.writeUnavailable(placement.placement, to: &writer)
+                    KVPlacementRecord.writeUnavailable(placement.placement, to: &sink)
                 }
             }
             writer.endObject()
@@ -209,6 +230,18 @@ struct EstimateCommand: ParsableCommand {
             if writer.count >= chunk { flush() }
         }
         flush()
+    }
+
+    /// The built-in catalog's entries the options name, and no others read (issue 13: start-up).
+    private func namedEntries() throws -> Catalog {
+        let drafts = draft.map { $0 == "mtp" || $0.hasPrefix("self-") ? [] : [$0] } ?? []
+        let compressions = (compression.first ?? "none").split(separator: "+").map { String($0).trimmingCharacters(in: .whitespaces) }
+        switch Catalog.builtIn(models: [model ?? ""] + drafts, hardware: [hardware ?? ""], compressions: compressions) {
+        case .success(let catalog): return catalog
+        case .failure(let error):
+            printError("internal error: the built-in catalog is invalid:\n\(error)")
+            throw ExitCode(70)
+        }
     }
 
     /// The options as a study of one scenario, evaluated like any other.

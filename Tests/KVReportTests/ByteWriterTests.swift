@@ -81,4 +81,57 @@ struct ByteWriterTests {
         }
         #expect(answered > 5_000)
     }
+
+    /// The fast way (`FifteenDigits`, issue 13) writes what the text way wrote, byte for byte, on
+    /// random doubles of every size and on the edges where a rule changes: ties at the 16th digit,
+    /// powers of ten (where the digit count changes), 2^53 (integers), 10^−4 (decimal becomes
+    /// exponential), 10^15 and 10^16, and the range limits of the fast way.
+    @Test func fastNumbersEqualTheTextWay() {
+        var values: [Double] = [
+            0.5, 1.5, 2.5, 0.25, 0.125, 123_456_789_012_345.5, 123_456_789_012_344.5, 12_345_678_901_234.25, 1_234_567_890_123.125,
+            0.0001, 0.00009999999999999999, 0.000100000000000001, 9.999999999999999e-5, 1e-4 * (1 + 0x1p-52), 1e-4 * (1 - 0x1p-53),
+            9_007_199_254_740_991, 9_007_199_254_740_992, 9_007_199_254_740_993, 9_007_199_254_740_994, 9_007_199_254_740_990.5,
+            9.00719925474099e15, 9.007199254741e15, 1e15 - 0.5, 1e15 + 0.5, 999_999_999_999_999.4, 999_999_999_999_999.6,
+            1e16, 1e16 + 2, 1.8014398509481984e16, 99_999_999_999_999.99, 0.99999999999999999, 0.999999999999999, 9.999999999999995,
+            1e-30, 1e-31, 9.99999999999999e-31, 1e37, 9.99999999999999e36, 1.00000000000001e37, 1e22, 1e23, 1e-22, 1e-23,
+            12548.000000000002, 0.1 + 0.2, 1.0 / 3, 2.0 / 3, 100.0 / 7, 1e300 / 7, 5e-324, .leastNormalMagnitude,
+        ]
+        struct Generator {  // SplitMix64, seeded: a failure reproduces
+            var state: UInt64 = 13
+            mutating func next() -> UInt64 {
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var z = state
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                return z ^ (z >> 31)
+            }
+        }
+        var random = Generator()
+        for power in -35...40 {
+            let ten = pow(10.0, Double(power))
+            values += [ten, ten.nextUp, ten.nextDown, ten * (1 + 5e-15), ten * (1 - 5e-15), ten * 0.99999999999999995, ten * 1.00000000000000005]
+            // Ties at the 16th significant digit, and a hair either side.
+            let tie = (Double(100_000_000_000_000 + random.next() % 900_000_000_000_000) + 0.5) * pow(10, Double(power - 14))
+            values += [tie, tie.nextUp, tie.nextDown]
+        }
+        for _ in 0..<100_000 {
+            let bits = random.next()
+            let mantissa = Double(bits >> 11) * 0x1p-53
+            values.append((bits & 1 == 0 ? 1 : -1) * mantissa * pow(10, Double(Int(bits % 81) - 40)))
+            values.append(Double(bitPattern: random.next()))
+            values.append(Double(random.next() >> (random.next() % 64)) / pow(10, Double(random.next() % 20)))
+        }
+        let fast = JSONWriter(), slow = JSONWriter()
+        var mismatches: [String] = [], answered = 0
+        for value in values {
+            fast.removeAll()
+            slow.removeAll()
+            fast.writeNumber(value)
+            slow.writeNumberThroughText(value)
+            if value.isFinite, FifteenDigits.decimal(abs(value)) != nil { answered += 1 }
+            if fast.string != slow.string { mismatches.append("\(value.bitPattern) \(value): \(fast.string) vs \(slow.string)") }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) differ, e.g. \(mismatches.prefix(5))")
+        #expect(answered > values.count / 2, "the fast way answered \(answered) of \(values.count)")
+    }
 }
