@@ -1,12 +1,37 @@
 /// Writes a table as CSV: its headers, then every row (not only those a page shows) with each
 /// cell's value at full precision, quoted as RFC 4180 asks and never read as a formula.
 enum CSVWriter {
+    /// The whole CSV in memory (a single-file page's data URI, tests).
     static func write(_ table: Table) -> String {
-        let numeric = table.columns.map(\.numeric)
-        let header = table.columns.map { TableBuilder.csvField($0.title) }.joined(separator: ",")
-        let body = table.cells.map { row in
-            zip(row, numeric).map { TableBuilder.csvField($0.value, numeric: $1) }.joined(separator: ",")
+        var bytes: [UInt8] = []
+        do {
+            try write(table) { bytes += $0 }
+        } catch {
+            preconditionFailure("writing CSV into memory does not fail: \(error)")
         }
-        return ([header] + body).joined(separator: "\n") + "\n"
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The CSV handed to `output` in chunks of about 64 KiB as its rows are produced, so a table
+    /// of a million rows is written in constant memory.
+    static func write(_ table: Table, to output: ([UInt8]) throws -> Void) throws {
+        let numeric = table.columns.map(\.numeric)
+        let chunk = 1 << 16
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(chunk + 4096)
+        buffer.append(contentsOf: table.columns.map { TableBuilder.csvField($0.title) }.joined(separator: ",").utf8)
+        buffer.append(UInt8(ascii: "\n"))
+        try table.values.forEach { row in
+            for (index, (field, isNumeric)) in zip(row, numeric).enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                buffer.append(contentsOf: TableBuilder.csvField(field, numeric: isNumeric).utf8)
+            }
+            buffer.append(UInt8(ascii: "\n"))
+            if buffer.count >= chunk {
+                try output(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try output(buffer)
     }
 }
