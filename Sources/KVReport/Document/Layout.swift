@@ -101,11 +101,18 @@ final class Layout {
         let allRows = evaluation.sweep.map { sweep in
             Table.Values(count: sweep.contexts.count) { body in
                 try sweep.forEachContext { context, estimates in
-                    try body([String(context)] + estimates.flatMap { e in quantities.map { TableBuilder.raw($0.value(e)) } })
+                    try body([.text(String(context))] + estimates.flatMap { e in quantities.map { .number($0.value(e)) } })
                 }
             }
         }
         return .table(table(caption: caption, columns: columns, baselineRows: baselineRows, allRows: allRows))
+    }
+
+    /// What the caption of a table by scenario and context adds when the study is laid out at a
+    /// spread of its contexts and the table's CSV holds only those.
+    var laidOutNote: String {
+        guard let sweep = evaluation.sweep else { return "" }
+        return "; at \(Format.integer(evaluation.contexts.count)) of the study's \(Format.integer(sweep.contexts.count)) contexts (every point is in the appendix's CSV and the JSON)"
     }
 
     /// What a table's caption adds when some of its contexts exceed a model's maximum context.

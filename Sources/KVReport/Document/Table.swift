@@ -16,17 +16,31 @@ public struct Table: Sendable {
         public var value: String
     }
 
+    /// A value as the CSV holds it: text, or a number at full precision (written as the JSON
+    /// writes it, straight into the CSV's buffer; empty when it is not finite).
+    public enum Value: Sendable, Equatable {
+        case text(String)
+        case number(Double?)
+
+        public var text: String {
+            switch self {
+            case .text(let text): text
+            case .number(let number): TableBuilder.raw(number)
+            }
+        }
+    }
+
     /// Every row's full-precision values, in order, one array per row: what the CSV holds.
     public struct Values: Sendable {
         public var count: Int
         /// Hands each row to `body`, in order.
-        public var forEach: @Sendable (_ body: ([String]) throws -> Void) throws -> Void
+        public var forEach: @Sendable (_ body: ([Value]) throws -> Void) throws -> Void
 
-        /// Every row, in memory (tests and small tables).
+        /// Every row's values as text, in memory (tests and small tables).
         public var all: [[String]] {
             var rows: [[String]] = []
             do {
-                try forEach { rows.append($0) }
+                try forEach { rows.append($0.map(\.text)) }
             } catch {
                 preconditionFailure("collecting rows in memory does not fail: \(error)")
             }

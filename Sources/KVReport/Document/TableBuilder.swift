@@ -44,7 +44,7 @@ struct TableBuilder {
         }
         let raws = columns.map(\.raw)
         let values = allRows ?? Table.Values(count: rowCount) { [raws] body in
-            for row in 0..<rowCount { try body(raws.map { $0(row) }) }
+            for row in 0..<rowCount { try body(raws.map { .text($0(row)) }) }
         }
         return Table(
             number: number, id: "table-\(number)", caption: shownCaption,

@@ -195,6 +195,8 @@ public struct StudyEvaluation: Sendable {
         key == .costPerMillionTokens ? .costPerMillionTokens(priced: costBaseline.priced) : Quantity(key: key)
     }
     public var first: ScenarioSeries { series[0] }
+    /// How many contexts the study sweeps (more than `contexts` when it is laid out at a spread).
+    public var studyContextCount: Int { sweep?.contexts.count ?? contexts.count }
 
     /// The scenario that figures about one scenario describe (findings, the HBM chart, the roofline,
     /// the formulas): the first of `compared` whose weights fit and whose model reaches the study's

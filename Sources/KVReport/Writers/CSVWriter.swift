@@ -17,21 +17,26 @@ enum CSVWriter {
     static func write(_ table: Table, to output: ([UInt8]) throws -> Void) throws {
         let numeric = table.columns.map(\.numeric)
         let chunk = 1 << 16
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(chunk + 4096)
-        buffer.append(contentsOf: table.columns.map { TableBuilder.csvField($0.title) }.joined(separator: ",").utf8)
+        let buffer = JSONWriter(capacity: chunk + 4096)
+        buffer.writeASCII(table.columns.map { TableBuilder.csvField($0.title) }.joined(separator: ","))
         buffer.append(UInt8(ascii: "\n"))
         try table.values.forEach { row in
-            for (index, (field, isNumeric)) in zip(row, numeric).enumerated() {
+            for (index, (value, isNumeric)) in zip(row, numeric).enumerated() {
                 if index > 0 { buffer.append(UInt8(ascii: ",")) }
-                buffer.append(contentsOf: TableBuilder.csvField(field, numeric: isNumeric).utf8)
+                switch value {
+                case .number(let number) where isNumeric:
+                    // A plain number in a numeric column is never quoted (`csvField`).
+                    if let number, number.isFinite { buffer.writeNumber(number) }
+                default:
+                    buffer.writeASCII(TableBuilder.csvField(value.text, numeric: isNumeric))
+                }
             }
             buffer.append(UInt8(ascii: "\n"))
             if buffer.count >= chunk {
-                try output(buffer)
-                buffer.removeAll(keepingCapacity: true)
+                try output(buffer.bytes)
+                buffer.removeAll()
             }
         }
-        try output(buffer)
+        try output(buffer.bytes)
     }
 }
