@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KVStudy
 @testable import KVLoader
 
 /// Issue 12's reproducers at the loader: numbers out of range, alias bombs and blow-ups are

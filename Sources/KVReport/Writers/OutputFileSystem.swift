@@ -68,17 +68,45 @@ enum OutputFileSystem {
     }
 
     /// A new regular file written in pieces: `produce` hands each to the writer as it is made
-    /// (a large study's CSV and JSON, never whole in memory). Returns the content's SHA-256.
+    /// (a large study's CSV and JSON, never whole in memory). Returns the content's SHA-256,
+    /// computed on another core while the next pieces are made (a few pieces in flight at most).
     static func create(_ path: String, produce: (_ write: ([UInt8]) throws -> Void) throws -> Void) throws -> String {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Failure(operation: "cannot create", path: path, code: errno) }
         defer { close(descriptor) }
-        var hasher = SHA256()
+        let hashing = PieceHasher()
+        defer { hashing.finish() }
         try produce { bytes in
-            hasher.update(bytes)
             try writeAll(descriptor, bytes, path: path)
+            hashing.add(bytes)
         }
-        return hasher.finalHex()
+        hashing.finish()
+        return hashing.hex
+    }
+
+    /// A SHA-256 fed on a serial queue of its own, with at most `inFlight` pieces waiting.
+    private final class PieceHasher: @unchecked Sendable {
+        private var hasher = SHA256()
+        private let queue = DispatchQueue(label: "kvplan.output.sha256")
+        private let group = DispatchGroup()
+        private let slots = DispatchSemaphore(value: 8)
+        private var digest: String?
+
+        /// Only `queue` touches `hasher`; `hex` reads it after `finish` has waited for the queue.
+        func add(_ bytes: [UInt8]) {
+            slots.wait()
+            queue.async(group: group) {
+                self.hasher.update(bytes)
+                self.slots.signal()
+            }
+        }
+
+        func finish() { group.wait() }
+
+        var hex: String {
+            if digest == nil { digest = hasher.finalHex() }
+            return digest!
+        }
     }
 
     private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(Failure) {
