@@ -222,7 +222,8 @@ def one_million_points(scratch):
            "did not finish: over 600 s or over a 4 GB address space: " + (last_stderr.strip().splitlines() or [""])[0][:200])
     report("render_1m_points_max_rss", rss if rss is not None else "not measured", "MB")
     if cpu is not None:
-        report("render_1m_points_cpu_time", seconds * cpu / 100, "s", f"user + system at {cpu}% of one core: the wall time on an idle machine")
+        report("render_1m_points_cpu_time", seconds * cpu / 100, "s",
+               f"user + system over all threads (the SHA-256 of the files runs beside the rest); {cpu}% of one core in this run")
     if done:
         written = sum(os.path.getsize(os.path.join(folder, name)) for folder, _, names in os.walk(million_site) for name in names)
         report("render_1m_points_written", written / 1e6, "MB")
