@@ -42,6 +42,13 @@ struct LargeStudyTests {
         }
     }
 
+    @Test("`kvplan estimate` evaluates every context, however many")
+    func estimateHoldsEveryContext() throws {
+        let evaluation = try StudyEvaluation(study: Self.large, contexts: .all)
+        #expect(evaluation.sweep == nil && evaluation.contexts == Self.large.contexts)
+        #expect(evaluation.series.allSatisfy { $0.estimates.count == 1_500 })
+    }
+
     @Test("the page shows a spread of rows; the CSVs and the JSON hold every point")
     func downloadsHoldEveryPoint() throws {
         let files = try ReportTests.site([Self.large])

@@ -91,7 +91,11 @@ public struct StudyEvaluation: Sendable {
         public var computed: Double
     }
 
-    public init(study: Study, tracing: Tracing = .endpoints) throws(EstimatorInputError) {
+    /// Which contexts the evaluation holds: those a report lays out (`LaidOutContexts`), or every
+    /// one (`kvplan estimate`'s tables print each).
+    public enum Contexts: Sendable { case laidOut, all }
+
+    public init(study: Study, tracing: Tracing = .endpoints, contexts which: Contexts = .laidOut) throws(EstimatorInputError) {
         self.study = study
         let dimensions = VaryingDimensions(study)
         let priced = study.hardware.allSatisfy { $0.pricePerHour != nil }
@@ -115,7 +119,7 @@ public struct StudyEvaluation: Sendable {
                     baselineGPUSeconds: baseline, studyBaselineCost: studyBaseline, priced: priced))
             }
         }
-        let laidOut = LaidOutContexts.indices(of: study, swept)
+        let laidOut = which == .all ? Array(study.contexts.indices) : LaidOutContexts.indices(of: study, swept)
         let contexts = laidOut.map { study.contexts[$0] }
         self.contexts = contexts
         sweep = laidOut.count == study.contexts.count ? nil : StudySweep(contexts: study.contexts, series: swept)
