@@ -7,17 +7,16 @@ import KVStudy
 /// Catalog presets come from `catalog`; a measurements CSV is read relative to the study file.
 public struct StudyLoader: Sendable {
     public let catalog: Catalog
-    /// Most (scenario, context, mode) points a study may sweep: `pointLimit` for `check` and
-    /// `estimate`, `reportPointLimit` for a study that is rendered (each point costs about
-    /// 1.4 KB of pages, tables and data, and its share of the charts).
-    public let pointLimit: Int
+    /// How large a study may be (`SweepLimits`): every point is estimated, and a report or a
+    /// preview lays out each scenario.
+    public let limits: SweepLimits
 
+    /// Most (scenario, context, mode) points a study may sweep, for every command.
     public static let pointLimit = 1_000_000
-    public static let reportPointLimit = 20_000
 
-    public init(catalog: Catalog, pointLimit: Int = StudyLoader.pointLimit) {
+    public init(catalog: Catalog, limits: SweepLimits = .check) {
         self.catalog = catalog
-        self.pointLimit = pointLimit
+        self.limits = limits
     }
 
     /// Reads and checks the study at `path`. The study is nil when the log holds an error;
@@ -46,8 +45,25 @@ public struct StudyLoader: Sendable {
 
     private func load(text: String, path: String, log: DiagnosticLog) -> (Study?, DiagnosticLog) {
         let source = YAMLSource(path: path, text: text, log: log)
-        let study = source.compose(text).flatMap { StudyReader(source: source, catalog: catalog, pointLimit: pointLimit).study($0, text: text) }
+        let study = source.compose(text).flatMap { StudyReader(source: source, catalog: catalog, limits: limits).study($0, text: text) }
         log.sortByLocation()
         return (log.hasErrors ? nil : study, log)
     }
+}
+
+/// The bounds that keep a hostile or mistaken study from hanging kvplan or exhausting memory,
+/// by what a command holds. `check` and `estimate` stream every point. A report holds each
+/// scenario's laid-out points (at most about 20,000 in all, or two per scenario: see
+/// `LaidOutContexts` in KVReport) and streams the rest, so it bounds scenarios rather than
+/// points. `serve` keeps the whole site in memory (each point about 1.4 KB of CSV and JSON),
+/// so a preview stays at 20,000 points.
+public struct SweepLimits: Sendable, Equatable {
+    public var points: Int
+    public var scenarios: Int
+    /// What the limit is for, named in the diagnostic (nil: every command).
+    public var purpose: String?
+
+    public static let check = SweepLimits(points: StudyLoader.pointLimit, scenarios: .max, purpose: nil)
+    public static let report = SweepLimits(points: StudyLoader.pointLimit, scenarios: 20_000, purpose: "a report")
+    public static let preview = SweepLimits(points: 20_000, scenarios: 20_000, purpose: "a preview (`kvplan serve` holds the site in memory; `render` takes up to \(Units.written(StudyLoader.pointLimit)))")
 }

@@ -9,8 +9,8 @@ import Yams
 struct StudyReader {
     let source: YAMLSource
     let catalog: Catalog
-    /// Most (scenario, context, mode) points one study may evaluate (`StudyLoader.pointLimit`).
-    var pointLimit = StudyLoader.pointLimit
+    /// Most points and scenarios one study may have (`SweepLimits`).
+    var limits = SweepLimits.check
 
     var entries: EntryReader { EntryReader(source: source, catalog: catalog) }
 
@@ -139,14 +139,21 @@ struct StudyReader {
         }
     }
 
-    /// A sweep over `pointLimit` points is a mistake more often than a plan; say how to narrow it.
+    /// A sweep over `limits` is a mistake more often than a plan; say how to narrow it.
     private func checkSweepSize(_ study: Study, _ contexts: ContextSweep) {
-        guard study.pointCount > pointLimit else { return }
-        let factors = [
+        let scenarios = study.models.count * study.hardware.count * study.compressions.count * study.modes.count
+        guard study.pointCount > limits.points || scenarios > limits.scenarios else { return }
+        var factors = [
             "\(study.models.count) models", "\(study.hardware.count) hardware", "\(study.compressions.count) compressions",
             "\(Units.written(study.contexts.count)) contexts", "\(study.modes.count) mode\(study.modes.count == 1 ? "" : "s")",
         ]
-        source.error(at: contexts.node, "the sweep has \(Units.written(study.pointCount)) points (\(factors.joined(separator: " × "))), over the limit of \(Units.written(pointLimit))\(pointLimit < StudyLoader.pointLimit ? " for a report" : ""): narrow it with fewer contexts (`steps`) or fewer entries")
+        let purpose = limits.purpose.map { " for \($0)" } ?? ""
+        if study.pointCount > limits.points {
+            source.error(at: contexts.node, "the sweep has \(Units.written(study.pointCount)) points (\(factors.joined(separator: " × "))), over the limit of \(Units.written(limits.points))\(purpose): narrow it with fewer contexts (`steps`) or fewer entries")
+        } else {
+            factors.remove(at: 3)
+            source.error(at: contexts.node, "the study has \(Units.written(scenarios)) scenarios (\(factors.joined(separator: " × "))), over the limit of \(Units.written(limits.scenarios))\(purpose): narrow it with fewer entries")
+        }
     }
 
     /// Most chunked-prefill iterations a study's sharing section may simulate (one per chunk of

@@ -39,7 +39,7 @@ struct RenderCommand: ParsableCommand {
         try reportingInputErrors {
             let catalog = try builtInCatalog()
             // Each study's path as seen from the site (the same for relative and absolute arguments).
-            let studies = try loadStudies(self.studies.paths, catalog: catalog, pointLimit: StudyLoader.reportPointLimit).map { study in
+            let studies = try loadStudies(self.studies.paths, catalog: catalog, limits: .report).map { study in
                 var study = study
                 study.path = OutputDirectory.relativePath(of: study.path, from: out)
                 return study
@@ -47,17 +47,18 @@ struct RenderCommand: ParsableCommand {
             let renderer: ReportRenderer
             renderer = ReportRenderer(templates: try ReportTemplates(directory: templates))
             let site = Site(renderer: renderer, options: Site.Options(singleFile: singleFile, markdown: format == .md))
-            // Each file is written into the new site as soon as its study is laid out (issue 13).
-            let count = try OutputDirectory.write(to: out, inputs: StudyFiles.expand(self.studies.paths).paths + (templates.map { [$0] } ?? [])) { emit in
-                try site.write(studies, to: emit)
+            // Each file is written into the new site as soon as its study is laid out, a large
+            // study's downloads as they are computed (issue 13).
+            let count = try OutputDirectory.write(to: out, inputs: StudyFiles.expand(self.studies.paths).paths + (templates.map { [$0] } ?? []), produceFiles: { emit in
+                try site.write(studies, files: emit)
                 if pdf, let writer = PDFWriter.find() {
                     // Self-contained pages with the formulas expanded, printed one by one.
                     try Site(renderer: renderer, options: Site.Options(singleFile: true, formulasOpen: true)).write(studies) { path, page in
                         guard path.hasSuffix(".html") else { return }
-                        try emit(String(path.dropLast(".html".count)) + ".pdf", try writer.pdf(ofPage: page))
+                        try emit(String(path.dropLast(".html".count)) + ".pdf", .bytes(try writer.pdf(ofPage: page)))
                     }
                 }
-            }
+            })
             printError("kvplan: rendered \(studies.count) stud\(studies.count == 1 ? "y" : "ies") into \(out)/ (\(count) file\(count == 1 ? "" : "s"))")
         }
     }

@@ -64,7 +64,7 @@ final class LivePreview {
         var studies: [Study] = []
         var broken = problems.filter { $0.severity == .error }.map { PreviewSite.Broken(path: $0.location.file, messages: [$0.rendered]) }
         for path in paths {
-            let (study, log) = StudyLoader(catalog: catalog, pointLimit: StudyLoader.reportPointLimit).load(path: path)
+            let (study, log) = StudyLoader(catalog: catalog, limits: .preview).load(path: path)
             let errors = log.diagnostics.filter { $0.severity == .error }
             if let study, errors.isEmpty { studies.append(study) } else { broken.append(PreviewSite.Broken(path: path, messages: errors.map(\.rendered))) }
         }

@@ -38,13 +38,13 @@ struct LoadedStudies {
     var studies: [Study]
     var diagnostics: [Diagnostic]
 
-    /// `pointLimit`: the most points a study may sweep (smaller for a study that is rendered).
-    init(_ arguments: [String], catalog: Catalog, pointLimit: Int = StudyLoader.pointLimit) {
+    /// `limits`: how large a study may be (fewer scenarios for a study that is rendered).
+    init(_ arguments: [String], catalog: Catalog, limits: SweepLimits = .check) {
         let (paths, problems) = StudyFiles.expand(arguments)
         let log = DiagnosticLog()
         var studies: [Study] = []
         for path in paths {
-            let (study, studyLog) = StudyLoader(catalog: catalog, pointLimit: pointLimit).load(path: path)
+            let (study, studyLog) = StudyLoader(catalog: catalog, limits: limits).load(path: path)
             log.merge(studyLog)
             if let study { studies.append(study) }
         }
@@ -58,8 +58,8 @@ struct LoadedStudies {
 
 /// Loads every study named by `arguments`, printing diagnostics to stderr; throws exit 1 when any
 /// has an error, so nothing is rendered from a broken study.
-func loadStudies(_ arguments: [String], catalog: Catalog, pointLimit: Int = StudyLoader.pointLimit) throws -> [Study] {
-    let loaded = LoadedStudies(arguments, catalog: catalog, pointLimit: pointLimit)
+func loadStudies(_ arguments: [String], catalog: Catalog, limits: SweepLimits = .check) throws -> [Study] {
+    let loaded = LoadedStudies(arguments, catalog: catalog, limits: limits)
     for diagnostic in loaded.diagnostics { printError(diagnostic.rendered) }
     if !loaded.errors.isEmpty || loaded.files.isEmpty {
         if loaded.diagnostics.isEmpty { printError("error: no study files given") }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KVStudy
 @testable import KVLoader
 
 /// Issue 12's reproducers at the loader: numbers out of range, alias bombs and blow-ups are
@@ -135,13 +136,33 @@ struct HardeningTests {
 
 @Suite("Hardening: a rendered study's size is capped")
 struct ReportPointLimitTests {
-    @Test("a report takes at most 20,000 points; check and estimate take up to 1,000,000")
+    static func load(_ text: String, _ limits: SweepLimits) -> (Study?, DiagnosticLog) {
+        StudyLoader(catalog: Fixtures.loader.catalog, limits: limits).load(text: text, path: "r.study.yaml")
+    }
+
+    @Test("a report takes 1,000,000 points, as check and estimate do; one more is refused")
     func reportPointLimit() throws {
+        let million = HardeningTests.head + "contexts: {from: 1K, to: 1M, steps: 1000000, scale: linear}\n"
+        let (forReport, log) = Self.load(million, .report)
+        #expect(forReport != nil, "\(log.summary)")
+        let over = "title: t\nmodels: [llama-3.1-8b]\nhardware: [h100-sxm]\ncompression: [none, kivi-2bit]\ncontexts: {from: 1K, to: 1M, steps: 500001, scale: linear}\n"
+        let (refused, refusal) = Self.load(over, .report)
+        #expect(refused == nil)
+        #expect(refusal.errors.first?.message.contains("over the limit of 1_000_000 for a report") == true, "\(refusal.summary)")
+    }
+
+    @Test("a report bounds its scenarios (20,000); a preview takes at most 20,000 points")
+    func scenarioAndPreviewLimits() throws {
+        #expect(SweepLimits.report.scenarios == 20_000)
+        let four = "title: t\nmodels: [llama-3.1-8b, llama-3.1-70b]\nhardware: [h100-sxm, h200-sxm]\ncontexts: [4K]\n"
+        let (refused, log) = Self.load(four, SweepLimits(points: StudyLoader.pointLimit, scenarios: 3, purpose: "a report"))
+        #expect(refused == nil)
+        #expect(log.errors.first?.message == "the study has 4 scenarios (2 models × 2 hardware × 1 compressions × 1 mode), over the limit of 3 for a report: narrow it with fewer entries")
         let text = HardeningTests.head + "contexts: {from: 1K, to: 1M, steps: 20001, scale: linear}\n"
-        let (forReport, log) = StudyLoader(catalog: Fixtures.loader.catalog, pointLimit: StudyLoader.reportPointLimit).load(text: text, path: "r.study.yaml")
-        #expect(forReport == nil)
-        #expect(log.errors.first?.message.contains("over the limit of 20_000 for a report") == true)
-        let (forCheck, checkLog) = Fixtures.load(text: text)
-        #expect(forCheck != nil, "\(checkLog.summary)")
+        let (preview, previewLog) = Self.load(text, .preview)
+        #expect(preview == nil)
+        #expect(previewLog.errors.first?.message.contains("over the limit of 20_000 for a preview") == true)
+        let (forReport, reportLog) = Self.load(text, .report)
+        #expect(forReport != nil, "\(reportLog.summary)")
     }
 }

@@ -7,11 +7,13 @@ import Glibc
 /// Issue 12: `kill -9` at any point of a render leaves the old site or the new one — never a mix —
 /// and the next render removes whatever the killed one left beside `--out`. Issue 13: the render
 /// is a parallel one (several studies laid out at once, each file written into the new site as
-/// it is finished), so kills also land while studies are still being laid out.
+/// it is finished), so kills also land while studies are still being laid out; one of the studies
+/// is large (1,500 contexts: laid out at a spread, its CSVs and JSON streamed into the new site as
+/// they are computed), so kills also land in the middle of a streamed file.
 @Suite("render killed at random points")
 struct RenderKillTests {
-    static func study(_ title: String) -> String {
-        "title: \(title)\nmodels: [llama-3.1-8b]\nhardware: [h100-sxm]\ncontexts: [4K, 32K]\n"
+    static func study(_ title: String, large: Bool = false) -> String {
+        "title: \(title)\nmodels: [llama-3.1-8b]\nhardware: [h100-sxm]\ncontexts: \(large ? "{from: 1K, to: 1M, steps: 1500, scale: linear}" : "[4K, 32K]")\n"
     }
 
     /// Every file under `path` with its bytes (links as their targets), paths relative.
@@ -39,11 +41,12 @@ struct RenderKillTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let studies = folder.appendingPathComponent("studies")
         try FileManager.default.createDirectory(at: studies, withIntermediateDirectories: true)
-        // Three studies: the site is laid out in parallel and written as it goes.
-        let names = ["a", "b", "c"]
+        // Four studies, one of them large: the site is laid out in parallel and written as it goes.
+        let names = ["a", "b", "c", "large"]
         func writeStudies(_ title: String) throws {
             for name in names {
-                try Self.study("\(title) \(name)").write(to: studies.appendingPathComponent("\(name).study.yaml"), atomically: true, encoding: .utf8)
+                try Self.study("\(title) \(name)", large: name == "large")
+                    .write(to: studies.appendingPathComponent("\(name).study.yaml"), atomically: true, encoding: .utf8)
             }
         }
         let site = folder.appendingPathComponent("site").path, pristine = folder.appendingPathComponent("pristine").path
@@ -54,6 +57,7 @@ struct RenderKillTests {
         #expect(try RunKVPlan.run(["render", studies.path, "--out", site]).status == 0)
         try "mine".write(toFile: site + "/notes.txt", atomically: true, encoding: .utf8)
         let new = Self.snapshot(site)
+        #expect(new.contains { $0.key.hasPrefix("large/") && $0.value.filter { $0 == 10 }.count == 1_501 }, "the large study's CSV holds every point")
         try FileManager.default.removeItem(atPath: site)
         try writeStudies("Old title")
         #expect(try RunKVPlan.run(["render", studies.path, "--out", site]).status == 0)

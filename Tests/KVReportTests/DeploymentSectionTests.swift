@@ -36,7 +36,7 @@ struct DeploymentSectionTests {
     /// A column's raw values by its header.
     static func column(_ table: Table, _ title: String) -> [String]? {
         guard let index = table.columns.firstIndex(where: { $0.title == title }) else { return nil }
-        return table.cells.map { $0[index].value }
+        return table.values.all.map { $0[index] }
     }
 
     /// Two layouts of Llama-3.1-70B on H200 nodes and a 4K self-draft, as in the gallery's example.

@@ -227,7 +227,7 @@ struct ChartFactory {
             y: Axis.gigabytes("KV per session (\(format.gigabyteName))"),
             categoryTitle: "scenario")
         let beyond = bars.contains { $0.extrapolated.contains(true) } ? " Hollow bars: beyond the model's maximum context." : ""
-        let left = evaluation.contexts.count > picked.count ? " (\(picked.count) of the study's \(evaluation.contexts.count) contexts; every context is in the table below)" : ""
+        let left = evaluation.studyContextCount > picked.count ? " (\(picked.count) of the study's \(Format.integer(evaluation.studyContextCount)) contexts; every context is in the table below)" : ""
         // As the ranks hold it: tensor parallelism may cache a session's KV more than once.
         let replicated = compared.contains { $0.estimates.contains { $0.kvReplication > 1 } }
         return ("The KV cache one session holds, per scenario, at \(picked.map(Format.tokens).joined(separator: ", ")) tokens\(left)\(replicated ? ", counted on every rank that caches it" : ""): what each session takes from the HBM left beside the weights.\(coincidence)\(beyond)", .bars(chart))
@@ -264,7 +264,7 @@ struct ChartFactory {
             series: segments, arrangement: .stacked,
             y: Axis.gigabytes("HBM (\(format.gigabyteName))"))
         let others = evaluation.series.count > 1 ? " Other scenarios' sessions are in the KV-per-session chart and the table." : ""
-        let left = picked.count < evaluation.contexts.count ? " Shown at \(picked.count) of the study's \(evaluation.contexts.count) contexts (every one is in the table)." : ""
+        let left = picked.count < evaluation.studyContextCount ? " Shown at \(picked.count) of the study's \(Format.integer(evaluation.studyContextCount)) contexts (every one is in the table)." : ""
         let beyond = estimates.contains(where: \.beyondMaxContext) ? " A hollow KV segment is beyond the model's maximum context." : ""
         let compression = evaluation.study.compressions.count > 1 ? " " + ScenarioNames.compression(first.scenario.compression) : ""
         var parts = ["weights"]

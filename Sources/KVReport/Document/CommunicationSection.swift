@@ -85,7 +85,7 @@ struct CommunicationSection: ReportSection {
         if series.contains(where: { $0.estimates.contains { $0.pipelineBubble > 0 } }) {
             columns.append(.init(title: "pipeline bubble in decode", numeric: true, shown: rows.map { Format.fixed($0.1.pipelineBubble, significant: 3) }, raw: rows.map { TableBuilder.raw($0.1.pipelineBubble) }))
         }
-        return .table(layout.table(caption: "Communication in prefill and in one decode step, by scenario and context (decode at the batch of the appendix)" + layout.beyondMaxContextNote, columns: columns))
+        return .table(layout.table(caption: "Communication in prefill and in one decode step, by scenario and context (decode at the batch of the appendix)" + layout.beyondMaxContextNote + layout.laidOutNote, columns: columns))
     }
 
     /// Communication against prefill for the first multi-GPU scenario at the shortest and longest

@@ -12,11 +12,11 @@ struct CostSection: ReportSection {
             .paragraph("A session is one prefill and \(study.workload.outputTokens) output tokens; with \(study.workload.users) user\(study.workload.users == 1 ? "" : "s") competing, sessions that do not fit are swapped in and out once per turn. Its cost is counted over every GPU of its setup\(evaluation.costBaseline.priced ? ", in money (each GPU's price per hour)" : ", in GPU-seconds (no prices given)"), so that setups compare; relative cost divides it by one baseline for the whole study, a session of \(evaluation.costBaseline.label) at \(Format.tokens(study.baseline.context)) tokens \(evaluation.costBaseline.compression): 1× is \"as cheap as that baseline\"."),
             layout.chart(.cost), layout.chart(.costPerMillionTokens), layout.quantityTable(.cost, also: evaluation.quantity(.costPerMillionTokens)),
         ]
-        if let longest = study.contexts.last {
+        if let longest = evaluation.contexts.last {
             // Scenarios with the same outcome share one clause, so that a reason is said once.
             var clauses: [(outcome: String, labels: [String])] = []
             for series in evaluation.compared {
-                let outcome = switch series.compressionNeeded[study.contexts.count - 1] {
+                let outcome = switch series.compressionNeeded[evaluation.contexts.count - 1] {
                 case .reduction(let factor) where factor <= 1.0001: "already as cheap as the baseline"
                 case .reduction(let factor): "the KV cache would have to shrink \(Format.factor(factor))"
                 case .impossible(let reason): "no KV reduction suffices: \(reason)"

@@ -29,9 +29,9 @@ final class Layout {
     }
 
     /// Numbers the next table.
-    func table(caption: String, columns: [TableBuilder.Column], baselineRows: Set<Int> = []) -> Table {
+    func table(caption: String, columns: [TableBuilder.Column], baselineRows: Set<Int> = [], allRows: Table.Values? = nil) -> Table {
         tableCount += 1
-        return TableBuilder.table(number: tableCount, slug: slug, caption: caption, columns: columns, baselineRows: baselineRows)
+        return TableBuilder.table(number: tableCount, slug: slug, caption: caption, columns: columns, baselineRows: baselineRows, allRows: allRows)
     }
 
     /// A study's prose, trusted only with `allow_html`.
@@ -70,29 +70,49 @@ final class Layout {
     func quantityTable(_ quantity: Quantity, also second: Quantity? = nil, title: String? = nil) -> Block {
         let contexts = evaluation.contexts
         let maxContexts = evaluation.series.map { $0.scenario.model.maxContext ?? .max }
+        let quantities = [quantity] + (second.map { [$0] } ?? [])
         var columns = [TableBuilder.Column(
-            title: "context (tokens)", numeric: true,
-            shown: contexts.map { context in Format.tokens(context) + (maxContexts.contains { context > $0 } && maxContexts.allSatisfy { context > $0 } ? " *" : "") },
-            raw: contexts.map(String.init))]
+            title: "context (tokens)", numeric: true, count: contexts.count,
+            shown: { row in
+                let context = contexts[row]
+                return Format.tokens(context) + (maxContexts.contains { context > $0 } && maxContexts.allSatisfy { context > $0 } ? " *" : "")
+            },
+            raw: { String(contexts[$0]) })]
         for series in evaluation.series {
-            for quantity in [quantity] + (second.map { [$0] } ?? []) {
-                let values = series.estimates.map(quantity.value)
+            for quantity in quantities {
+                let estimates = series.estimates
                 columns.append(TableBuilder.Column(
                     title: "\(series.label)\(second == nil ? "" : " — \(Self.columnName(quantity))") (\(quantity.unit))",
-                    numeric: true,
-                    shown: zip(values, series.estimates).map { value, estimate in
-                        guard let value else { return "—" }
+                    numeric: true, count: estimates.count,
+                    shown: { row in
+                        let estimate = estimates[row]
+                        guard let value = quantity.value(estimate) else { return "—" }
                         return quantity.formatted(value) + (estimate.beyondMaxContext ? " *" : "")
                             + ([.concurrency, .concurrencySustained].contains(quantity.key) && estimate.regime == .offload ? " (offload)" : "")
                             + (quantity.key == .decodeThroughput ? " (batch \(estimate.decodeBatch))" : "")
                     },
-                    raw: values.map(TableBuilder.raw)))
+                    raw: { TableBuilder.raw(quantity.value(estimates[$0])) }))
             }
         }
         let baselineRows = Set(contexts.enumerated().filter { $0.element == evaluation.study.baseline.context }.map(\.offset))
         let caption = (title ?? "\(quantity.name)\(second.map { " and \($0.name.lowercased())" } ?? "") by context length")
             + beyondMaxContextNote
-        return .table(table(caption: caption, columns: columns, baselineRows: baselineRows))
+        // A large study's CSV: every context, a column per series and quantity, streamed from the sweep.
+        let allRows = evaluation.sweep.map { sweep in
+            Table.Values(count: sweep.contexts.count) { body in
+                try sweep.forEachContext { context, estimates in
+                    try body([.text(String(context))] + estimates.flatMap { e in quantities.map { .number($0.value(e)) } })
+                }
+            }
+        }
+        return .table(table(caption: caption, columns: columns, baselineRows: baselineRows, allRows: allRows))
+    }
+
+    /// What the caption of a table by scenario and context adds when the study is laid out at a
+    /// spread of its contexts and the table's CSV holds only those.
+    var laidOutNote: String {
+        guard let sweep = evaluation.sweep else { return "" }
+        return "; at \(Format.integer(evaluation.contexts.count)) of the study's \(Format.integer(sweep.contexts.count)) contexts (every point is in the appendix's CSV and the JSON)"
     }
 
     /// What a table's caption adds when some of its contexts exceed a model's maximum context.

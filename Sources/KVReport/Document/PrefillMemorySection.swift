@@ -54,7 +54,7 @@ struct PrefillMemorySection: ReportSection {
     func table() -> Block {
         let rows = servable.flatMap { entry in entry.estimates.map { (entry.label, $0) } }
         let scale = format.gigabyte, gb = format.gigabyteName
-        return .table(layout.table(caption: "Prefill memory by scenario and prompt length" + layout.beyondMaxContextNote, columns: [
+        return .table(layout.table(caption: "Prefill memory by scenario and prompt length" + layout.beyondMaxContextNote + layout.laidOutNote, columns: [
             .init(title: "scenario", numeric: false, shown: rows.map(\.0), raw: rows.map(\.0)),
             .init(title: "prompt (tokens)", numeric: true, shown: rows.map { Format.tokens($0.1.context) + ($0.1.beyondMaxContext ? " *" : "") }, raw: rows.map { String($0.1.context) }),
             .init(title: "activations per GPU (\(gb))", numeric: true, shown: rows.map { Format.fixed($0.1.prefillPeakMemoryBytes / scale, significant: 3) }, raw: rows.map { TableBuilder.raw($0.1.prefillPeakMemoryBytes / scale) }),

@@ -89,7 +89,7 @@ struct SharingSection: ReportSection {
     func sharingTable() -> Block {
         let rows = sharingSeries.flatMap { entry in entry.estimates.map { (entry.label, $0) } }
         let seconds = { (value: Double?) in value.map { Format.fixed($0, significant: 3) } ?? "saturated" }
-        return .table(layout.table(caption: "Sharing the GPU by context of the long requests", columns: [
+        return .table(layout.table(caption: "Sharing the GPU by context of the long requests" + layout.laidOutNote, columns: [
             .init(title: "scenario", numeric: false, shown: rows.map(\.0), raw: rows.map(\.0)),
             .init(title: "context (tokens)", numeric: true, shown: rows.map { Format.tokens($0.1.context) }, raw: rows.map { String($0.1.context) }),
             .init(title: "stall without chunking (s)", numeric: true, shown: rows.map { seconds($0.1.prefillStallSeconds) }, raw: rows.map { TableBuilder.raw($0.1.prefillStallSeconds) }),

@@ -76,7 +76,7 @@ struct SpeculativeSection: ReportSection {
     func table() -> Block {
         let rows = servable.flatMap { entry in entry.estimates.compactMap { e in e.speculative.map { (entry.label, e, $0) } } }
         let seconds = { (value: Double) in Format.fixed(value, significant: 3) }
-        return .table(layout.table(caption: "Speculative decoding by scenario and context (decode of the output at the decode batch)" + layout.beyondMaxContextNote, columns: [
+        return .table(layout.table(caption: "Speculative decoding by scenario and context (decode of the output at the decode batch)" + layout.beyondMaxContextNote + layout.laidOutNote, columns: [
             .init(title: "scenario", numeric: false, shown: rows.map(\.0), raw: rows.map(\.0)),
             .init(title: "context (tokens)", numeric: true, shown: rows.map { Format.tokens($0.1.context) + ($0.1.beyondMaxContext ? " *" : "") }, raw: rows.map { String($0.1.context) }),
             .init(title: "decode batch", numeric: true, shown: rows.map { Format.integer($0.1.decodeBatch) }, raw: rows.map { String($0.1.decodeBatch) }),

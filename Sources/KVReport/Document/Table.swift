@@ -1,5 +1,7 @@
 /// A numbered table: typed cells (text shown, value kept at full precision) under headers that
-/// state their units, with the rows a page shows when the table is long.
+/// state their units. A page shows `shownRows` (all, or an even spread of a long table); the CSV
+/// download holds every row's values, streamed from `values` (a large study's rows are computed
+/// as the CSV is written, never held).
 public struct Table: Sendable {
     public struct Column: Sendable {
         public var title: String
@@ -14,20 +16,53 @@ public struct Table: Sendable {
         public var value: String
     }
 
+    /// A value as the CSV holds it: text, or a number at full precision (written as the JSON
+    /// writes it, straight into the CSV's buffer; empty when it is not finite).
+    public enum Value: Sendable, Equatable {
+        case text(String)
+        case number(Double?)
+
+        public var text: String {
+            switch self {
+            case .text(let text): text
+            case .number(let number): TableBuilder.raw(number)
+            }
+        }
+    }
+
+    /// Every row's full-precision values, in order, one array per row: what the CSV holds.
+    public struct Values: Sendable {
+        public var count: Int
+        /// Hands each row to `body`, in order.
+        public var forEach: @Sendable (_ body: ([Value]) throws -> Void) throws -> Void
+
+        /// Every row's values as text, in memory (tests and small tables).
+        public var all: [[String]] {
+            var rows: [[String]] = []
+            do {
+                try forEach { rows.append($0.map(\.text)) }
+            } catch {
+                preconditionFailure("collecting rows in memory does not fail: \(error)")
+            }
+            return rows
+        }
+    }
+
     public var number: Int
     public var id: String
     public var caption: String
     public var columns: [Column]
-    /// Every row, in order.
-    public var cells: [[Cell]]
     /// Indices of the rows a page shows (all, or an even spread of a long table).
     public var shownRows: [Int]
-    /// Indices into `cells` of the rows to mark as the baseline.
+    /// The cells of the shown rows, in the order of `shownRows`.
+    public var shownCells: [[Cell]]
+    public var values: Values
+    /// Indices (among all rows) of the rows to mark as the baseline.
     public var baselineCells: Set<Int>
     public var fileName: String
 
     /// The shown rows' text.
-    public var rows: [[String]] { shownRows.map { cells[$0].map(\.text) } }
+    public var rows: [[String]] { shownCells.map { $0.map(\.text) } }
     /// Positions among the shown rows of the baseline rows.
     public var baselineRows: Set<Int> { Set(shownRows.enumerated().filter { baselineCells.contains($0.element) }.map(\.offset)) }
 }

@@ -2,49 +2,78 @@ import Foundation
 import KVEstimator
 
 /// Builds numbered tables from columns of shown text and full-precision values (units in headers);
-/// a long table shows an even spread of its rows.
+/// a long table shows an even spread of its rows, and only those rows' text is ever made.
 struct TableBuilder {
-    /// A column: its header (with unit), whether it holds numbers, and each row's shown and raw value.
+    /// A column: its header (with unit), whether it holds numbers, and each row's shown and raw
+    /// value, made on demand (so a row a page does not show costs no text).
     struct Column {
         var title: String
         var numeric: Bool
-        var shown: [String]
-        var raw: [String]
+        var count: Int
+        var shown: @Sendable (Int) -> String
+        var raw: @Sendable (Int) -> String
+
+        init(title: String, numeric: Bool, count: Int, shown: @escaping @Sendable (Int) -> String, raw: @escaping @Sendable (Int) -> String) {
+            (self.title, self.numeric, self.count, self.shown, self.raw) = (title, numeric, count, shown, raw)
+        }
+
+        init(title: String, numeric: Bool, shown: [String], raw: [String]) {
+            self.init(title: title, numeric: numeric, count: max(shown.count, raw.count),
+                      shown: { $0 < shown.count ? shown[$0] : "" }, raw: { $0 < raw.count ? raw[$0] : "" })
+        }
     }
 
     /// Tables longer than this show an even spread of their rows (baseline rows kept); the CSV
     /// download always holds every row.
     static let shownRows = 60
 
-    static func table(number: Int, slug: String, caption: String, columns: [Column], baselineRows: Set<Int> = []) -> Table {
-        let rowCount = columns.map(\.shown.count).max() ?? 0
-        let cells = (0..<rowCount).map { row in
-            columns.map { Table.Cell(text: row < $0.shown.count ? $0.shown[row] : "", value: row < $0.raw.count ? $0.raw[row] : "") }
-        }
+    /// `allRows`: for a table of a large study laid out at some of its contexts, every row of the
+    /// whole sweep for the CSV (their count, and each row's values in order); by default the CSV
+    /// holds the columns' rows.
+    static func table(number: Int, slug: String, caption: String, columns: [Column], baselineRows: Set<Int> = [],
+                      allRows: Table.Values? = nil) -> Table {
+        let rowCount = columns.map(\.count).max() ?? 0
         var picked = Array(0..<rowCount)
         var shownCaption = caption
+        let total = allRows?.count ?? rowCount
         if rowCount > shownRows {
             picked = Array(Set((0..<shownRows).map { $0 * (rowCount - 1) / (shownRows - 1) }).union(baselineRows)).sorted()
-            shownCaption += " (\(picked.count) of \(rowCount) rows shown; the CSV holds them all)"
+        }
+        if rowCount > shownRows || total > rowCount {
+            shownCaption += " (\(picked.count) of \(total > 9_999 ? Format.integer(total) : String(total)) rows shown; the CSV holds them all)"
+        }
+        let raws = columns.map(\.raw)
+        let values = allRows ?? Table.Values(count: rowCount) { [raws] body in
+            for row in 0..<rowCount { try body(raws.map { .text($0(row)) }) }
         }
         return Table(
             number: number, id: "table-\(number)", caption: shownCaption,
             columns: columns.map { Table.Column(title: $0.title, numeric: $0.numeric) },
-            cells: cells, shownRows: picked, baselineCells: baselineRows, fileName: "\(slug)-table-\(number).csv")
+            shownRows: picked, shownCells: picked.map { row in columns.map { Table.Cell(text: $0.shown(row), value: $0.raw(row)) } },
+            values: values, baselineCells: baselineRows, fileName: "\(slug)-table-\(number).csv")
     }
 
     /// RFC 4180 quoting where needed. A field a spreadsheet would read as a formula (`=`, `+`,
     /// `-`, `@`, tab or CR first) gets a `'` in front, quoted, as OWASP recommends — except a
     /// plain number in a numeric column (`-1.5`), which a spreadsheet reads as the number it is.
     static func csvField(_ text: String, numeric: Bool = false) -> String {
+        // Most fields (numbers, names) need nothing: decided from the bytes alone.
+        var utf8 = text.utf8.makeIterator()
+        if let first = utf8.next(), !formulaStarts.contains(first) {
+            var plain = !quoted.contains(first)
+            while plain, let byte = utf8.next() { plain = !quoted.contains(byte) }
+            if plain { return text }
+        }
         let isPlainNumber = numeric && Double(text) != nil && text.allSatisfy { "0123456789.eE+-".contains($0) }
         if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), !isPlainNumber {
             return "\"'" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        guard text.utf8.contains(where: quoted.contains) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
+    private static let formulaStarts: Set<UInt8> = Set("=+-@\t\r".utf8)
+    private static let quoted: Set<UInt8> = Set(",\"\n\r".utf8)
 
     /// A raw number for CSV, at full precision.
     static func raw(_ value: Double?) -> String {

@@ -47,14 +47,14 @@ extension StudyEvaluation {
         return nil
     }
 
-    /// Speed-up against the batch for the first compared scenario at each of the study's contexts
+    /// Speed-up against the batch for the first compared scenario at each laid-out context
     /// where its sessions fit: batches 1, 2, 4, … up to the sessions that fit through their last token.
-    static func speculativeSweeps(_ study: Study, _ series: [ScenarioSeries], _ estimators: [Estimator]) -> [SpeculativeSweep] {
+    static func speculativeSweeps(_ study: Study, _ contexts: [Int], _ series: [ScenarioSeries], _ estimators: [Estimator]) -> [SpeculativeSweep] {
         guard study.workload.speculative != nil,
               let index = series.indices.first(where: { study.mode != .both || series[$0].scenario.mode == .calibrated }),
               series[index].estimates.first?.regime != .weightsDoNotFit else { return [] }
         let entry = series[index], estimator = estimators[index]
-        return study.contexts.compactMap { context -> SpeculativeSweep? in
+        return contexts.compactMap { context -> SpeculativeSweep? in
             guard let estimate = entry.estimates.first(where: { $0.context == context }), estimate.regime == .hbm else { return nil }
             let top = max(1, estimate.concurrencySustained)
             var batches: [Int] = []

@@ -5,11 +5,18 @@ import KVStudy
 /// each scenario's estimates at every context with its baseline, the compression each context would
 /// need, the sharing figures, the formula traces, the setup's per-model figures, the published
 /// references beside kvplan's values and the measured comparisons and fits. It holds numbers, never
-/// an estimator: the layout that reads it computes nothing. This folder is the only code of the
+/// an estimator (a large study's `sweep` excepted): the layout that reads it computes nothing. This folder is the only code of the
 /// report stage that calls the estimator.
 public struct StudyEvaluation: Sendable {
     public var study: Study
+    /// The contexts the document lays out, ascending: every context of the study, or for a study
+    /// too large to show point by point an even spread of them together with every context where
+    /// something a sentence names changes (`LaidOutContexts`). Each series' figures are at these.
+    public var contexts: [Int]
     public var series: [ScenarioSeries]
+    /// Every point of the study, recomputed one at a time for the downloads that hold them all
+    /// (CSV, JSON) — nil when `contexts` is the whole sweep and `series` holds every point.
+    public var sweep: StudySweep?
     /// One entry per model of the study, in order.
     public var models: [ModelFigures]
     /// The study's `references` that name one of its scenarios, with kvplan's value.
@@ -86,20 +93,21 @@ public struct StudyEvaluation: Sendable {
         public var computed: Double
     }
 
-    public init(study: Study, tracing: Tracing = .endpoints) throws(EstimatorInputError) {
+    /// Which contexts the evaluation holds: those a report lays out (`LaidOutContexts`), or every
+    /// one (`kvplan estimate`'s tables print each).
+    public enum Contexts: Sendable { case laidOut, all }
+
+    public init(study: Study, tracing: Tracing = .endpoints, contexts which: Contexts = .laidOut) throws(EstimatorInputError) {
         self.study = study
         let dimensions = VaryingDimensions(study)
-        let endpoints = Set([study.contexts.first, study.contexts.last].compactMap { $0 })
-        var series: [ScenarioSeries] = []
-        var estimators: [Estimator] = []
         let priced = study.hardware.allSatisfy { $0.pricePerHour != nil }
+        var swept: [SweptSeries] = []
         // One baseline per mode (peak figures against the peak baseline, calibrated against the calibrated one).
         var studyBaseline: Double?
         for mode in study.modes {
             studyBaseline = nil
             for scenario in study.scenarios(mode: mode) {
                 let estimator = try Estimator(scenario)
-                estimators.append(estimator)
                 var baselineScenario = scenario
                 baselineScenario.compression = study.baseline.compression
                 let baselineEstimator = try Estimator(baselineScenario)
@@ -108,31 +116,35 @@ public struct StudyEvaluation: Sendable {
                     let cost = baselineEstimator.comparing(baselineEstimator.estimate(context: study.baseline.context)).comparable!
                     studyBaseline = priced ? cost.price! : cost.gpuSeconds
                 }
-                let estimates = study.contexts.map {
-                    var estimate = estimator.comparing(estimator.estimate(
-                        context: $0, baselineGPUSeconds: baseline, traced: tracing == .everyContext || endpoints.contains($0)))
-                    if let cost = estimate.comparable, let reference = studyBaseline {
-                        estimate.comparable?.studyRelativeCost = (priced ? cost.price! : cost.gpuSeconds) / reference
-                    }
-                    return estimate
-                }
-                series.append(ScenarioSeries(
-                    scenario: scenario,
-                    label: dimensions.label(scenario),
-                    estimates: estimates,
-                    hbm: estimates.map { HBMBreakdown($0, scenario: scenario) },
-                    baselineGPUSeconds: baseline,
-                    isBaselineCompression: scenario.compression.name == study.baseline.compression.name,
-                    // The session cost each estimate holds is where the bisection starts (issue 13).
-                    compressionNeeded: estimates.map {
-                        estimator.compressionNeeded(tokens: $0.context, targetGPUSeconds: baseline, sessionGPUSeconds: $0.session.gpuSeconds)
-                    },
-                    sharing: study.contexts.compactMap { estimator.sharing(context: $0) },
-                    matmulFLOPsPerSecond: estimator.matmulFLOPsPerSecond,
-                    memoryBytesPerSecond: estimator.memoryBytesPerSecond))
+                swept.append(SweptSeries(
+                    scenario: scenario, label: dimensions.label(scenario), estimator: estimator,
+                    baselineGPUSeconds: baseline, studyBaselineCost: studyBaseline, priced: priced))
             }
         }
-        self.series = series
+        let laidOut = which == .all ? Array(study.contexts.indices) : LaidOutContexts.indices(of: study, swept)
+        let contexts = laidOut.map { study.contexts[$0] }
+        self.contexts = contexts
+        sweep = laidOut.count == study.contexts.count ? nil : StudySweep(contexts: study.contexts, series: swept)
+        let endpoints = Set([study.contexts.first, study.contexts.last].compactMap { $0 })
+        series = swept.map { entry in
+            let estimator = entry.estimator, baseline = entry.baselineGPUSeconds
+            let estimates = contexts.map { entry.estimate(context: $0, traced: tracing == .everyContext || endpoints.contains($0)) }
+            return ScenarioSeries(
+                scenario: entry.scenario,
+                label: entry.label,
+                estimates: estimates,
+                hbm: estimates.map { HBMBreakdown($0, scenario: entry.scenario) },
+                baselineGPUSeconds: baseline,
+                isBaselineCompression: entry.scenario.compression.name == study.baseline.compression.name,
+                // The session cost each estimate holds is where the bisection starts (issue 13).
+                compressionNeeded: estimates.map {
+                    estimator.compressionNeeded(tokens: $0.context, targetGPUSeconds: baseline, sessionGPUSeconds: $0.session.gpuSeconds)
+                },
+                sharing: contexts.compactMap { estimator.sharing(context: $0) },
+                matmulFLOPsPerSecond: estimator.matmulFLOPsPerSecond,
+                memoryBytesPerSecond: estimator.memoryBytesPerSecond)
+        }
+        let estimators = swept.map(\.estimator)
         let first = series[0].scenario
         costBaseline = CostBaseline(
             label: "\(first.model.label) on \(first.hardware.label)", context: study.baseline.context,
@@ -146,8 +158,8 @@ public struct StudyEvaluation: Sendable {
                 })
         }
         references = Self.references(study, series, estimators)
-        ttft = Self.ttftSweep(study, series, estimators)
-        speculativeSweeps = Self.speculativeSweeps(study, series, estimators)
+        ttft = Self.ttftSweep(study, contexts, series, estimators)
+        speculativeSweeps = Self.speculativeSweeps(study, contexts, series, estimators)
         kvPlacement = try study.kvPlacement.map { p throws(EstimatorInputError) in try KVPlacementEvaluation(study: study, placement: p) }
         measured = study.measurements.isEmpty ? nil : Result { () throws(EstimatorInputError) in try MeasuredEvaluation(study: study) }
     }
@@ -184,13 +196,14 @@ public struct StudyEvaluation: Sendable {
         }
     }
 
-    public var contexts: [Int] { study.contexts }
 
     /// A quantity as this study shows it (cost per million tokens in money when the study is priced).
     public func quantity(_ key: Quantity.Key) -> Quantity {
         key == .costPerMillionTokens ? .costPerMillionTokens(priced: costBaseline.priced) : Quantity(key: key)
     }
     public var first: ScenarioSeries { series[0] }
+    /// How many contexts the study sweeps (more than `contexts` when it is laid out at a spread).
+    public var studyContextCount: Int { sweep?.contexts.count ?? contexts.count }
 
     /// The scenario that figures about one scenario describe (findings, the HBM chart, the roofline,
     /// the formulas): the first of `compared` whose weights fit and whose model reaches the study's
@@ -207,8 +220,8 @@ public struct StudyEvaluation: Sendable {
         series.filter { study.mode != .both || $0.scenario.mode == .calibrated }
     }
 
-    static func ttftSweep(_ study: Study, _ series: [ScenarioSeries], _ estimators: [Estimator]) -> TTFTSweep? {
-        guard let mix = study.workload.sharing, let context = study.contexts.last,
+    static func ttftSweep(_ study: Study, _ contexts: [Int], _ series: [ScenarioSeries], _ estimators: [Estimator]) -> TTFTSweep? {
+        guard let mix = study.workload.sharing, let context = contexts.last,
               let index = series.indices.first(where: {
                   (study.mode != .both || series[$0].scenario.mode == .calibrated) && !series[$0].sharing.isEmpty
               }) else { return nil }

@@ -59,11 +59,49 @@ public enum OutputDirectory {
     public static func write(
         to directory: String, inputs: [String], produce: (_ emit: (String, [UInt8]) throws -> Void) throws -> Void
     ) throws -> Int {
-        try write(to: directory, inputs: inputs, hooks: Hooks(), produce: produce)
+        try write(to: directory, inputs: inputs, hooks: Hooks()) { (emit: (String, File) throws -> Void) in
+            try withoutActuallyEscaping(emit) { emit in try produce { try emit($0, .bytes($1)) } }
+        }
+    }
+
+    /// The same, with files that may be written in pieces as they are produced (`File.stream`).
+    @discardableResult
+    public static func write(
+        to directory: String, inputs: [String], produceFiles: (_ emit: (String, File) throws -> Void) throws -> Void
+    ) throws -> Int {
+        try write(to: directory, inputs: inputs, hooks: Hooks(), produce: produceFiles)
+    }
+
+    /// A file of a site: its bytes, or a producer that hands them over in pieces (a large study's
+    /// CSV and JSON, written and hashed as they are made, never whole in memory).
+    public enum File {
+        case bytes([UInt8])
+        case stream((_ write: ([UInt8]) throws -> Void) throws -> Void)
+
+        /// The whole content, in memory.
+        public var bytes: [UInt8] {
+            get throws {
+                switch self {
+                case .bytes(let bytes): return bytes
+                case .stream(let produce):
+                    var bytes: [UInt8] = []
+                    try produce { bytes += $0 }
+                    return bytes
+                }
+            }
+        }
     }
 
     static func write(
         to directory: String, inputs: [String], hooks: Hooks, produce: (_ emit: (String, [UInt8]) throws -> Void) throws -> Void
+    ) throws -> Int {
+        try write(to: directory, inputs: inputs, hooks: hooks) { (emit: (String, File) throws -> Void) in
+            try withoutActuallyEscaping(emit) { emit in try produce { try emit($0, .bytes($1)) } }
+        }
+    }
+
+    static func write(
+        to directory: String, inputs: [String], hooks: Hooks, produce: (_ emit: (String, File) throws -> Void) throws -> Void
     ) throws -> Int {
         let out = try resolve(directory, inputs: inputs)
         let staging = Staging(out: out)
@@ -80,7 +118,7 @@ public enum OutputDirectory {
                 try OutputFileSystem.makeDirectory(staging.path, mode: OutputFileSystem.mode(out))
                 try carryForeign(from: out, to: staging.path, under: "", owned: owned, hooks: hooks)
             }
-            try produce { relative, bytes in
+            try produce { relative, file in
                 guard normalised(relative) == relative, relative != manifestName else {
                     throw Refusal(description: "internal: kvplan would write `\(relative)`, not a plain relative path")
                 }
@@ -92,8 +130,13 @@ public enum OutputDirectory {
                 }
                 hooks.step("write")
                 try makeParents(of: relative, under: staging.path)
-                try OutputFileSystem.create(target, bytes)
-                hashes[relative] = SHA256.hex(bytes)
+                switch file {
+                case .bytes(let bytes):
+                    try OutputFileSystem.create(target, bytes)
+                    hashes[relative] = SHA256.hex(bytes)
+                case .stream(let produce):
+                    hashes[relative] = try OutputFileSystem.create(target, produce: produce)
+                }
             }
             let manifest = ([manifestHeader] + hashes.keys.sorted().map { "\(hashes[$0]!) \($0)" }).joined(separator: "\n") + "\n"
             try OutputFileSystem.create(staging.path + "/" + manifestName, Array(manifest.utf8))
@@ -236,7 +279,7 @@ public enum OutputDirectory {
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
             let (hash, written) = manifestEntry(line)
             guard let path = normalised(written), path != manifestName, isPlainFile(path, in: out) else { continue }
-            if let hash, OutputFileSystem.contents(out + "/" + path).map(SHA256.hex) != hash { continue }
+            if let hash, OutputFileSystem.sha256(out + "/" + path) != hash { continue }
             owned.insert(path)
         }
         return owned

@@ -67,17 +67,80 @@ enum OutputFileSystem {
         }
     }
 
+    /// A new regular file written in pieces: `produce` hands each to the writer as it is made
+    /// (a large study's CSV and JSON, never whole in memory). Returns the content's SHA-256,
+    /// computed on another core while the next pieces are made (a few pieces in flight at most).
+    static func create(_ path: String, produce: (_ write: ([UInt8]) throws -> Void) throws -> Void) throws -> String {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Failure(operation: "cannot create", path: path, code: errno) }
+        defer { close(descriptor) }
+        let hashing = PieceHasher()
+        defer { hashing.finish() }
+        try produce { bytes in
+            try writeAll(descriptor, bytes, path: path)
+            hashing.add(bytes)
+        }
+        hashing.finish()
+        return hashing.hex
+    }
+
+    /// A SHA-256 fed on a serial queue of its own, with at most `inFlight` pieces waiting.
+    private final class PieceHasher: @unchecked Sendable {
+        private var hasher = SHA256()
+        private let queue = DispatchQueue(label: "kvplan.output.sha256")
+        private let group = DispatchGroup()
+        private let slots = DispatchSemaphore(value: 8)
+        private var digest: String?
+
+        /// Only `queue` touches `hasher`; `hex` reads it after `finish` has waited for the queue.
+        func add(_ bytes: [UInt8]) {
+            slots.wait()
+            queue.async(group: group) {
+                self.hasher.update(bytes)
+                self.slots.signal()
+            }
+        }
+
+        func finish() { group.wait() }
+
+        var hex: String {
+            if digest == nil { digest = hasher.finalHex() }
+            return digest!
+        }
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws(Failure) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            guard written > 0 else { throw Failure(operation: "cannot write", path: path, code: errno) }
+            offset += written
+        }
+    }
+
     /// The bytes of a regular file, not through a link; nil otherwise.
     static func contents(_ path: String) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        return readPieces(path, { bytes += $0 }) ? bytes : nil
+    }
+
+    /// The SHA-256 of a regular file, not through a link, read in pieces; nil when it cannot be read.
+    static func sha256(_ path: String) -> String? {
+        var hasher = SHA256()
+        return readPieces(path, { hasher.update($0) }) ? hasher.finalHex() : nil
+    }
+
+    /// Hands a regular file's bytes to `body` in pieces, not through a link; false when it cannot be read.
+    private static func readPieces(_ path: String, _ body: ([UInt8]) -> Void) -> Bool {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
-        var bytes: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 65536)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = read(descriptor, &buffer, buffer.count)
-            if count < 0 { return nil }
-            if count == 0 { return bytes }
-            bytes += buffer[0..<count]
+            if count < 0 { return false }
+            if count == 0 { return true }
+            body(Array(buffer[0..<count]))
         }
     }
 

@@ -43,11 +43,19 @@ public struct Site {
         return files
     }
 
+    /// The site's files handed to `emit` as they are finished, each whole in memory (`serve`,
+    /// `--pdf`, tests); `render` writes them with `write(_:files:)`.
+    public func write(_ studies: [Study], to emit: (String, [UInt8]) throws -> Void) throws {
+        try write(studies, files: { path, file in try emit(path, try file.bytes) })
+    }
+
     /// The site's files handed to `emit` as they are finished. Studies are evaluated and laid out
     /// in parallel, a few per core at a time, and each one's files emitted in study order (so the
     /// output is the same bytes whatever the scheduling); then the stylesheet and the index. Only
-    /// the studies in flight are held in memory. The first study in order that fails is the error.
-    public func write(_ studies: [Study], to emit: (String, [UInt8]) throws -> Void) throws {
+    /// the studies in flight are held in memory, and of a large study (one with a `sweep`) not
+    /// even its downloads: its CSVs and JSON are streams, computed point by point as `emit`
+    /// writes them. The first study in order that fails is the error.
+    public func write(_ studies: [Study], files emit: (String, OutputDirectory.File) throws -> Void) throws {
         let slugs = Self.slugs(for: studies.map(\.path))
         let window = max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
         var entries: [IndexEntry] = []
@@ -59,53 +67,61 @@ public struct Site {
             }
             for result in rendered {
                 let study = try result.get()
-                for (path, bytes) in study.files { try emit(path, bytes) }
+                for (path, file) in study.files { try emit(path, file) }
                 if let entry = study.entry { entries.append(entry) }
             }
             start = end
         }
         if !options.singleFile {
-            try emit("style.css", Array(renderer.templates.stylesheet.utf8))
+            try emit("style.css", .bytes(Array(renderer.templates.stylesheet.utf8)))
             let index = IndexContext(version: ReportRenderer.kvplanVersion, title: "kvplan studies", cssHref: "style.css", count: entries.count,
                                      countText: entries.count == 1 ? "1 study" : "\(entries.count) studies", studies: entries)
-            try emit("index.html", Array(ReportRenderer.tidy(renderer.templates.render(index, "index")).utf8))
+            try emit("index.html", .bytes(Array(ReportRenderer.tidy(renderer.templates.render(index, "index")).utf8)))
         }
     }
 
     /// One study's files, in the order they were written before, and its index entry.
     struct StudyFiles {
-        var files: [(String, [UInt8])] = []
+        var files: [(String, OutputDirectory.File)] = []
         var entry: IndexEntry?
+
+        mutating func append(_ path: String, _ bytes: [UInt8]) { files.append((path, .bytes(bytes))) }
     }
 
     func files(for study: Study, slug: String) throws(EstimatorInputError) -> StudyFiles {
         var result = StudyFiles()
         let evaluation = try StudyEvaluation(study: study)
         let document = renderer.document(for: evaluation, slug: slug)
-        let json = Self.resultsJSON(evaluation)
+        // A large study's downloads are streamed as they are written; a small one's made here, in parallel.
+        let large = evaluation.sweep != nil
+        let csv = { (table: Table) -> OutputDirectory.File in
+            large ? .stream { try CSVWriter.write(table, to: $0) } : .bytes(Array(CSVWriter.write(table).utf8))
+        }
         if options.singleFile {
+            let json = Self.resultsJSON(evaluation)
             let links = ReportRenderer.Links(figure: { $0.fileName }, table: { Self.dataURI(CSVWriter.write($0), type: "text/csv") })
             let page = renderer.page(
                 document, links: links, stylesheet: .inline, siteHref: nil,
                 downloads: [(Self.dataURI(json, type: "application/json"), "\(slug).json", "all results (JSON)")],
                 formulasOpen: options.formulasOpen)
-            result.files.append(("\(slug).html", Array(page.utf8)))
+            result.append("\(slug).html", Array(page.utf8))
         } else {
             let links = ReportRenderer.Links(figure: { "\(slug)/\($0.fileName)" }, table: { "\(slug)/\($0.fileName)" })
-            result.files.append(("\(slug).html", Array(renderer.page(
+            result.append("\(slug).html", Array(renderer.page(
                 document, links: links, stylesheet: .link("style.css"), siteHref: "index.html",
-                downloads: [("\(slug)/\(slug).json", "\(slug).json", "all results (JSON)")]).utf8)))
-            for table in document.tables { result.files.append(("\(slug)/\(table.fileName)", Array(CSVWriter.write(table).utf8))) }
-            result.files.append(("\(slug)/\(slug).json", Array(json.utf8)))
+                downloads: [("\(slug)/\(slug).json", "\(slug).json", "all results (JSON)")]).utf8))
+            for table in document.tables { result.files.append(("\(slug)/\(table.fileName)", csv(table))) }
+            result.files.append(("\(slug)/\(slug).json", large
+                ? .stream { try Self.resultsJSON(evaluation, to: $0) } : .bytes(Array(Self.resultsJSON(evaluation).utf8))))
             result.entry = IndexEntry(
                 href: "\(slug).html", title: document.title, subtitle: document.subtitle, headline: document.headline,
                 figure: document.headlineFigure.map { IndexFigure(svg: HTMLWriter.svg($0), caption: $0.caption) })
         }
         if options.markdown {
             let links = ReportRenderer.Links(figure: { "\(slug)/\($0.fileName)" }, table: { "\(slug)/\($0.fileName)" })
-            result.files.append(("\(slug).md", Array(renderer.markdown(document, links: links).utf8)))
-            for figure in document.figures { result.files.append(("\(slug)/\(figure.fileName)", Array(HTMLWriter.svg(figure).utf8))) }
-            for table in document.tables { result.files.append(("\(slug)/\(table.fileName)", Array(CSVWriter.write(table).utf8))) }
+            result.append("\(slug).md", Array(renderer.markdown(document, links: links).utf8))
+            for figure in document.figures { result.append("\(slug)/\(figure.fileName)", Array(HTMLWriter.svg(figure).utf8)) }
+            for table in document.tables { result.files.append(("\(slug)/\(table.fileName)", csv(table))) }
         }
         return result
     }
@@ -141,11 +157,23 @@ public struct Site {
         }
     }
 
-    /// Every estimate of a study as one JSON document (keys as `kvplan estimate --json`), written
-    /// row after row into one buffer.
+    /// Every estimate of a study as one JSON document (keys as `kvplan estimate --json`), in memory.
     static func resultsJSON(_ evaluation: StudyEvaluation) -> String {
+        var bytes: [UInt8] = []
+        do {
+            try resultsJSON(evaluation) { bytes += $0 }
+        } catch {
+            preconditionFailure("writing JSON into memory does not fail: \(error)")
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same, handed to `output` in pieces of about 64 KiB as it is written, row after row into
+    /// one buffer; a large study's points come from its sweep, one at a time.
+    static func resultsJSON(_ evaluation: StudyEvaluation, to output: ([UInt8]) throws -> Void) throws {
         let study = evaluation.study
-        var writer = JSONWriter(capacity: 1024 * (1 + evaluation.series.reduce(0) { $0 + $1.estimates.count }))
+        let chunk = 1 << 16
+        let writer = JSONWriter(capacity: chunk + 16 * 1024)
         writer.append(UInt8(ascii: "{"))
         let header: [(String, JSONValue)] = [
             ("kvplan", .string(ReportRenderer.kvplanVersion)),
@@ -164,19 +192,29 @@ public struct Site {
         writer.writeString("estimates")
         writer.writeASCII(": [")
         var first = true
-        for series in evaluation.series {
-            for estimate in series.estimates {
-                if !first { writer.writeASCII(", ") }
-                first = false
-                writer.beginObject()
-                writer.field("series", .string(series.label))
-                EstimateRecord.write(series.scenario, estimate, to: &writer)
-                for (key, value) in ComparableRecord.fields(estimate) { writer.field(key, value) }
-                writer.endObject()
+        func record(_ label: String, _ scenario: Scenario, _ estimate: Estimate) throws {
+            if !first { writer.writeASCII(", ") }
+            first = false
+            writer.beginObject()
+            writer.field("series", .string(label))
+            var sink = writer
+            EstimateRecord.write(scenario, estimate, to: &sink)
+            for (key, value) in ComparableRecord.fields(estimate) { writer.field(key, value) }
+            writer.endObject()
+            if writer.count >= chunk {
+                try output(writer.bytes)
+                writer.removeAll()
+            }
+        }
+        if let sweep = evaluation.sweep {
+            try sweep.forEach { series, estimate in try record(series.label, series.scenario, estimate) }
+        } else {
+            for series in evaluation.series {
+                for estimate in series.estimates { try record(series.label, series.scenario, estimate) }
             }
         }
         writer.writeASCII("]}\n")
-        return writer.string
+        try output(writer.bytes)
     }
 
     static func dataURI(_ text: String, type: String) -> String {

@@ -11,6 +11,8 @@ enum LinePainter {
     }
 
     static let sampledMarkers = 8
+    /// A line of more points than this is dense; it shows `denseMarkers` hollow markers beyond a maximum.
+    static let denseLine = 200, denseMarkers = 16
 
     static func draw(
         name: String, points: [ChartPoint], look: SeriesLook, line: Bool, dashed: Bool, markers: Markers,
@@ -47,8 +49,17 @@ enum LinePainter {
             let last = placed.count - 1, steps = sampledMarkers - 1
             marked = (0...steps).map { placed[Int((Double($0 * last) / Double(steps)).rounded())] }
         }
-        // Every extrapolated point is marked (hollow), sampled or not.
-        let extra = placed.filter { item in item.point.extrapolated && !marked.contains { $0.point == item.point } }
+        // Every extrapolated point is marked (hollow), sampled or not — except on a dense line (a
+        // large study's spread of contexts), where a marker at each would draw a solid band: there
+        // the first of each run beyond the maximum and an even spread of the others.
+        var extrapolated = placed.filter { item in item.point.extrapolated && !marked.contains { $0.point == item.point } }
+        if placed.count > denseLine, extrapolated.count > denseMarkers {
+            let starts = placed.indices.filter { placed[$0].point.extrapolated && ($0 == 0 || !placed[$0 - 1].point.extrapolated) }
+            let last = extrapolated.count - 1
+            let spread = (0..<denseMarkers).map { extrapolated[$0 * last / (denseMarkers - 1)] }
+            extrapolated = starts.map { placed[$0] } + spread.filter { item in !starts.contains { placed[$0].point == item.point } }
+        }
+        let extra = extrapolated
         for item in marked + extra {
             svg.shape("path", [
                 "class": item.point.extrapolated ? "kv-marker kv-extrapolated" : "kv-marker",
