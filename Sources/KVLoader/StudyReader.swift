@@ -36,6 +36,7 @@ struct StudyReader {
         let measurements = measurements(map, models: models, hardware: hardware)
         let references = references(map, models: models, hardware: hardware, compressions: compressions)
         let cells = cells(map, hasMeasurements: map.has("measurements"), contexts: contexts?.tokens)
+        let plan = plan(map, models: models, workload: workload)
 
         guard let title, let models, let hardware, let compressions, let contexts, let workload,
               source.log.errorCount == errorsBefore
@@ -47,6 +48,8 @@ struct StudyReader {
             allowHTML: allowHTML ?? false, measurements: measurements ?? [], cells: cells ?? [],
             allowBeyondMax: allowBeyondMax ?? false, headline: headline)
         study.references = references ?? []
+        study.plan = plan
+        checkPlanSize(study, map)
         checkFits(study, map)
         checkSweepSize(study, contexts)
         checkChunkedPrefillWork(study, map)

@@ -33,6 +33,8 @@ public struct Study: Sendable {
     public var measurements: [Measurement]
     /// Figures published elsewhere, to show beside kvplan's.
     public var references: [Reference] = []
+    /// The deployment to plan for a workload and its latency targets (`plan:`); nil: none.
+    public var plan: PlanStudy? = nil
     /// The notebook; empty means the default layout.
     public var cells: [Cell]
 

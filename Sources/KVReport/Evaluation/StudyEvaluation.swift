@@ -20,6 +20,8 @@ public struct StudyEvaluation: Sendable {
     public var ttft: TTFTSweep?
     /// Speculative decoding's speed-up against the batch; empty without `speculative`.
     public var speculativeSweeps: [SpeculativeSweep] = []
+    /// The cheapest deployment for the study's `plan:` (issue 14); nil without one.
+    public var plan: PlanEvaluation? = nil
     /// The one session every comparison of cost divides by: the first scenario at the baseline
     /// context and compression, over its whole replica.
     public var costBaseline: CostBaseline
@@ -146,6 +148,7 @@ public struct StudyEvaluation: Sendable {
         references = Self.references(study, series, estimators)
         ttft = Self.ttftSweep(study, series, estimators)
         speculativeSweeps = Self.speculativeSweeps(study, series, estimators)
+        plan = study.plan.map { PlanEvaluation(study: study, settings: $0) }
         measured = study.measurements.isEmpty ? nil : Result { () throws(EstimatorInputError) in try MeasuredEvaluation(study: study) }
     }
 
