@@ -38,7 +38,7 @@ import Darwin
 /// 5. *Memory.* The sessions decoding at once are M/G/∞-like, Poisson with mean b, so the KV of
 ///    `b + 2.33·√b + 1` sessions at the batch's mean context plus the prompt being prefilled must
 ///    fit the free HBM; one session of the longest prompt and output must fit at all.
-public struct ReplicaModel: Sendable {
+public final class ReplicaModel: Sendable {
     public let estimator: Estimator
     public let chunkTokens: Int
     let promptShares: [Double]
@@ -56,6 +56,11 @@ public struct ReplicaModel: Sendable {
     let decodeAttentionFLOPsPerSession: Double
     /// `∂τ/∂b` of a chunk iteration on its memory and compute lines, and of its communication.
     let memorySlope: Double, computeSlope: Double, communicationPerToken: Double
+    /// A decode-only iteration's fixed parts: replicated weights (seconds of HBM), communication
+    /// latency; the weights it reads depend on the batch only for a mixture of experts.
+    let replicatedWeightsSeconds: Double, communicationBase: Double
+    let hasExperts: Bool
+    let denseWeightsReadSeconds: Double
     /// Breakpoints of each class's `S_i(b)`: `curveStart[i] ..< curveStart[i + 1]` in the arrays.
     let curveStart: [Int]
     let curveBase: [(intercept: Double, slope: Double)]
@@ -103,7 +108,11 @@ public struct ReplicaModel: Sendable {
         computeSlope = estimator.decodeLinearFLOPs(batch: 1) / estimator.matmulFLOPsPerSecond
             + decodeAttentionFLOPsPerSession / estimator.attentionFLOPsPerSecond
         let communicationBase = estimator.gpus > 1 ? estimator.communication(tokens: 0).seconds : 0
+        self.communicationBase = communicationBase
         communicationPerToken = estimator.gpus > 1 ? estimator.communication(tokens: 1).seconds - communicationBase : 0
+        replicatedWeightsSeconds = estimator.replicatedWeightsBytes / estimator.memoryBytesPerSecond
+        hasExperts = estimator.parameters.routedExperts > 0
+        denseWeightsReadSeconds = estimator.weightsReadBytes(batch: 1) / estimator.memoryBytesPerSecond
 
         var curveStart = [0], curveBase: [(intercept: Double, slope: Double)] = []
         var breakpoints: [Double] = [], cumulativeIntercept: [Double] = [], cumulativeSlope: [Double] = []
@@ -185,10 +194,13 @@ public struct ReplicaModel: Sendable {
         return seconds
     }
 
-    /// `τ_d(b)`: a decode-only iteration of b sessions at the batch's mean context, seconds.
+    /// `τ_d(b)`: a decode-only iteration of b sessions at the batch's mean context, seconds — the
+    /// same as `iterationSeconds` without a chunk, from the constants precomputed here (the
+    /// communication is affine in the tokens, so its two coefficients stand for it).
     @inline(__always) public func decodeIterationSeconds(decodeBatch b: Double) -> Double {
-        estimator.iterationSeconds(chunkStart: 0, chunkEnd: 0, completesPrompt: false, decodeSessions: b,
-                                   decodeKVBytes: b * decodeKVBytesPerSession, decodeAttentionFLOPs: b * decodeAttentionFLOPsPerSession)
+        let weights = hasExperts ? estimator.weightsReadBytes(batch: b) / estimator.memoryBytesPerSecond : denseWeightsReadSeconds
+        let memory = weights + replicatedWeightsSeconds + b * memorySlope
+        return max(memory, b * computeSlope) + communicationBase + communicationPerToken * b
     }
 
     /// The stationary state of the replica at one arrival rate (steps 1–2 of the approximation).
@@ -204,14 +216,16 @@ public struct ReplicaModel: Sendable {
         var stable: Bool
     }
 
-    func state(arrivalsPerSecond lambda: Double) -> State {
+    /// Solves steps 1–2 at λ, leaving `S_i(b)` of the final batch in `services`.
+    func state(arrivalsPerSecond lambda: Double, services: UnsafeMutableBufferPointer<Double>) -> State {
         var b = 0.0
         var state = State(arrivalsPerSecond: lambda, decodeBatch: 0, utilization: 0, meanService: 0, serviceSecondMoment: 0,
                           decodeStepSeconds: 0, iterationRate: 0, stable: false)
         for _ in 0..<200 {
             var mean = 0.0, square = 0.0
-            for i in promptShares.indices {
+            for i in 0..<services.count {
                 let s = serviceSeconds(promptClass: i, decodeBatch: b)
+                services[i] = s
                 mean += promptShares[i] * s
                 square += promptShares[i] * s * s
             }
@@ -232,30 +246,53 @@ public struct ReplicaModel: Sendable {
         return state
     }
 
-    /// The γ and C of the wait's tail `P(W > t) ≈ C·e^{−γt}`: safeguarded Newton on the convex
-    /// `φ(γ) = λ(E[e^{γS}] − 1) − γ`, bracketed by 0 and the heavy-traffic rate `2(1 − ρ)/(λ·E[S²])`,
-    /// beyond which φ ≥ 0 (e^x ≥ 1 + x + x²/2).
-    func waitTail(_ state: State, decodeBatch b: Double) -> (gamma: Double, constant: Double)? {
+    /// `body` with a scratch buffer of one service time per prompt class (on the stack when small).
+    @inline(__always) func withServices<T>(_ body: (UnsafeMutableBufferPointer<Double>) -> T) -> T {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: promptShares.count) { buffer in
+            buffer.initialize(repeating: 0)
+            return body(buffer)
+        }
+    }
+
+    /// The γ and C of the wait's tail `P(W > t) ≈ C·e^{−γt}`. γ is the positive root of
+    /// `λ(E[e^{γS}] − 1) = γ`, found as the root of the concave `F(γ) = ln(1 + γ/λ) − ln E[e^{γS}]`
+    /// (F(0) = 0, F'(0) = 1/λ − E[S] > 0): Newton from the right of the root stays right of it
+    /// and, the log-sum-exp being nearly linear far out, converges in a few steps without the
+    /// overflow of e^{γS}. Start: below the heavy-traffic rate `2(1 − ρ)/(λ·E[S²])`
+    /// (e^x ≥ 1 + x + x²/2) and `√(6/(λ·p_i·S_i³))` for every class (e^x − 1 ≥ x³/6), both at or
+    /// beyond the root. `C = (1 − ρ)/(λ·E[S·e^{γS}] − 1)`.
+    func waitTail(_ state: State, services: UnsafeMutableBufferPointer<Double>) -> (gamma: Double, constant: Double)? {
         let lambda = state.arrivalsPerSecond
-        var low = 0.0, high = 2 * (1 - state.utilization) / (lambda * state.serviceSecondMoment)
-        guard high.isFinite, high > 0 else { return nil }
-        var gamma = high, derivative = 0.0
-        for _ in 0..<100 {
+        var gamma = 2 * (1 - state.utilization) / (lambda * state.serviceSecondMoment)
+        var longest = 0.0
+        for i in 0..<services.count where services[i] > 0 && promptShares[i] > 0 {
+            let s = services[i]
+            longest = max(longest, s)
+            gamma = min(gamma, (6 / (lambda * promptShares[i] * s * s * s)).squareRoot())
+        }
+        guard gamma.isFinite, gamma > 0 else { return nil }
+        var low = 0.0
+        // F and F' at γ, with e^{γS} scaled by e^{−γ·S_max}.
+        func evaluate(_ gamma: Double) -> (value: Double, slope: Double) {
             var moment = 0.0, weighted = 0.0
-            for i in promptShares.indices {
-                let s = serviceSeconds(promptClass: i, decodeBatch: b)
-                let e = exp(gamma * s)
+            for i in 0..<services.count {
+                let e = exp(gamma * (services[i] - longest))
                 moment += promptShares[i] * e
-                weighted += promptShares[i] * s * e
+                weighted += promptShares[i] * services[i] * e
             }
-            let phi = lambda * (moment - 1) - gamma
-            derivative = lambda * weighted - 1
-            if phi >= 0 || !phi.isFinite { high = gamma } else { low = gamma }
-            var next = phi.isFinite && derivative.isFinite && derivative > 0 ? gamma - phi / derivative : .nan
-            if !(next > low && next < high) { next = (low + high) / 2 }
-            if abs(next - gamma) <= 1e-12 * gamma || high - low <= 1e-12 * high { gamma = next; break }
+            return (log1p(gamma / lambda) - (log(moment) + gamma * longest), 1 / (lambda + gamma) - weighted / moment)
+        }
+        for _ in 0..<60 {
+            let (value, slope) = evaluate(gamma)
+            if value > 0 { low = gamma }  // left of the root: only after rounding
+            var next = slope < 0 ? gamma - value / slope : .nan
+            if !(next > low && next.isFinite) { next = (low + gamma) / 2 }
+            if abs(next - gamma) <= 1e-12 * gamma { gamma = next; break }
             gamma = next
         }
+        var weighted = 0.0
+        for i in 0..<services.count { weighted += promptShares[i] * services[i] * exp(gamma * services[i]) }
+        let derivative = lambda * weighted - 1
         guard gamma > 0, derivative.isFinite, derivative > 0 else { return nil }
         return (gamma, (1 - state.utilization) / derivative)
     }
@@ -300,49 +337,52 @@ public struct ReplicaModel: Sendable {
     /// are infinite). The hot path of the planner.
     public func verdict(arrivalsPerSecond lambda: Double, targets: PlanTargets) -> PlanVerdict {
         guard availableKVBytes > 0, longestSessionBytes <= availableKVBytes else { return PlanVerdict(binding: .memory, ratio: .infinity) }
-        let state = state(arrivalsPerSecond: lambda)
-        guard state.stable else { return PlanVerdict(binding: .throughput, ratio: .infinity) }
-        var verdict = PlanVerdict(binding: .memory, ratio: neededKVBytes(state) / availableKVBytes)
-        let tail = state.utilization > 0.01 ? waitTail(state, decodeBatch: state.decodeBatch) : nil
-        let residual = residualSeconds(state)
-        let wait99 = waitQuantile(0.99, state, tail: tail)
-        for i in promptShares.indices {
-            let ttft = wait99 + serviceSeconds(promptClass: i, decodeBatch: state.decodeBatch) + residual
-            verdict.consider(.ttftP99, ttft / ttftP99Targets[i])
-        }
-        if let p50 = targets.ttftP50Seconds {
-            let wait50 = waitQuantile(0.5, state, tail: tail)
-            for i in promptShares.indices where ttftP50Applies[i] {
-                verdict.consider(.ttftP50, (wait50 + serviceSeconds(promptClass: i, decodeBatch: state.decodeBatch) + residual) / p50)
+        return withServices { services in
+            let state = state(arrivalsPerSecond: lambda, services: services)
+            guard state.stable else { return PlanVerdict(binding: .throughput, ratio: .infinity) }
+            var verdict = PlanVerdict(binding: .memory, ratio: neededKVBytes(state) / availableKVBytes)
+            let tail = state.utilization > 0.01 ? waitTail(state, services: services) : nil
+            let residual = residualSeconds(state)
+            let wait99 = waitQuantile(0.99, state, tail: tail)
+            for i in 0..<services.count {
+                verdict.consider(.ttftP99, (wait99 + services[i] + residual) / ttftP99Targets[i])
             }
+            if let p50 = targets.ttftP50Seconds {
+                let wait50 = waitQuantile(0.5, state, tail: tail)
+                for i in 0..<services.count where ttftP50Applies[i] {
+                    verdict.consider(.ttftP50, (wait50 + services[i] + residual) / p50)
+                }
+            }
+            verdict.consider(.tpotP99, interTokenP99(state) / targets.tpotP99Seconds)
+            return verdict
         }
-        verdict.consider(.tpotP99, interTokenP99(state) / targets.tpotP99Seconds)
-        return verdict
     }
 
     /// Every figure of the replica at λ requests per second (for the chosen replicas: allocates).
     public func load(arrivalsPerSecond lambda: Double) -> ReplicaLoad {
         let ttftP50Target = targetP50
-        let state = state(arrivalsPerSecond: lambda)
-        var load = ReplicaLoad(
-            arrivalsPerSecond: lambda, stable: state.stable, decodeBatch: state.decodeBatch, prefillUtilization: state.utilization,
-            tpotMeanSeconds: state.iterationRate > 0 ? 1 / state.iterationRate : state.decodeStepSeconds,
-            tpotP99Seconds: .infinity, neededKVBytes: neededKVBytes(state), availableKVBytes: availableKVBytes, classes: [])
-        guard state.stable else { return load }
-        load.tpotP99Seconds = interTokenP99(state)
-        let tail = state.utilization > 0.01 ? waitTail(state, decodeBatch: state.decodeBatch) : nil
-        let residual = residualSeconds(state)
-        let meanWait = state.utilization > 0 ? lambda * state.serviceSecondMoment / (2 * (1 - state.utilization)) : 0
-        let wait50 = waitQuantile(0.5, state, tail: tail), wait99 = waitQuantile(0.99, state, tail: tail)
-        for i in promptShares.indices {
-            let service = serviceSeconds(promptClass: i, decodeBatch: state.decodeBatch)
-            load.classes.append(ClassLatency(
-                promptTokens: promptTokens[i], share: promptShares[i], prefillSeconds: service,
-                ttftMeanSeconds: meanWait + service + residual, ttftP50Seconds: wait50 + service + residual,
-                ttftP99Seconds: wait99 + service + residual, ttftP99TargetSeconds: ttftP99Targets[i],
-                ttftP50TargetSeconds: ttftP50Applies[i] ? ttftP50Target : nil))
+        return withServices { services in
+            let state = state(arrivalsPerSecond: lambda, services: services)
+            var load = ReplicaLoad(
+                arrivalsPerSecond: lambda, stable: state.stable, decodeBatch: state.decodeBatch, prefillUtilization: state.utilization,
+                tpotMeanSeconds: state.iterationRate > 0 ? 1 / state.iterationRate : state.decodeStepSeconds,
+                tpotP99Seconds: .infinity, neededKVBytes: neededKVBytes(state), availableKVBytes: availableKVBytes, classes: [])
+            guard state.stable else { return load }
+            load.tpotP99Seconds = interTokenP99(state)
+            let tail = state.utilization > 0.01 ? waitTail(state, services: services) : nil
+            let residual = residualSeconds(state)
+            let meanWait = state.utilization > 0 ? lambda * state.serviceSecondMoment / (2 * (1 - state.utilization)) : 0
+            let wait50 = waitQuantile(0.5, state, tail: tail), wait99 = waitQuantile(0.99, state, tail: tail)
+            for i in 0..<services.count {
+                let service = services[i]
+                load.classes.append(ClassLatency(
+                    promptTokens: promptTokens[i], share: promptShares[i], prefillSeconds: service,
+                    ttftMeanSeconds: meanWait + service + residual, ttftP50Seconds: wait50 + service + residual,
+                    ttftP99Seconds: wait99 + service + residual, ttftP99TargetSeconds: ttftP99Targets[i],
+                    ttftP50TargetSeconds: ttftP50Applies[i] ? ttftP50Target : nil))
+            }
+            return load
         }
-        return load
     }
 }
 
@@ -409,3 +449,4 @@ public struct ClassLatency: Sendable, Equatable {
     /// The median target the class is held to; nil when none (or it has its own p99 target).
     public var ttftP50TargetSeconds: Double?
 }
+

@@ -164,26 +164,31 @@ public enum PlanRecord {
         ])
     }
 
-    /// The ranked options as table columns: (title, numeric, one cell per option).
-    public static func columns(_ plan: Plan, limit: Int) -> [(title: String, numeric: Bool, cells: [String])] {
+    /// The ranked options as table columns: title, whether numeric, the cells as shown and as raw values.
+    public static func columns(_ plan: Plan, limit: Int) -> [(title: String, numeric: Bool, cells: [String], raw: [String])] {
         let options = Array(plan.ranked.prefix(limit))
         let typical = Format.tokens(plan.traffic.typicalPrompt.tokens)
-        var columns: [(title: String, numeric: Bool, cells: [String])] = [
-            ("rank", true, options.indices.map { String($0 + 1) }),
-            ("deployment", false, options.map { deployment($0.candidate) }),
-            ("replicas", true, options.map { $0.replicas.map(Format.integer) ?? "—" }),
-            ("GPUs", true, options.map { $0.gpus.map(Format.integer) ?? "—" }),
+        func text(_ title: String, _ cells: [String]) -> (title: String, numeric: Bool, cells: [String], raw: [String]) { (title, false, cells, cells) }
+        func number(_ title: String, _ values: [Double?], _ shown: (Double) -> String) -> (title: String, numeric: Bool, cells: [String], raw: [String]) {
+            (title, true, values.map { $0.map(shown) ?? "—" }, values.map(TableBuilder.raw))
+        }
+        let seconds = { (value: Double) in Format.fixed(value, significant: 3) }
+        var columns = [
+            number("rank", options.indices.map { Double($0 + 1) }) { String(Int($0)) },
+            text("deployment", options.map { deployment($0.candidate) }),
+            number("replicas", options.map { $0.replicas.map(Double.init) }) { Format.integer(Int($0)) },
+            number("GPUs", options.map { $0.gpus.map(Double.init) }) { Format.integer(Int($0)) },
         ]
         if plan.priced {
-            columns.append(("$/hour", true, options.map { $0.dollarsPerHour.map(dollars) ?? "—" }))
-            columns.append(("$/M output tokens", true, options.map { plan.dollarsPerMillionOutputTokens($0).map(dollars) ?? "—" }))
-            columns.append(("$/M input tokens", true, options.map { plan.dollarsPerMillionInputTokens($0).map(dollars) ?? "—" }))
+            columns.append(number("$/hour", options.map(\.dollarsPerHour), dollars))
+            columns.append(number("$/M output tokens", options.map(plan.dollarsPerMillionOutputTokens), dollars))
+            columns.append(number("$/M input tokens", options.map(plan.dollarsPerMillionInputTokens), dollars))
         }
         columns += [
-            ("TTFT p99, \(typical) (s)", true, options.map { Format.fixed(plan.typicalTTFTP99($0), significant: 3) }),
-            ("TPOT p99 (ms)", true, options.map { Format.fixed($0.load.tpotP99Seconds * 1000, significant: 3) }),
-            ("batch", true, options.map { Format.fixed($0.load.decodeBatch, significant: 3) }),
-            ("binding", false, options.map { $0.replicas == 1 ? "\($0.binding.label) (1 replica)" : $0.binding.label }),
+            number("TTFT p99, \(typical) prompts (s)", options.map(plan.typicalTTFTP99), seconds),
+            number("TPOT p99 (ms)", options.map { $0.load.tpotP99Seconds * 1000 }, seconds),
+            number("decode batch", options.map(\.load.decodeBatch), seconds),
+            text("binding", options.map { $0.replicas == 1 ? "\($0.binding.label) (1 replica)" : $0.binding.label }),
         ]
         return columns
     }
