@@ -13,9 +13,11 @@ public struct PlanCandidate: Sendable {
     /// Price of one GPU-hour, nil when the study gives none for this hardware.
     public var pricePerGPUHour: Double? { scenario.hardware.pricePerHour }
 
-    /// "8× h200-sxm, fp8 weights, fp8 KV, kivi-2bit, chunk 2048" (the study's names).
+    /// "8× h200-sxm, fp8 weights, fp8 KV, chunk 2048" (the study's names); a compression that
+    /// quantizes the KV (`kv_bits`) replaces its precision: "8× h200-sxm, fp8 weights, kivi-2bit, …".
     public var label: String {
-        var parts = ["\(gpusPerReplica)× \(hardware.name)", "\(weightPrecision.rawValue) weights", "\(kvPrecision.rawValue) KV"]
+        var parts = ["\(gpusPerReplica)× \(hardware.name)", "\(weightPrecision.rawValue) weights"]
+        if compression.kvBits == nil { parts.append("\(kvPrecision.rawValue) KV") }
         if compression.name != Compression.none.name { parts.append(compression.name) }
         parts.append("chunk \(chunkTokens)")
         return parts.joined(separator: ", ")

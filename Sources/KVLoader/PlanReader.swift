@@ -85,7 +85,7 @@ extension StudyReader {
         guard source.log.errorCount == errorsBefore else { return nil }
         let total = classes.reduce(0) { $0 + $1.share }
         guard abs(total - 1) < 1e-6 else {
-            source.error(at: node, "the shares of `\(key)` sum to \(format(total)), not 1: they are the fractions of requests in each class")
+            source.error(at: node, "the shares of `\(key)` sum to \(format((total * 1e6).rounded() / 1e6)), not 1: they are the fractions of requests in each class")
             return nil
         }
         return classes

@@ -50,7 +50,7 @@ struct PlanSection: ReportSection {
         if !others.isEmpty { series.append(ChartSeries(name: "meets the targets, dominated", points: others.map(point), markersOnly: true)) }
         let chart = LineChart(
             title: "Cost against TTFT p99 of the \(Format.tokens(typical.tokens))-token prompts",
-            x: Axis(title: costAxis(plan.priced), scale: .linear, format: { Format.fixed($0, significant: 3) }),
+            x: Axis(title: costAxis(plan.priced) + ", log scale", scale: .log, format: { Format.fixed($0, significant: 3) }),
             y: Axis(title: "TTFT p99, \(Format.tokens(typical.tokens)) prompts (s)", scale: .linear, format: { Format.fixed($0, significant: 3) }),
             series: series,
             annotations: [ChartAnnotation(y: plan.traffic.ttftP99Target(typical), label: "TTFT p99 target")])
@@ -129,4 +129,11 @@ struct PlanSection: ReportSection {
         + "The sessions decoding at once are taken as Poisson, and the KV of their 99th percentile plus the prompt being prefilled must fit. "
         + "A seeded discrete-event simulation of the same replica over twenty random configurations agrees within 10% on mean TTFT, 20% on TTFT p99 and 10% on TPOT p99 (the test suite checks it); the mean gap between tokens runs up to 18% low and is reported, not planned on. "
         + "Replicas split the traffic evenly; the search is exhaustive."
+}
+
+extension Findings {
+    /// The plan's answer leads the findings: the sentence a reviewer quotes.
+    func planFindings() -> [Finding] {
+        evaluation.plan.map { [(.plan, PlanRecord.sentence($0))] } ?? []
+    }
 }
