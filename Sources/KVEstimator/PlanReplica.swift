@@ -38,6 +38,15 @@ import Darwin
 /// 5. *Memory.* The sessions decoding at once are M/G/∞-like, Poisson with mean b, so the KV of
 ///    `b + 2.33·√b + 1` sessions at the batch's mean context plus the prompt being prefilled must
 ///    fit the free HBM; one session of the longest prompt and output must fit at all.
+///
+/// Against the simulation (20 random replicas of Llama-3.1-8B/70B on 1–8 A100/H100/H200 GPUs, 2–3
+/// prompt classes, chunks of 512–2048, prefill utilisation 0.15–0.7) the worst errors are 9% on
+/// the TTFT mean, 15% on the TTFT p99 (at ρ ≈ 0.18, where the exponential tail is least
+/// accurate) and 5% on the p99 gap between tokens. The mean gap is up to 18% low: sessions are
+/// born at prefill completions, so the batch is larger while prompts are prefilled than step 1's
+/// independence assumes; it is reported, not planned on. FCFS with one prompt prefilled at a time
+/// is vLLM's and SGLang's default order; a short prompt waits behind a long one's chunks (engines
+/// that prefill several prompts at once, vLLM's `max_num_partial_prefills`, do better on TTFT).
 public final class ReplicaModel: Sendable {
     public let estimator: Estimator
     public let chunkTokens: Int
