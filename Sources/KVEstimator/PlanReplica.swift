@@ -345,7 +345,10 @@ public final class ReplicaModel: Sendable {
     /// each constraint's value over its limit, the largest reported (memory and an unstable queue
     /// are infinite). The hot path of the planner.
     public func verdict(arrivalsPerSecond lambda: Double, targets: PlanTargets) -> PlanVerdict {
-        guard availableKVBytes > 0, longestSessionBytes <= availableKVBytes else { return PlanVerdict(binding: .memory, ratio: .infinity) }
+        guard availableKVBytes > 0, longestSessionBytes <= availableKVBytes else {
+            // How far the longest session is beyond the free HBM (so the closest candidate is the one with the most).
+            return PlanVerdict(binding: .memory, ratio: availableKVBytes > 0 ? longestSessionBytes / availableKVBytes : .infinity)
+        }
         return withServices { services in
             let state = state(arrivalsPerSecond: lambda, services: services)
             guard state.stable else { return PlanVerdict(binding: .throughput, ratio: .infinity) }
