@@ -357,12 +357,12 @@ public final class ReplicaModel: Sendable {
             let residual = residualSeconds(state)
             let wait99 = waitQuantile(0.99, state, tail: tail)
             for i in 0..<services.count {
-                verdict.consider(.ttftP99, (wait99 + services[i] + residual) / ttftP99Targets[i])
+                verdict.consider(.ttftP99, (wait99 + services[i] + residual) / ttftP99Targets[i], promptTokens: promptTokens[i])
             }
             if let p50 = targets.ttftP50Seconds {
                 let wait50 = waitQuantile(0.5, state, tail: tail)
                 for i in 0..<services.count where ttftP50Applies[i] {
-                    verdict.consider(.ttftP50, (wait50 + services[i] + residual) / p50)
+                    verdict.consider(.ttftP50, (wait50 + services[i] + residual) / p50, promptTokens: promptTokens[i])
                 }
             }
             verdict.consider(.tpotP99, interTokenP99(state) / targets.tpotP99Seconds)
@@ -423,11 +423,13 @@ public enum PlanConstraint: String, Sendable, Equatable, CaseIterable {
 public struct PlanVerdict: Sendable, Equatable {
     public var binding: PlanConstraint
     public var ratio: Double
+    /// For a TTFT constraint, the prompt class (its tokens) that binds; nil otherwise.
+    public var promptTokens: Int? = nil
 
     public var meets: Bool { ratio <= 1 }
 
-    @inline(__always) mutating func consider(_ constraint: PlanConstraint, _ value: Double) {
-        if value > ratio || value.isNaN { (binding, ratio) = (constraint, value.isNaN ? .infinity : value) }
+    @inline(__always) mutating func consider(_ constraint: PlanConstraint, _ value: Double, promptTokens tokens: Int? = nil) {
+        if value > ratio || value.isNaN { (binding, ratio, promptTokens) = (constraint, value.isNaN ? .infinity : value, tokens) }
     }
 }
 

@@ -100,6 +100,8 @@ public struct PlanOption: Sendable {
     public var binding: PlanConstraint
     /// The binding constraint's value over its limit where it was found (> 1 for an unmet one).
     public var bindingRatio: Double
+    /// For a binding TTFT target, the prompt class (its tokens) that binds.
+    public var bindingPromptTokens: Int? = nil
     /// One replica at its share of the traffic (at a vanishing rate when no count of replicas works).
     public var load: ReplicaLoad
     /// Replica evaluations the search took.
@@ -186,7 +188,7 @@ public struct Plan: Sendable {
         let limit = replica.verdict(arrivalsPerSecond: 0, targets: targets)
         guard limit.meets else {
             return PlanOption(candidate: candidate, replicas: nil, binding: limit.binding, bindingRatio: limit.ratio,
-                              load: replica.load(arrivalsPerSecond: 0), evaluations: evaluations)
+                              bindingPromptTokens: limit.promptTokens, load: replica.load(arrivalsPerSecond: 0), evaluations: evaluations)
         }
         func verdict(_ r: Int) -> PlanVerdict {
             evaluations += 1
@@ -199,7 +201,7 @@ public struct Plan: Sendable {
             short = met
             guard high < maxReplicas else {
                 return PlanOption(candidate: candidate, replicas: nil, binding: short.binding, bindingRatio: short.ratio,
-                                  load: replica.load(arrivalsPerSecond: lambda / Double(high)), evaluations: evaluations)
+                                  bindingPromptTokens: short.promptTokens, load: replica.load(arrivalsPerSecond: lambda / Double(high)), evaluations: evaluations)
             }
             high = min(maxReplicas, high * 2)
             met = verdict(high)
@@ -211,7 +213,7 @@ public struct Plan: Sendable {
         }
         let binding = high == 1 ? met : short
         return PlanOption(candidate: candidate, replicas: high, binding: binding.binding, bindingRatio: binding.ratio,
-                          load: replica.load(arrivalsPerSecond: lambda / Double(high)), evaluations: evaluations)
+                          bindingPromptTokens: binding.promptTokens, load: replica.load(arrivalsPerSecond: lambda / Double(high)), evaluations: evaluations)
     }
 }
 

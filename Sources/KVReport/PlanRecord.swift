@@ -49,9 +49,15 @@ public enum PlanRecord {
         return text + "; binding: \(bindingPhrase(option))."
     }
 
-    /// "TTFT p99" with one replica fewer, or "TTFT p99 (the tightest; one replica suffices)".
+    /// "TTFT p99 of the 2K prompts" (with one replica fewer), or "… (the tightest; one replica suffices)".
     public static func bindingPhrase(_ option: PlanOption) -> String {
-        option.replicas == 1 ? "\(option.binding.label) (the tightest; one replica suffices)" : option.binding.label
+        let name = bindingName(option)
+        return option.replicas == 1 ? "\(name) (the tightest; one replica suffices)" : name
+    }
+
+    /// The binding constraint, with the prompt class a TTFT target binds on: "TTFT p99 of the 2K prompts".
+    public static func bindingName(_ option: PlanOption) -> String {
+        option.bindingPromptTokens.map { "\(option.binding.label) of the \(Format.tokens($0)) prompts" } ?? option.binding.label
     }
 
     /// Why nothing meets the targets, for the closest candidate.
@@ -59,7 +65,7 @@ public enum PlanRecord {
         guard let closest = evaluation.plan.closest else {
             return "No candidate deployment: none of the study's hardware, GPU counts and compressions makes a valid replica of \(evaluation.settings.model.label)."
         }
-        return "No candidate meets the targets at any number of replicas. The closest, \(deployment(closest.candidate)), fails on \(closest.binding.label): "
+        return "No candidate meets the targets at any number of replicas. The closest, \(deployment(closest.candidate)), fails on \(bindingName(closest)): "
             + reason(closest, evaluation.plan.traffic) + "."
     }
 
@@ -145,6 +151,7 @@ public enum PlanRecord {
             ("dollars_per_million_output_tokens", .finite(plan.dollarsPerMillionOutputTokens(option))),
             ("dollars_per_million_input_tokens", .finite(plan.dollarsPerMillionInputTokens(option))),
             ("binding", .string(option.binding.rawValue)),
+            ("binding_prompt_tokens", option.bindingPromptTokens.map(JSONValue.integer) ?? .null),
             ("ttft_p99_seconds", .finite(plan.typicalTTFTP99(option))),
             ("ttft_p99_prompt_tokens", .integer(plan.traffic.typicalPrompt.tokens)),
             ("tpot_seconds", .finite(option.load.tpotMeanSeconds)),
@@ -188,7 +195,7 @@ public enum PlanRecord {
             number("TTFT p99, \(typical) prompts (s)", options.map(plan.typicalTTFTP99), seconds),
             number("TPOT p99 (ms)", options.map { $0.load.tpotP99Seconds * 1000 }, seconds),
             number("decode batch", options.map(\.load.decodeBatch), seconds),
-            text("binding", options.map { $0.replicas == 1 ? "\($0.binding.label) (1 replica)" : $0.binding.label }),
+            text("binding", options.map { $0.replicas == 1 ? "\(bindingName($0)) (1 replica)" : bindingName($0) }),
         ]
         return columns
     }
