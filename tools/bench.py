@@ -6,9 +6,10 @@ instructions (callgrind, when valgrind is installed), and the llm-analysis compa
 tools in the same run. Nothing here passes or fails: it prints what it measured, and says so
 when something could not be measured (no valgrind, no PyPI, a time limit reached).
 
-    python3 tools/bench.py [--quick] [--json PATH]
+    python3 tools/bench.py [--quick] [--plan] [--json PATH]
 
-`--quick` skips the 200-study site and the 1,000,000-point study.
+`--quick` skips the 200-study site and the 1,000,000-point study (minutes each); `--plan` runs
+only the planner's figures.
 """
 import argparse
 import json
@@ -156,6 +157,30 @@ print((time.perf_counter() - start) / runs)
         shutil.rmtree(venv, ignore_errors=True)
 
 
+def plan():
+    """The planner (issue 14): candidate×rate evaluations per second on one core (this thread's CPU
+    clock, and the wall clock beside it: on a shared machine the wall clock counts the others'
+    work too), instructions per evaluation (callgrind), the whole search of the example in
+    process, and `kvplan plan` on the example study end to end (median wall time of 5 runs)."""
+    lines = bench_lines("4000000", "--only", "plan_verdict")
+    report("plan_evaluations_per_cpu_second", lines["plan_verdict_per_cpu_second"], "1/s", "target ≥ 1,000,000 on one core")
+    report("plan_evaluation_cpu_time", lines["plan_verdict_cpu_time"], "ns")
+    report("plan_evaluation_wall_time", lines["plan_verdict_wall_time"], "ns")
+    low, high = 40_000, 440_000  # iterations; the figure runs iterations/4 evaluations
+    a = callgrind_instructions([BENCH, str(low), "--only", "plan_verdict"])
+    b = callgrind_instructions([BENCH, str(high), "--only", "plan_verdict"])
+    if a is None or b is None:
+        report("plan_evaluation_instructions", "not measured", "", "valgrind is not installed")
+    else:
+        report("plan_evaluation_instructions", round((b - a) / ((high - low) / 4)), "instructions/evaluation")
+    lines = bench_lines("2000000", "--only", "plan_search")
+    report("plan_search_cpu_time", lines["plan_search_cpu_time"] / 1e6, "ms", "the example's 144 candidates, in process")
+    report("plan_search_wall_time", lines["plan_search_wall_time"] / 1e6, "ms")
+    example = os.path.join(ROOT, "examples", "plan-long-context-chat.study.yaml")
+    report("plan_example_time", wall([KVPLAN, "plan", example, "--json"]) * 1e3, "ms",
+           "kvplan plan on the example, end to end (search, context sweep, JSON); target < 500 ms")
+
+
 def write_study(path, title, models, hardware, compression, contexts, users=4):
     with open(path, "w") as f:
         f.write(f'title: "{title}"\nmodels: [{", ".join(models)}]\nhardware: [{", ".join(hardware)}]\n'
@@ -248,8 +273,12 @@ def one_million_points(scratch):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--plan", action="store_true", help="only the planner's figures (issue 14)")
     parser.add_argument("--json", default=os.path.join(ROOT, ".build", "bench.json"))
     options = parser.parse_args()
+    plan()
+    if options.plan:
+        return
     lines = estimator()
     llm_analysis(lines)
     with tempfile.TemporaryDirectory(prefix="kvplan-bench-") as scratch:

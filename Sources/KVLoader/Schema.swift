@@ -46,6 +46,37 @@ public enum Schema {
         KeySpec("measurements", "path, `{file: …}` entry, or list of rows and entries", "—", "Measured latencies: a CSV file (relative to the study) with the header `model,hardware,phase,batch,context,seconds`, inline rows with those keys, or result files of vLLM, SGLang, GuideLLM or AIPerf / GenAI-Perf (see \"Measurements from serving engines\")."),
         KeySpec("kv_tiers", "map", "—", "Where the KV lives: tiers below HBM (host DRAM, NVMe, a remote store), the new tokens of a returning turn, a shared prefix and a population of conversations."),
         KeySpec("cells", "list of cells", "the default layout", "The notebook: `markdown`, `chart` and `table` cells in order."),
+        KeySpec("plan", "map", "—", "A workload and its latency targets: `kvplan plan` and the report's Plan section find the cheapest deployment of the study's hardware and compressions that meets them."),
+    ])
+
+    public static let plan = MapSchema(title: "plan", keys: [
+        KeySpec("model", "model name", "the study's only model", "The study model that serves the traffic; required when the study lists several."),
+        KeySpec("arrival_rate", "number", "—", "Requests per second over the whole service, arriving as a Poisson process (one of this and `daily_profile`)."),
+        KeySpec("daily_profile", "list of 24 numbers", "—", "Hourly arrival rates (requests per second); the plan serves the peak hour."),
+        KeySpec("prompts", "list of `{context, share}`", "required", "Prompt lengths as classes whose shares sum to 1 (most requests short, a few huge); a class may set its own `ttft_p99`."),
+        KeySpec("outputs", "list of `{tokens, share}`", "required", "Output lengths as classes whose shares sum to 1."),
+        KeySpec("targets", "map", "required", "Latency targets every replica must meet: `ttft_p99`, `tpot_p99` (or `itl_p99`), optionally `ttft_p50`."),
+        KeySpec("gpus_per_replica", "list of integers", "[1, 2, 4, 8]", "GPUs per replica to try, each a tensor-parallel group (counts that do not divide the model's heads are skipped)."),
+        KeySpec("precisions", "list of `{weights, kv}`", "the workload's precision", "Weight and KV-cache precisions to try."),
+        KeySpec("chunks", "list of tokens", "[2048]", "Prefill chunk sizes to try (vLLM's `max_num_batched_tokens`, SGLang's `chunked_prefill_size`)."),
+    ])
+
+    public static let planPrompt = MapSchema(title: "plan.prompts (one class)", keys: [
+        KeySpec("context", "tokens", "required", "Prompt length of the class."),
+        KeySpec("share", "fraction", "required", "Fraction of requests in the class."),
+        KeySpec("ttft_p99", "duration", "`targets.ttft_p99`", "This class's own TTFT p99 target (a 128K prompt cannot start within a chat's second)."),
+    ])
+
+    public static let planOutput = MapSchema(title: "plan.outputs (one class)", keys: [
+        KeySpec("tokens", "tokens", "required", "Output length of the class."),
+        KeySpec("share", "fraction", "required", "Fraction of requests in the class."),
+    ])
+
+    public static let planTargets = MapSchema(title: "plan.targets", keys: [
+        KeySpec("ttft_p99", "duration", "required", "99th percentile of the time to first token, per prompt class (`2s`, `800ms`, or seconds)."),
+        KeySpec("tpot_p99", "duration", "required (or `itl_p99`)", "99th percentile of the gap between two output tokens (vLLM's inter-token latency; a request's mean TPOT is at or below it)."),
+        KeySpec("itl_p99", "duration", "—", "Another name for `tpot_p99`."),
+        KeySpec("ttft_p50", "duration", "—", "Median time to first token, for each prompt class without its own `ttft_p99`."),
     ])
 
     public static let contextRange = MapSchema(title: "contexts (as a range)", keys: [

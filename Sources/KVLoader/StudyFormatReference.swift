@@ -4,7 +4,7 @@ import Foundation
 extension Schema {
     /// Every map a study file may contain, in the order the reference presents them.
     public static let studyFormat: [MapSchema] = [
-        study, contextRange, workload, precision, speculative, baseline, reference, measurement, measurementsFile, cell, kvTiers, kvTier,
+        study, contextRange, workload, precision, speculative, baseline, reference, measurement, measurementsFile, cell, kvTiers, kvTier, plan, planPrompt, planOutput, planTargets,
         model, moe, mla, ssm, attention, hardware, flops, hostLink, efficiency, compression,
     ]
 

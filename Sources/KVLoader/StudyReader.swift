@@ -37,6 +37,7 @@ struct StudyReader {
         let references = references(map, models: models, hardware: hardware, compressions: compressions)
         let cells = cells(map, hasMeasurements: map.has("measurements"), contexts: contexts?.tokens)
         let kvPlacement = KVTierReader(source: source).placement(map)
+        let plan = plan(map, models: models, workload: workload)
 
         guard let title, let models, let hardware, let compressions, let contexts, let workload,
               source.log.errorCount == errorsBefore
@@ -51,6 +52,8 @@ struct StudyReader {
         study.engineSources = measurements?.engineSources ?? []
         study.kvPlacement = kvPlacement
         if let kvPlacement { KVTierReader(source: source).check(kvPlacement, hardware: study.hardware, contexts: study.contexts, map) }
+        study.plan = plan
+        checkPlanSize(study, map)
         checkFits(study, map)
         checkSweepSize(study, contexts)
         checkChunkedPrefillWork(study, map)

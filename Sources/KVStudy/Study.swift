@@ -35,6 +35,8 @@ public struct Study: Sendable {
     public var references: [Reference] = []
     /// Serving-benchmark result files among `measurements`, with what became of each run.
     public var engineSources: [EngineSource] = []
+    /// The deployment to plan for a workload and its latency targets (`plan:`); nil: none.
+    public var plan: PlanStudy? = nil
     /// The notebook; empty means the default layout.
     public var cells: [Cell]
     /// Tiers below HBM and the returning sessions that use them (`kv_tiers`); nil: none.

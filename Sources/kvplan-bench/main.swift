@@ -77,3 +77,4 @@ measure("sweep", max(1, iterations / 4000)) { _ in
     }
     return total
 }
+planFigures(iterations: iterations)

@@ -13,7 +13,7 @@ struct KVPlan: ParsableCommand {
         commandName: "kvplan",
         abstract: "What context length costs on your hardware, and which KV-cache technique buys it back.",
         version: version,
-        subcommands: [RenderCommand.self, EstimateCommand.self, CatalogCommand.self, CheckCommand.self, ValidateCommand.self, CalibrateCommand.self, ServeCommand.self, SchemaCommand.self]
+        subcommands: [RenderCommand.self, EstimateCommand.self, PlanCommand.self, CatalogCommand.self, CheckCommand.self, ValidateCommand.self, CalibrateCommand.self, ServeCommand.self, SchemaCommand.self]
     )
 }
 

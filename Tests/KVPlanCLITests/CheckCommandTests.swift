@@ -10,7 +10,7 @@ struct CheckCommandTests {
     func validFolder() throws {
         let run = try RunKVPlan.run(["check", "\(Self.fixtures)/valid"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout == "6 studies, 238 scenarios, 0 errors\n")
+        #expect(run.stdout == "7 studies, 254 scenarios, 0 errors\n")
         #expect(run.stderr == "")
     }
 

@@ -66,6 +66,7 @@ public struct DocumentBuilder {
         let study = evaluation.study
         var kinds: [(id: String, title: String, section: any ReportSection)] = [
             ("published", "Published figures beside kvplan's", ReferencesSection(layout: layout)),
+            ("plan", "Plan: the cheapest deployment that meets the targets", PlanSection(layout: layout)),
             ("setup", "Setup", SetupSection(layout: layout)),
             ("prefill", "Challenge 1 · Prefill (GPU FLOP/s)", ChallengeSection.prefill(layout)),
             ("concurrency", "Challenge 2 · Concurrency (HBM size)", ChallengeSection.concurrency(layout)),

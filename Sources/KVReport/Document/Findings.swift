@@ -17,6 +17,7 @@ struct Findings {
     var headlineTopic: Topic {
         let study = evaluation.study
         if let chosen = study.headline { return Topic(chosen) }
+        if study.plan != nil { return .plan }
         if !study.measurements.isEmpty { return .measured }
         if study.workload.sharing != nil { return .sharingTTFT }
         if study.compressions.count > 1 || study.hardware.count > 1 { return .cost }
@@ -37,7 +38,7 @@ struct Findings {
             return [(.note, "The weights of \(scenario.model.label) (\(format.bytes(short.weightsBytes))) do not fit in \(scenario.hardware.label): no session can be served.")]
         }
         let across = comparisons()
-        return measuredFindings() + sharingFindings() + across.filter { $0.topic == .concurrency } + concurrencyFindings(shortest: shortest)
+        return planFindings() + measuredFindings() + sharingFindings() + across.filter { $0.topic == .concurrency } + concurrencyFindings(shortest: shortest)
             + across.filter { $0.topic != .concurrency } + challengeFindings() + costFindings() + beyondMaxFindings()
     }
 

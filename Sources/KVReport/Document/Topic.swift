@@ -5,7 +5,7 @@ import KVStudy
 public enum Topic: Sendable, Hashable {
     case quantity(Quantity.Key)
     case offload, memory, roofline, kvSession, sharing, sharingTTFT, sharingPaged, measured, measuredOverlay, note
-    case communication, prefillMemory, speculative
+    case communication, prefillMemory, speculative, plan
 
     public static let concurrency = Topic.quantity(.concurrency)
     public static let prefill = Topic.quantity(.prefill)

@@ -29,6 +29,8 @@ public struct StudyEvaluation: Sendable {
     public var speculativeSweeps: [SpeculativeSweep] = []
     /// Where the KV lives (`kv_tiers`); nil without tiers.
     public var kvPlacement: KVPlacementEvaluation?
+    /// The cheapest deployment for the study's `plan:` (issue 14); nil without one.
+    public var plan: PlanEvaluation? = nil
     /// The one session every comparison of cost divides by: the first scenario at the baseline
     /// context and compression, over its whole replica.
     public var costBaseline: CostBaseline
@@ -161,6 +163,7 @@ public struct StudyEvaluation: Sendable {
         ttft = Self.ttftSweep(study, contexts, series, estimators)
         speculativeSweeps = Self.speculativeSweeps(study, contexts, series, estimators)
         kvPlacement = try study.kvPlacement.map { p throws(EstimatorInputError) in try KVPlacementEvaluation(study: study, placement: p) }
+        plan = study.plan.map { PlanEvaluation(study: study, settings: $0) }
         measured = study.measurements.isEmpty ? nil : Result { () throws(EstimatorInputError) in try MeasuredEvaluation(study: study) }
     }
 
