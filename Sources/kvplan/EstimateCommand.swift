@@ -182,7 +182,7 @@ struct EstimateCommand: ParsableCommand {
                 try streamJSON(study)
                 return
             }
-            let evaluation = try StudyEvaluation(study: study, tracing: explain ? .everyContext : .endpoints, contexts: .all)
+            let evaluation = try StudyEvaluation(study: study, tracing: explain ? .everyContext : .endpoints, contexts: .all, measured: false)
             let format = Format(sizeUnits: study.units)
             for (index, series) in evaluation.series.enumerated() {
                 if !json, index > 0 { print("") }

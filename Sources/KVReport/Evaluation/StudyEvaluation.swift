@@ -99,7 +99,9 @@ public struct StudyEvaluation: Sendable {
     /// one (`kvplan estimate`'s tables print each).
     public enum Contexts: Sendable { case laidOut, all }
 
-    public init(study: Study, tracing: Tracing = .endpoints, contexts which: Contexts = .laidOut) throws(EstimatorInputError) {
+    /// `measured: false` skips the comparison with the study's measurements (fits, bootstrap and
+    /// held-out refits: seconds of work) for a caller that prints none of it (`kvplan estimate`).
+    public init(study: Study, tracing: Tracing = .endpoints, contexts which: Contexts = .laidOut, measured compareMeasured: Bool = true) throws(EstimatorInputError) {
         self.study = study
         let dimensions = VaryingDimensions(study)
         let priced = study.hardware.allSatisfy { $0.pricePerHour != nil }
@@ -164,7 +166,7 @@ public struct StudyEvaluation: Sendable {
         speculativeSweeps = Self.speculativeSweeps(study, contexts, series, estimators)
         kvPlacement = try study.kvPlacement.map { p throws(EstimatorInputError) in try KVPlacementEvaluation(study: study, placement: p) }
         plan = study.plan.map { PlanEvaluation(study: study, settings: $0) }
-        measured = study.measurements.isEmpty ? nil : Result { () throws(EstimatorInputError) in try MeasuredEvaluation(study: study) }
+        measured = study.measurements.isEmpty || !compareMeasured ? nil : Result { () throws(EstimatorInputError) in try MeasuredEvaluation(study: study) }
     }
 
     /// Every scenario of the study in order (modes, then models × hardware × compression), with its
