@@ -19,6 +19,8 @@ public struct Estimate: Sendable, Equatable {
     public var concurrencySustained: Int
     /// Bytes one session occupies over all ranks per byte of `KV(n)` (tensor-parallel replication).
     public var kvReplication: Double
+    /// Bytes one session's KV cache occupies over all its ranks, ρ·KV(n): what HBM actually holds.
+    public var heldKVBytes: Double { kvReplication * kvBytes }
     public var hostSessions: Int?
     /// Peak activation bytes per GPU of the prefill (of one chunk when chunked).
     public var prefillPeakMemoryBytes: Double

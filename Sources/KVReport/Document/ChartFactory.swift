@@ -219,7 +219,7 @@ struct ChartFactory {
             series: picked.map { context in
                 let estimates = compared.map { series in series.estimates.first { $0.context == context } }
                 return BarSeries(
-                    name: "\(Format.tokens(context)) tokens", values: estimates.map { ($0.map { $0.kvBytes * $0.kvReplication } ?? 0) / scale },
+                    name: "\(Format.tokens(context)) tokens", values: estimates.map { ($0?.heldKVBytes ?? 0) / scale },
                     extrapolated: estimates.map { $0?.beyondMaxContext ?? false })
             })
         let chart = BarChart(

@@ -41,7 +41,7 @@ extension StudyEvaluation {
         for series in compared {
             let gpus = Double(series.scenario.hardware.gpus)
             if let e = series.estimates.first(where: {
-                $0.regime != .weightsDoNotFit && gpus * $0.prefillPeakMemoryBytes >= $0.kvReplication * $0.kvBytes
+                $0.regime != .weightsDoNotFit && gpus * $0.prefillPeakMemoryBytes >= $0.heldKVBytes
             }) { return (series, e) }
         }
         return nil
