@@ -88,7 +88,7 @@ struct MeasuredSection: ReportSection {
         let disagree = entry.factors.filter { $0.factor.scope == .generation && $0.outsideInterval }
         if !disagree.isEmpty {
             let each = disagree.map { "\($0.factor.rawValue) in use \(MeasurementComparison.factorText($0.factor, $0.inUse)), own fit \(MeasurementComparison.intervalText($0.factor, $0.interval!))" }
-            text += " These rows do not confirm that \(list(disagree.map(\.factor.rawValue))) \(disagree.count == 1 ? "carries" : "carry") unchanged: the value in use lies outside this data's own 95% interval (\(each.joined(separator: "; ")))."
+            text += " These rows do not confirm that \(list(disagree.map(\.factor.rawValue))) \(disagree.count == 1 ? "carries" : "carry") unchanged: \(disagree.count == 1 ? "the value in use lies" : "each value in use lies") outside this data's own 95% interval (\(each.joined(separator: "; ")))."
         }
         return text
     }
@@ -170,7 +170,7 @@ struct MeasuredSection: ReportSection {
         var caption = "\(what) of each measured model (one colour per model): measured points (markers) over kvplan's predictions at peak (dashed) and calibrated (solid)"
         if banded {
             let rows = bands.filter { $0.phase == overlay.phase }.map(\.rows).reduce(0, +)
-            caption += ". The shaded band around each calibrated line spans the central 95% of measured ÷ calibrated over this study's \(rows) \(overlay.phase.rawValue) rows (every batch), with the factors in use: \(overlay.coverage.inside) of the \(overlay.coverage.rows) measurements drawn here lie inside it."
+            caption += ". The shaded band around each calibrated line spans the central 95% of measured ÷ calibrated over this study's \(rows) \(overlay.phase.rawValue) rows\(overlay.phase == .decodeStep ? " (every batch)" : ""), with the factors in use: \(overlay.coverage.inside) of the \(overlay.coverage.rows) measurements drawn here lie inside it."
         } else {
             caption += "; no band: fewer than \(MeasuredEvaluation.Band.minimumRows) \(overlay.phase.rawValue) rows to estimate one from."
         }
