@@ -97,7 +97,7 @@ struct MeasuredSection: ReportSection {
     func factorsTable(_ entry: MeasuredEvaluation.HardwareFit) -> Block {
         let rows = entry.factors
         let text = { (row: MeasuredEvaluation.FactorInUse, value: Double?) in value.map { MeasurementComparison.factorText(row.factor, $0) } ?? "not fitted" }
-        return .table(layout.table(caption: "\(entry.hardware.name): each efficiency term in use (this study's `efficiency`) beside the fit to its \(entry.rows) measurements here", columns: [
+        return .table(layout.table(caption: "\(entry.hardware.name): each efficiency term in use (this study's efficiency) beside the fit to its \(entry.rows) measurements here", columns: [
             .init(title: "term", numeric: false, shown: rows.map(\.factor.rawValue), raw: rows.map(\.factor.rawValue)),
             .init(title: "kind", numeric: false, shown: rows.map { $0.factor.scope == .generation ? "chip generation" : "part" }, raw: rows.map(\.factor.scope.rawValue)),
             .init(title: "in use", numeric: true, shown: rows.map { text($0, $0.inUse) }, raw: rows.map { TableBuilder.raw($0.inUse) }),
