@@ -72,25 +72,4 @@ extension Calibration.Fit {
         return Calibration.Bootstrap.interval(replicates.map { factor.value(in: $0) })
     }
 
-    /// The 95% prediction band of `observation`, as multiples of the prediction with the fitted
-    /// factors: each bootstrap replicate's prediction times one of the fit's own residual ratios
-    /// of the same phase (drawn by the seeded generator), so the band holds both the factors'
-    /// uncertainty and the scatter no factor explains. Nil without replicates.
-    public func bandRatios(_ observation: Calibration.Observation, on hardware: Hardware) throws(EstimatorInputError) -> ClosedRange<Double>? {
-        guard !replicates.isEmpty else { return nil }
-        var fitted = hardware
-        fitted.efficiency = efficiency
-        let center = try Calibration.predict(observation, on: fitted)
-        let scatter = residuals[observation.phase] ?? []
-        var generator = Calibration.SplitMix64(seed: Calibration.Bootstrap.seed ^ 0xBA4D)
-        var ratios: [Double] = []
-        ratios.reserveCapacity(replicates.count)
-        for replicate in replicates {
-            var resampled = hardware
-            resampled.efficiency = replicate
-            let noise = scatter.isEmpty ? 0 : scatter[generator.index(below: scatter.count)]
-            ratios.append(try Calibration.predict(observation, on: resampled) * exp(-noise) / center)
-        }
-        return Calibration.Bootstrap.interval(ratios)
-    }
 }

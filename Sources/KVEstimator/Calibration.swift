@@ -105,9 +105,6 @@ public enum Calibration {
         public var mapeAfter: Double
         /// The same factors refitted to rows resampled with replacement (`Bootstrap`), for intervals.
         public var replicates: [Efficiency] = []
-        /// ln(predicted / measured) of every row after the fit, by phase: the scatter a prediction
-        /// band adds to the factors' own uncertainty.
-        public var residuals: [Phase: [Double]] = [:]
         /// Every row predicted by factors fitted to the other models' rows, without and with the
         /// kernel overhead; nil when the rows hold one model.
         public var heldOut: HeldOut?
@@ -119,8 +116,19 @@ public enum Calibration {
         public var withoutOverhead: [(observation: Observation, error: Double)]
         /// Nil when the rows cannot determine the overhead.
         public var withOverhead: [(observation: Observation, error: Double)]?
+        /// Whether the fit keeps the overhead: it lowers the held-out error and its bootstrap
+        /// interval excludes 0 (set by `fit`).
+        public var keepsOverhead: Bool
 
-        public var keepsOverhead: Bool {
+        init(withoutOverhead: [(observation: Observation, error: Double)], withOverhead: [(observation: Observation, error: Double)]?) {
+            self.withoutOverhead = withoutOverhead
+            self.withOverhead = withOverhead
+            keepsOverhead = false
+            keepsOverhead = lowersError
+        }
+
+        /// The overhead lowers the leave-one-model-out MAPE.
+        public var lowersError: Bool {
             guard let withOverhead else { return false }
             return mape(withOverhead.map(\.error)) < mape(withoutOverhead.map(\.error))
         }
@@ -153,8 +161,13 @@ public enum Calibration {
     /// factors the rows determine, by least squares on ln(predicted / measured); the kernel
     /// overhead only where it lowers the leave-one-model-out error. `replicates` bootstrap refits
     /// give the intervals (0: none).
+    ///
+    /// The overhead is kept only when both hold: it lowers the held-out error, and its 95% bootstrap
+    /// interval excludes 0 — an interval reaching 0 says the rows cannot tell it from the memory
+    /// factor, and its spread would then widen every decode figure for nothing. The interval test
+    /// always resamples (`Bootstrap.replicates`), so the decision does not depend on `replicates`.
     public static func fit(_ observations: [Observation], on hardware: Hardware, replicates: Int = Bootstrap.replicates) throws(EstimatorInputError) -> Fit {
-        var factors = FreeFactors(observations, overhead: false)
+        var factors = try FreeFactors(observations, overhead: false).determined(by: observations, on: hardware)
         let undetermined = FreeFactors.overheadUndetermined(observations)
         var heldOut: HeldOut?
         let without = try leaveOneModelOut(observations, on: hardware, overhead: false)
@@ -162,26 +175,42 @@ public enum Calibration {
             heldOut = HeldOut(withoutOverhead: without,
                               withOverhead: undetermined == nil ? try leaveOneModelOut(observations, on: hardware, overhead: true) : nil)
         }
+        var bootstrapped: (theta: [Double], replicates: [Efficiency])?
         if let undetermined {
             factors.notFitted.append((.kernelOverhead, undetermined))
-        } else if let heldOut, heldOut.keepsOverhead {
-            factors = FreeFactors(observations, overhead: true)
-        } else if let heldOut, let with = heldOut.withOverhead {
-            factors.notFitted.append((.kernelOverhead, "did not lower the leave-one-model-out error (\(percentText(mape(with.map(\.error)))) with it, \(percentText(mape(without.map(\.error)))) without)"))
+        } else if let held = heldOut, let with = held.withOverhead {
+            let (withText, withoutText) = percentTexts(mape(with.map(\.error)), mape(without.map(\.error)))
+            let errorText = "leave-one-model-out MAPE (\(withText) with it, \(withoutText) without)"
+            if held.lowersError {
+                let withOverhead = try FreeFactors(observations, overhead: true).determined(by: observations, on: hardware)
+                let theta = try solve(observations, on: hardware, factors: withOverhead)
+                let refits = try Bootstrap.refits(observations, on: hardware, factors: withOverhead, from: theta, count: Bootstrap.replicates)
+                let interval = Bootstrap.interval(refits.map(\.kernelOverheadSecondsPerLayer))
+                if interval.lowerBound > 0 {
+                    factors = withOverhead
+                    bootstrapped = (theta, refits)
+                } else {
+                    let high = (interval.upperBound * 1e7).rounded() / 10
+                    factors.notFitted.append((.kernelOverhead, "its 95% bootstrap interval, 0–\(high) µs/layer, includes 0, so the rows cannot tell it from the memory factor, though it lowers the \(errorText)"))
+                    heldOut?.keepsOverhead = false
+                }
+            } else {
+                factors.notFitted.append((.kernelOverhead, "it does not lower the \(errorText)"))
+            }
         }
-        let theta = try solve(observations, on: hardware, factors: factors)
+        let theta: [Double]
+        if let bootstrapped { theta = bootstrapped.theta } else { theta = try solve(observations, on: hardware, factors: factors) }
         let fitted = factors.efficiency(theta)
         var fit = Fit(efficiency: fitted, fitted: factors.free, notFitted: factors.notFitted.map { (factor: $0.0, reason: $0.1) },
                       mapeBefore: mape(try errors(observations, on: hardware, with: .peak)),
                       mapeAfter: mape(try errors(observations, on: hardware, with: fitted)))
         fit.heldOut = heldOut
-        var calibrated = hardware
-        calibrated.efficiency = fitted
-        for observation in observations {
-            fit.residuals[observation.phase, default: []].append(log(try predict(observation, on: calibrated) / observation.seconds))
-        }
         if replicates > 0, !factors.free.isEmpty {
-            fit.replicates = try Bootstrap.refits(observations, on: hardware, factors: factors, from: theta, count: replicates)
+            if let bootstrapped, replicates == Bootstrap.replicates {
+                fit.replicates = bootstrapped.replicates
+            } else {
+                fit.replicates = try Bootstrap.refits(observations, on: hardware, factors: factors, from: theta, count: replicates)
+            }
         }
         return fit
     }
@@ -211,7 +240,7 @@ public enum Calibration {
         var result: [(observation: Observation, error: Double)] = []
         for name in names {
             let training = observations.filter { $0.model.name != name }
-            let factors = FreeFactors(training, overhead: overhead && FreeFactors.decodeShapesUndetermined(training) == nil)
+            let factors = try FreeFactors(training, overhead: overhead && FreeFactors.decodeShapesUndetermined(training) == nil).determined(by: training, on: hardware)
             var calibrated = hardware
             calibrated.efficiency = factors.efficiency(try solve(training, on: hardware, factors: factors))
             for observation in observations where observation.model.name == name {
@@ -221,11 +250,18 @@ public enum Calibration {
         return result
     }
 
-    /// A fraction as a percentage with two decimals (`0.05123` → `5.12%`).
-    static func percentText(_ fraction: Double) -> String {
-        let hundredths = Int((fraction * 10_000).rounded())
-        let decimals = String(hundredths % 100)
-        return "\(hundredths / 100).\(decimals.count == 1 ? "0" + decimals : decimals)%"
+    /// A fraction as a percentage with `decimals` decimals (`0.05123` → `5.12%`).
+    static func percentText(_ fraction: Double, decimals: Int = 2) -> String {
+        let scale = Int(pow(10, Double(decimals)))
+        let units = Int((fraction * 100 * Double(scale)).rounded())
+        let digits = String(units % scale)
+        return "\(units / scale).\(String(repeating: "0", count: decimals - digits.count) + digits)%"
+    }
+
+    /// Two fractions as percentages with enough decimals to tell them apart (two, up to four).
+    static func percentTexts(_ a: Double, _ b: Double) -> (String, String) {
+        let decimals = (2...4).first { percentText(a, decimals: $0) != percentText(b, decimals: $0) } ?? 4
+        return (percentText(a, decimals: decimals), percentText(b, decimals: decimals))
     }
 
     /// Which factors the observations determine, and why the others are left at 1.
@@ -253,6 +289,33 @@ public enum Calibration {
             if decodeRows > 0 { free.append(.memory) } else { notFitted.append((.memory, "no decode_step rows")) }
             if switchRows > 0 { free.append(.link) } else { notFitted.append((.link, "no context_switch rows")) }
             if overhead { free.append(.kernelOverhead) }
+        }
+
+        /// These factors less those no row's prediction depends on (decode steps memory-bound
+        /// whatever `matmul` is), each moved to `notFitted` with the reason: a factor the residuals
+        /// do not move would stay at its start value and read as fitted.
+        func determined(by observations: [Observation], on hardware: Hardware) throws(EstimatorInputError) -> FreeFactors {
+            let start = free.map(\.startTheta)
+            func predictions(_ theta: [Double]) throws(EstimatorInputError) -> [Double] {
+                var calibrated = hardware
+                calibrated.efficiency = efficiency(theta)
+                var result: [Double] = []
+                for observation in observations { result.append(try predict(observation, on: calibrated)) }
+                return result
+            }
+            let base = try predictions(start)
+            var result = self
+            for (index, factor) in free.enumerated() {
+                var moved = start
+                moved[index] -= 0.5
+                let shifted = try predictions(moved)
+                guard !zip(base, shifted).contains(where: { abs($1 - $0) > 1e-9 * abs($0) }) else { continue }
+                result.free.removeAll { $0 == factor }
+                result.notFitted.append((factor, factor == .matmul && !observations.contains { $0.phase == .prefill }
+                    ? "no row depends on it: every measured decode step is limited by memory bandwidth, not compute, and there are no prefill rows"
+                    : "no row's prediction depends on it"))
+            }
+            return result
         }
 
         /// Why the rows cannot determine a per-layer decode overhead beside the memory factor, or

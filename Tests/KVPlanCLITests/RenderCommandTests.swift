@@ -111,10 +111,10 @@ struct CalibrationCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         let json = try Self.object(run.stdout)
         let factors = try #require((json["hardware"] as? [String: [String: Double]])?["h100-sxm"])
-        // The overhead (seconds per layer) is kept: it lowers the error on the held-out model.
-        #expect(Set(factors.keys) == ["matmul", "attention", "memory", "kernel_overhead"])
-        for (factor, value) in factors where factor != "kernel_overhead" { #expect(value > 0 && value <= 1) }
-        #expect(try #require(factors["kernel_overhead"]) < 1e-4)
+        // The overhead is not kept: it lowers the held-out error by a hair, but its 95% bootstrap
+        // interval reaches 0.
+        #expect(Set(factors.keys) == ["matmul", "attention", "memory"])
+        for value in factors.values { #expect(value > 0 && value <= 1) }
         #expect(try #require(json["mape_before"] as? Double) > 0.35)
         #expect(try #require(json["mape_after"] as? Double) <= 0.08)
     }
@@ -125,6 +125,8 @@ struct CalibrationCommandTests {
         #expect(run.status == 0)
         #expect(run.stdout.contains("efficiency: {matmul: "))
         #expect(run.stdout.contains("# link left at 1: no context_switch rows"))
+        #expect(run.stdout.contains("# kernel_overhead left at 0: its 95% bootstrap interval, 0–"))
+        #expect(run.stdout.contains("includes 0, so the rows cannot tell it from the memory factor, though it lowers the leave-one-model-out MAPE (9.244% with it, 9.245% without)"))
         #expect(try RunKVPlan.run(["calibrate", Self.study, "--hardware", "a100"]).status == 1)
     }
 

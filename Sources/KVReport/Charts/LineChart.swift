@@ -10,6 +10,8 @@ public struct LineChart: Sendable {
     public var showsTitle = true
     /// Replaces the generated `<desc>` (which names the series, axes and ranges).
     public var description: String?
+    /// The legend, when it explains colours and styles rather than naming each series.
+    public var key: [ChartKey]?
 
     public init(title: String, x: Axis, y: Axis, series: [ChartSeries], annotations: [ChartAnnotation] = []) {
         self.title = title
@@ -30,24 +32,28 @@ public struct LineChart: Sendable {
             horizontal: .values(x, series.flatMap { $0.points.map(\.x) }),
             vertical: y, verticalValues: series.flatMap { $0.points.map(\.y) + $0.band.flatMap { [$0.low, $0.high] } },
             verticalIncludesZero: true, verticalPadded: true,
-            legend: series.enumerated().map { index, series in
-                Legend.Entry(name: series.name, look: .series(index), symbol: .line(dashed: series.dashed, line: !series.markersOnly, marker: true))
-            } + (series.contains { $0.points.contains(where: \.extrapolated) } ? [Legend.extrapolatedEntry] : []),
+            legend: (key.map { $0.map(Legend.Entry.init(key:)) } ?? series.enumerated().map { index, series in
+                Legend.Entry(name: series.name, look: Self.look(series, index), symbol: .line(dashed: series.dashed, line: !series.markersOnly, marker: series.markersOnly || series.lineMarkers))
+            }) + (series.contains { $0.points.contains(where: \.extrapolated) } ? [Legend.extrapolatedEntry] : []),
             annotations: annotations
         )
         let (x, y) = (self.x, self.y)
         return frame.render { geometry, svg in
             for (index, series) in series.enumerated() where !series.band.isEmpty {
-                LinePainter.drawBand(name: series.name, band: series.band, look: .series(index), in: geometry, into: &svg)
+                LinePainter.drawBand(name: series.name, band: series.band, look: Self.look(series, index), in: geometry, into: &svg)
             }
             for (index, series) in series.enumerated() {
                 LinePainter.draw(
-                    name: series.name, points: series.points, look: .series(index),
-                    line: !series.markersOnly, dashed: series.dashed, markers: series.markersOnly ? .all : .sampled,
+                    name: series.name, points: series.points, look: Self.look(series, index),
+                    line: !series.markersOnly, dashed: series.dashed, markers: series.markersOnly ? .all : series.lineMarkers ? .sampled : .none,
                     tooltip: { "\(series.name): \(x.format($0.x)), \(y.format($0.y))" },
                     in: geometry, into: &svg
                 )
             }
         }
+    }
+
+    static func look(_ series: ChartSeries, _ index: Int) -> SeriesLook {
+        series.reference ? .reference : .series(series.slot ?? index)
     }
 }

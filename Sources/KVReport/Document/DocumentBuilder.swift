@@ -156,7 +156,7 @@ public struct DocumentBuilder {
         case .appendix: return [AppendixSection(layout: layout).appendixTable()]
         case .measured:
             guard case .success(let measured) = evaluation.measured else { return [] }
-            return [MeasuredSection(layout: layout).measuredTable(peak: measured.peak, calibrated: measured.calibrated)]
+            return [MeasuredSection(layout: layout).measuredTable(measured)]
         case .sharing:
             let sharing = SharingSection(layout: layout)
             return evaluation.study.workload.sharing == nil ? sharing.blocks() : [sharing.sharingTable()]

@@ -251,7 +251,18 @@ struct Findings {
     func measuredFindings() -> [Finding] {
         guard case .success(let measured) = evaluation.measured, !measured.peak.points.isEmpty else { return [] }
         let (peak, calibrated) = (measured.peak, measured.calibrated)
-        var findings: [Finding] = [(.measured, "Against \(peak.points.count) measured latencies, kvplan's predictions are off by \(MeasurementComparison.percent(calibrated.mape)) on average with the study's efficiency factors (calibrated), and by \(MeasurementComparison.percent(peak.mape)) at datasheet peak.")]
+        // Where a hardware entry's factors are its own fit, the in-sample error flatters them: the
+        // held-out error (each model predicted by a fit to the others) leads.
+        let ownFit = measured.fits.filter { !$0.differsFromOwnFit }
+        var findings: [Finding] = measured.heldOut.entries.filter { entry in ownFit.contains { $0.hardware.name == entry.hardware } }.map { entry in
+            let all = entry.groups.first { $0.model == nil && $0.phase == nil }?.mape ?? 0
+            let phases = entry.groups.filter { $0.model == nil && $0.phase != nil }.map { "\($0.phase!.rawValue) \(MeasurementComparison.percent($0.mape))" }
+            let others = entry.models == 2 ? "the other model alone" : "the other \(entry.models - 1)"
+            let on = evaluation.study.hardware.count > 1 ? " on \(entry.hardware)" : ""
+            return (.measured, "On a model the calibration did not see, expect an error of about \(MeasurementComparison.percent(all)): each of the \(entry.models) measured models\(on), predicted by factors fitted to \(others), is off by that on average (held out; \(phases.joined(separator: ", "))).")
+        }
+        let inSample = !measured.fits.isEmpty && ownFit.count == measured.fits.count
+        findings.append((.measured, "Against \(peak.points.count) measured latencies, kvplan's predictions are off by \(MeasurementComparison.percent(calibrated.mape)) on average with the study's efficiency factors (calibrated\(inSample ? ", in-sample: fitted to these same rows" : "")), and by \(MeasurementComparison.percent(peak.mape)) at datasheet peak."))
         if evaluation.study.mode == .both {
             findings.append((.note, "The findings below use the calibrated figures; the charts draw peak figures dashed beside them."))
         }

@@ -29,9 +29,9 @@ final class Layout {
     }
 
     /// Numbers the next table.
-    func table(caption: String, columns: [TableBuilder.Column], baselineRows: Set<Int> = [], allRows: Table.Values? = nil) -> Table {
+    func table(caption: String, columns: [TableBuilder.Column], baselineRows: Set<Int> = [], allRows: Table.Values? = nil, showsEveryRow: Bool = false) -> Table {
         tableCount += 1
-        return TableBuilder.table(number: tableCount, slug: slug, caption: caption, columns: columns, baselineRows: baselineRows, allRows: allRows)
+        return TableBuilder.table(number: tableCount, slug: slug, caption: caption, columns: columns, baselineRows: baselineRows, allRows: allRows, showsEveryRow: showsEveryRow)
     }
 
     /// A study's prose, trusted only with `allow_html`.

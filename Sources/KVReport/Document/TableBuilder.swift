@@ -29,17 +29,18 @@ struct TableBuilder {
 
     /// `allRows`: for a table of a large study laid out at some of its contexts, every row of the
     /// whole sweep for the CSV (their count, and each row's values in order); by default the CSV
-    /// holds the columns' rows.
+    /// holds the columns' rows. `showsEveryRow`: a table whose every row is a fact the page discusses
+    /// (measurements and their errors) is never thinned.
     static func table(number: Int, slug: String, caption: String, columns: [Column], baselineRows: Set<Int> = [],
-                      allRows: Table.Values? = nil) -> Table {
+                      allRows: Table.Values? = nil, showsEveryRow: Bool = false) -> Table {
         let rowCount = columns.map(\.count).max() ?? 0
         var picked = Array(0..<rowCount)
         var shownCaption = caption
         let total = allRows?.count ?? rowCount
-        if rowCount > shownRows {
+        if rowCount > shownRows, !showsEveryRow {
             picked = Array(Set((0..<shownRows).map { $0 * (rowCount - 1) / (shownRows - 1) }).union(baselineRows)).sorted()
         }
-        if rowCount > shownRows || total > rowCount {
+        if picked.count < rowCount || total > rowCount {
             shownCaption += " (\(picked.count) of \(total > 9_999 ? Format.integer(total) : String(total)) rows shown; the CSV holds them all)"
         }
         let raws = columns.map(\.raw)

@@ -18,7 +18,8 @@ public struct HeldOutComparison: Sendable {
     public struct Entry: Sendable {
         public var hardware: String
         public var models: Int
-        /// Per model and phase, then per phase over all models, then all rows (model and phase nil).
+        /// Per model and phase (and over its phases when it has several), then per phase over all
+        /// models, then all rows (model and phase nil).
         public var groups: [Group]
         /// Held-out MAPE without and with the kernel overhead (nil when the rows cannot determine it).
         public var mapeWithoutOverhead: Double
@@ -28,8 +29,10 @@ public struct HeldOutComparison: Sendable {
 
     public var entries: [Entry]
 
-    public init(_ measured: MeasuredEvaluation) {
-        entries = measured.fits.compactMap { entry in
+    public init(_ measured: MeasuredEvaluation) { self = measured.heldOut }
+
+    init(fits: [MeasuredEvaluation.HardwareFit]) {
+        entries = fits.compactMap { entry in
             guard let heldOut = entry.fit.heldOut else { return nil }
             let rows = heldOut.chosen
             let hardware = entry.hardware.name
@@ -43,7 +46,7 @@ public struct HeldOutComparison: Sendable {
                              meanError: errors.reduce(0, +) / Double(errors.count))
             }
             var groups: [Group] = []
-            for model in models { groups += phases.compactMap { group(model, $0) } }
+            for model in models { groups += (phases as [Measurement.Phase?] + (phases.count > 1 ? [nil] : [])).compactMap { group(model, $0) } }
             groups += phases.compactMap { group(nil, $0) }
             if let all = group(nil, nil) { groups.append(all) }
             return Entry(hardware: hardware, models: models.count, groups: groups,
@@ -69,7 +72,8 @@ public struct HeldOutComparison: Sendable {
             let percent = { (fraction: Double) in Format.decimalString(fraction * 100, decimals: decimals) + "%" }
             let without = percent(entry.mapeWithoutOverhead)
             if let with = entry.mapeWithOverhead {
-                text += "\n\nKernel overhead per decode step: \(entry.keepsOverhead ? "kept" : "not kept") — held-out MAPE \(percent(with)) with it, \(without) without."
+                text += "\n\nKernel overhead per decode step: \(entry.keepsOverhead ? "kept" : "not kept") — held-out MAPE \(percent(with)) with it, \(without) without"
+                text += entry.keepsOverhead || with >= entry.mapeWithoutOverhead ? "." : ", but its 95% bootstrap interval includes 0."
             } else {
                 text += "\n\nKernel overhead per decode step: not determined by these rows (held-out MAPE \(without) without it)."
             }

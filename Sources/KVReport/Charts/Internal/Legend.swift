@@ -8,6 +8,8 @@ struct Legend {
         case swatch
         /// The mark of a value beyond a model's maximum context: a hollow marker.
         case extrapolated
+        /// A shaded swatch like a band.
+        case band
     }
 
     /// The entry that explains hollow marks, the same in every chart.
@@ -57,6 +59,7 @@ struct Legend {
         switch symbol {
         case .line(_, line: true, _): return 28
         case .line(_, line: false, _), .swatch, .extrapolated: return 12
+        case .band: return 20
         }
     }
 
@@ -80,6 +83,8 @@ struct Legend {
                 }
             case .extrapolated:
                 svg.empty("path", ["class": "kv-marker kv-extrapolated", "d": ChartStyle.markerPath(series: 0, x: item.x + symbolWidth / 2, y: middle)])
+            case .band:
+                svg.empty("rect", ["class": "kv-band", "x": svgNumber(item.x), "y": svgNumber(middle - 6), "width": svgNumber(symbolWidth), "height": "12"])
             case .swatch:
                 BarPainter.bar(look: item.entry.look, chartID: chartID, x: item.x, y: middle - 6, width: 12, height: 12, tooltip: nil, into: &svg)
             }
@@ -91,5 +96,16 @@ struct Legend {
             svg.close("g")
         }
         svg.close("g")
+    }
+}
+
+extension Legend.Entry {
+    init(key: ChartKey) {
+        let look = key.slot.map(SeriesLook.series) ?? .reference
+        switch key.mark {
+        case let .line(dashed, marker): self.init(name: key.name, look: look, symbol: .line(dashed: dashed, line: true, marker: marker))
+        case .marker: self.init(name: key.name, look: look, symbol: .line(dashed: false, line: false, marker: true))
+        case .band: self.init(name: key.name, look: look, symbol: .band)
+        }
     }
 }
