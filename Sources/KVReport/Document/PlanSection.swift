@@ -23,12 +23,18 @@ struct PlanSection: ReportSection {
             search += " No price per GPU-hour is given for \(list(planned.unpriced.map { "`\($0)`" })), so options are ranked by GPUs and no cost in money is shown."
         }
         var blocks: [Block] = [.paragraph(search), .paragraph(PlanRecord.sentence(planned))]
+        if let blocking = PlanRecord.headOfLineParagraph(planned) {
+            blocks.append(.paragraph(blocking))
+        } else if let split = PlanRecord.splitSentence(planned) {
+            blocks.append(.paragraph(split))
+        }
         if !plan.ranked.isEmpty {
             blocks.append(frontierFigure(plan))
             blocks.append(rankedTable(plan))
         }
         if let figure = sweepFigure(planned) { blocks.append(figure) }
         if !planned.sweep.points.isEmpty { blocks.append(sweepTable(planned)) }
+        if let failures = PlanRecord.sweepFailures(planned) { blocks.append(.paragraph(failures)) }
         blocks.append(.paragraph(Self.methodology))
         return blocks
     }
@@ -66,7 +72,10 @@ struct PlanSection: ReportSection {
         }
         let more = plan.ranked.count > Self.shownOptions ? " The \(Format.integer(Self.shownOptions)) cheapest of \(Format.integer(plan.ranked.count)) are shown; `kvplan plan --json` lists them all." : ""
         return .table(layout.table(
-            caption: "The options that meet every target, cheapest first (ties: lower TTFT p99, then TPOT p99). $/M tokens charges the whole bill to output (or to input) tokens, as serving prices are quoted. Binding: the constraint that needed the last replica (violated with one fewer); with one replica, the tightest.\(more)",
+            caption: "The options that meet every target, cheapest first (at equal cost: without KV compression first, then lower TTFT p99, then TPOT p99). "
+                + "Each $/M figure charges the whole bill to one kind of token, as serving prices are quoted: they are two views of one cost, not parts to add. "
+                + "Sessions decoding: the mean number of sessions in one replica's decode batch (below 1 when a replica is often idle). "
+                + "Binding: the constraint that needed the last replica (violated with one fewer); with one replica, the tightest.\(more)",
             columns: columns))
     }
 
@@ -93,7 +102,9 @@ struct PlanSection: ReportSection {
             y: Axis(title: costAxis(sweep.points.first?.priced ?? false), scale: .linear, format: { Format.fixed($0, significant: 3) }),
             series: series)
         return layout.figure(
-            caption: "The same traffic with its longest prompt class (\(longest) tokens in the study) at each of the study's contexts: the cheapest deployment that meets every target, with no compression and with each compression alone. A missing point means no candidate meets the targets there (the table says what fails).",
+            caption: "The same traffic with its longest prompt class (\(longest) tokens in the study) at each of the study's contexts: the cheapest deployment that meets every target, with no compression and with each compression alone. "
+                + (sweep.compressionsCostTheSame && series.count > 1 ? "The lines coincide: wherever both meet the targets, compression does not lower the cost. " : "")
+                + "A missing point means no candidate meets the targets there (the table and the text below say what fails).",
             chart: .line(chart), topic: .plan)
     }
 
@@ -134,6 +145,13 @@ struct PlanSection: ReportSection {
 extension Findings {
     /// The plan's answer leads the findings: the sentence a reviewer quotes.
     func planFindings() -> [Finding] {
-        evaluation.plan.map { [(.plan, PlanRecord.sentence($0))] } ?? []
+        guard let planned = evaluation.plan else { return [] }
+        var findings: [Finding] = [(.plan, PlanRecord.sentence(planned))]
+        // The long prompts apart, when that is cheaper than one pool (or one pool cannot serve).
+        if let split = planned.split, let cost = split.cost, cost < planned.plan.cheapest.map(planned.plan.cost) ?? .infinity,
+           let sentence = PlanRecord.splitSentence(planned) {
+            findings.append((.plan, sentence))
+        }
+        return findings
     }
 }
