@@ -44,13 +44,21 @@ public enum PlanRecord {
         if let hourly = option.dollarsPerHour, let output = plan.dollarsPerMillionOutputTokens(option) {
             text += ", \(dollars(hourly)) per hour (\(dollars(output)) per million output tokens, the whole bill charged to them)"
         } else {
-            text += " (no price per GPU-hour for \(evaluation.unpriced.map { "`\($0)`" }.joined(separator: ", ")): ranked by GPUs)"
+            text += " (no price per GPU-hour for \(evaluation.unpriced.joined(separator: ", ")): ranked by GPUs)"
         }
         text += "; binding: \(bindingPhrase(option))"
         if let blocked = headOfLine(option, plan.traffic) {
             text += ", which wait behind the \(Format.tokens(blocked.longest.promptTokens))-token prompts' prefill"
         }
         return text + "."
+    }
+
+    /// What the cheapest option's $/hour is per million tokens of each kind: "$100 per hour is
+    /// $10.52 per million output tokens or $0.41 per million input tokens". Nil unpriced.
+    public static func perMillion(_ plan: Plan) -> String? {
+        guard let option = plan.cheapest, let hourly = option.dollarsPerHour, let output = plan.dollarsPerMillionOutputTokens(option),
+              let input = plan.dollarsPerMillionInputTokens(option) else { return nil }
+        return "\(dollars(hourly)) per hour is \(dollars(output)) per million output tokens or \(dollars(input)) per million input tokens"
     }
 
     /// When the binding constraint of `option` is the TTFT of prompts shorter than the longest
@@ -70,8 +78,8 @@ public enum PlanRecord {
     }
 
     /// The paragraph that says what head-of-line blocking costs, when it sets the answer: where
-    /// the time goes, the price of the long prompts on replicas of their own, and what the engines
-    /// offer instead (which the planner does not model).
+    /// the time goes and the price of the long prompts on replicas of their own (`engineSettings`
+    /// follows it: what the engines offer instead, which the planner does not model).
     public static func headOfLineParagraph(_ evaluation: PlanEvaluation) -> String? {
         let plan = evaluation.plan
         guard let option = plan.cheapest, let blocked = headOfLine(option, plan.traffic) else { return nil }
@@ -83,15 +91,15 @@ public enum PlanRecord {
             + "\(Format.seconds(blocked.ttftSeconds - blocked.bound.prefillSeconds)) is waiting and \(Format.seconds(blocked.bound.prefillSeconds)) their own prefill, "
             + "while each replica spends \(percent(option.load.prefillUtilization)) of its time prefilling."
         if let split = splitSentence(evaluation) { text += " " + split }
-        return text + " " + engineSettings
+        return text
     }
 
     /// What the serving engines offer against head-of-line blocking, with where they do it.
-    public static let engineSettings = "An engine setting can do part of this on shared replicas, which the planner does not model: "
-        + "vLLM's V1 scheduler, with `long_prefill_token_threshold` below `max_num_batched_tokens`, gives a prompt at most that many tokens per step and admits waiting prompts into the rest of the step's token budget "
-        + "(vllm/v1/core/sched/scheduler.py, `Scheduler.schedule`); `max_num_partial_prefills` and `max_long_partial_prefills`, which let short prompts overtake long ones, were honoured only by vLLM's V0 scheduler (vllm/core/scheduler.py, `PartialPrefillMetadata`). "
-        + "SGLang orders its waiting queue by `--schedule-policy` but puts the prompt it is already chunking into every prefill batch first "
-        + "(`PrefillAdder.add_chunked_req`, python/sglang/srt/managers/schedule_policy.py)."
+    public static let engineSettings = "Engine settings can do part of this on shared replicas; the planner does not model them. "
+        + "vLLM's V1 scheduler, with long_prefill_token_threshold below max_num_batched_tokens, gives a prompt at most that many tokens per step and admits waiting prompts into the rest of the step's token budget "
+        + "(vllm/v1/core/sched/scheduler.py, Scheduler.schedule); max_num_partial_prefills and max_long_partial_prefills, which let short prompts overtake long ones, were honoured only by vLLM's V0 scheduler (vllm/core/scheduler.py, PartialPrefillMetadata). "
+        + "SGLang orders its waiting queue by --schedule-policy but puts the prompt it is already chunking into every prefill batch first "
+        + "(PrefillAdder.add_chunked_req, python/sglang/srt/managers/schedule_policy.py)."
 
     /// The long prompts on replicas of their own, against the single pool: "Routed to replicas of
     /// their own, …". Nil when the traffic has one prompt class or a pool has no answer.
@@ -277,8 +285,10 @@ public enum PlanRecord {
         ])
     }
 
-    /// The ranked options as table columns: title, whether numeric, the cells as shown and as raw values.
-    public static func columns(_ plan: Plan, limit: Int) -> [(title: String, numeric: Bool, cells: [String], raw: [String])] {
+    /// The ranked options as table columns: title, whether numeric, the cells as shown and as raw
+    /// values. Without `inputTokens` the $/M input column is left out (the page says its figure
+    /// for the cheapest in the caption: the column is $/hour times one constant of the traffic).
+    public static func columns(_ plan: Plan, limit: Int, inputTokens: Bool = true) -> [(title: String, numeric: Bool, cells: [String], raw: [String])] {
         let options = Array(plan.ranked.prefix(limit))
         let typical = Format.tokens(plan.traffic.typicalPrompt.tokens)
         func text(_ title: String, _ cells: [String]) -> (title: String, numeric: Bool, cells: [String], raw: [String]) { (title, false, cells, cells) }
@@ -294,15 +304,18 @@ public enum PlanRecord {
         ]
         if plan.priced {
             columns.append(number("$/hour", options.map(\.dollarsPerHour), dollars))
-            // Each charges the whole bill to one kind of token (the captions say so): not parts to add.
-            columns.append(number("$/M output tokens, whole bill", options.map(plan.dollarsPerMillionOutputTokens), dollars))
-            columns.append(number("$/M input tokens, whole bill", options.map(plan.dollarsPerMillionInputTokens), dollars))
+            // Each charges the whole bill to one kind of token: not parts to add.
+            columns.append(number("$/M output (whole bill)", options.map(plan.dollarsPerMillionOutputTokens), dollars))
+            if inputTokens { columns.append(number("$/M input (whole bill)", options.map(plan.dollarsPerMillionInputTokens), dollars)) }
         }
         columns += [
-            number("TTFT p99, \(typical) prompts (s)", options.map(plan.typicalTTFTP99), seconds),
+            number("TTFT p99, \(typical) (s)", options.map(plan.typicalTTFTP99), seconds),
             number("TPOT p99 (ms)", options.map { $0.load.tpotP99Seconds * 1000 }, seconds),
-            number("sessions decoding (mean)", options.map(\.load.decodeBatch), seconds),
-            text("binding", options.map { $0.replicas == 1 ? "\(bindingName($0)) (1 replica)" : bindingName($0) }),
+            number("mean decode batch", options.map(\.load.decodeBatch), seconds),
+            text("binding", options.map { option in
+                let name = option.bindingPromptTokens.map { "\(option.binding.label), \(Format.tokens($0)) prompts" } ?? option.binding.label
+                return option.replicas == 1 ? "\(name) (1 replica)" : name
+            }),
         ]
         return columns
     }

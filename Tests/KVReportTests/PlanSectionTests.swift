@@ -50,7 +50,10 @@ struct PlanSectionTests {
         #expect(paragraph.contains("one 128K prefill takes \(Format.seconds(long.prefillSeconds)) on \(cheapest.candidate.label)"))
         #expect(paragraph.contains("TTFT p99 of \(Format.seconds(bound.ttftP99Seconds))"))
         #expect(paragraph.contains("\(Format.seconds(bound.ttftP99Seconds - bound.prefillSeconds)) is waiting"))
-        #expect(paragraph.contains("`long_prefill_token_threshold`") && paragraph.contains("add_chunked_req"))
+        let paragraphs = DeploymentSectionTests.paragraphs(section)
+        let engines = try #require(paragraphs.firstIndex(of: PlanRecord.engineSettings))
+        #expect(paragraphs[engines - 1] == paragraph)
+        #expect(PlanRecord.engineSettings.contains("long_prefill_token_threshold") && PlanRecord.engineSettings.contains("add_chunked_req"))
         let split = try #require(planned.split)
         #expect(paragraph.contains("\(PlanRecord.dollars(try #require(split.cost))) per hour"))
         #expect(PlanRecord.sentence(planned).hasSuffix("which wait behind the 128K-token prompts' prefill."))
@@ -77,9 +80,15 @@ struct PlanSectionTests {
         let (planned, _, section) = try Self.evaluated()
         let ranked = try #require(DeploymentSectionTests.tables(section).first)
         let titles = ranked.columns.map(\.title)
-        #expect(titles.contains("$/M output tokens, whole bill") && titles.contains("$/M input tokens, whole bill"))
-        #expect(titles.contains("sessions decoding (mean)") && !titles.contains("decode batch"))
-        #expect(ranked.caption.contains("not parts to add"))
+        #expect(titles.contains("$/M output (whole bill)") && !titles.contains { $0.contains("input") })
+        #expect(titles.contains("mean decode batch"))
+        // The caption gives both figures of the cheapest: $100/h over 6 × 440 output and 6 × E[n] input tokens per second.
+        let cheapest = try #require(planned.plan.cheapest)
+        let hourly = try #require(cheapest.dollarsPerHour)
+        let input = hourly / (3600 * 6 * planned.plan.traffic.meanPromptTokens) * 1e6
+        #expect(ranked.caption.contains("for the cheapest, \(PlanRecord.dollars(hourly)) per hour is \(PlanRecord.dollars(hourly / (3600 * 6 * 440) * 1e6)) per million output tokens or \(PlanRecord.dollars(input)) per million input tokens — two views of one cost, not parts to add"))
+        // The terminal's table keeps the input column, marked the same way.
+        #expect(PlanRecord.columns(planned.plan, limit: 3).map(\.title).contains("$/M input (whole bill)"))
         #expect(PlanRecord.sentence(planned).contains("per million output tokens, the whole bill charged to them)"))
     }
 

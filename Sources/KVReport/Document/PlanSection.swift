@@ -20,11 +20,12 @@ struct PlanSection: ReportSection {
             + "its compressions, \(list(planned.settings.precisions.map { "\($0.weights.rawValue) weights with \($0.kv.rawValue) KV" })) and prefill chunks of \(list(planned.settings.chunks.map(Format.tokens))) tokens: "
             + "\(Format.integer(plan.options.count)) valid candidates, each with the fewest replicas that meet every target (\(planned.mode.rawValue) figures)."
         if !plan.priced {
-            search += " No price per GPU-hour is given for \(list(planned.unpriced.map { "`\($0)`" })), so options are ranked by GPUs and no cost in money is shown."
+            search += " No price per GPU-hour is given for \(list(planned.unpriced)), so options are ranked by GPUs and no cost in money is shown."
         }
         var blocks: [Block] = [.paragraph(search), .paragraph(PlanRecord.sentence(planned))]
         if let blocking = PlanRecord.headOfLineParagraph(planned) {
             blocks.append(.paragraph(blocking))
+            blocks.append(.paragraph(PlanRecord.engineSettings))
         } else if let split = PlanRecord.splitSentence(planned) {
             blocks.append(.paragraph(split))
         }
@@ -67,14 +68,17 @@ struct PlanSection: ReportSection {
     }
 
     func rankedTable(_ plan: Plan) -> Block {
-        let columns = PlanRecord.columns(plan, limit: Self.shownOptions).map {
+        let columns = PlanRecord.columns(plan, limit: Self.shownOptions, inputTokens: false).map {
             TableBuilder.Column(title: $0.title, numeric: $0.numeric, shown: $0.cells, raw: $0.raw)
         }
-        let more = plan.ranked.count > Self.shownOptions ? " The \(Format.integer(Self.shownOptions)) cheapest of \(Format.integer(plan.ranked.count)) are shown; `kvplan plan --json` lists them all." : ""
+        let more = plan.ranked.count > Self.shownOptions ? " The \(Format.integer(Self.shownOptions)) cheapest of \(Format.integer(plan.ranked.count)) are shown; kvplan plan --json lists them all, with $ per million input tokens." : ""
+        let perMillion = PlanRecord.perMillion(plan).map {
+            "$/M output (whole bill) charges the whole bill to output tokens, as serving prices are quoted; for the cheapest, \($0) — two views of one cost, not parts to add. "
+        } ?? ""
         return .table(layout.table(
             caption: "The options that meet every target, cheapest first (at equal cost: without KV compression first, then lower TTFT p99, then TPOT p99). "
-                + "Each $/M figure charges the whole bill to one kind of token, as serving prices are quoted: they are two views of one cost, not parts to add. "
-                + "Sessions decoding: the mean number of sessions in one replica's decode batch (below 1 when a replica is often idle). "
+                + perMillion
+                + "Mean decode batch: the sessions decoding at once on one replica, on average (below 1 when a replica is often idle). "
                 + "Binding: the constraint that needed the last replica (violated with one fewer); with one replica, the tightest.\(more)",
             columns: columns))
     }
@@ -113,7 +117,7 @@ struct PlanSection: ReportSection {
         let priced = points.first?.priced ?? false
         let shown = { (point: PlanContextSweep.Point) in point.cheapest ?? point.closest }
         var columns: [TableBuilder.Column] = [
-            .init(title: "longest prompts (tokens)", numeric: true, shown: points.map { Format.tokens($0.contextTokens) }, raw: points.map { String($0.contextTokens) }),
+            .init(title: "longest prompts", numeric: true, shown: points.map { Format.tokens($0.contextTokens) }, raw: points.map { String($0.contextTokens) }),
             .init(title: "compression", numeric: false, shown: points.map(\.compression.name), raw: points.map(\.compression.name)),
             .init(title: "cheapest deployment", numeric: false,
                   shown: points.map { $0.cheapest.map { PlanRecord.deployment($0.candidate) } ?? "none meets the targets" },
@@ -123,7 +127,6 @@ struct PlanSection: ReportSection {
         ]
         if priced {
             columns.append(.init(title: "$/hour", numeric: true, shown: points.map { $0.cheapest?.dollarsPerHour.map(PlanRecord.dollars) ?? "—" }, raw: points.map { TableBuilder.raw($0.cheapest?.dollarsPerHour) }))
-            columns.append(.init(title: "$/M output tokens", numeric: true, shown: points.map { $0.dollarsPerMillionOutputTokens.map(PlanRecord.dollars) ?? "—" }, raw: points.map { TableBuilder.raw($0.dollarsPerMillionOutputTokens) }))
         }
         columns.append(.init(title: "binding (or what fails)", numeric: false,
                              shown: points.map { point in shown(point).map { point.cheapest == nil ? "fails: \($0.binding.label)" : $0.binding.label } ?? "—" },
