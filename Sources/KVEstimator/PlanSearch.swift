@@ -122,7 +122,8 @@ public struct Plan: Sendable {
     /// Every candidate's answer, in the order of `PlanSpace.candidates`.
     public var options: [PlanOption]
     /// The options that meet every target, cheapest first (by $/hour when every candidate has a
-    /// price, else by GPUs; ties by the typical class's TTFT p99, then TPOT p99).
+    /// price, else by GPUs; at equal cost without KV compression first, then by the typical
+    /// class's TTFT p99, then TPOT p99).
     public var ranked: [PlanOption]
     /// Indices into `ranked` of the options no other beats on cost, TTFT p99 and TPOT p99 at once.
     public var frontier: [Int]
@@ -134,9 +135,14 @@ public struct Plan: Sendable {
     public var cheapest: PlanOption? { ranked.first }
 
     /// When nothing meets the targets: the candidate closest to them at a vanishing rate (the
-    /// smallest violation of its binding constraint), to say what fails.
+    /// smallest violation of its binding constraint), to say what fails. A candidate that holds
+    /// the longest session comes before any that cannot hold it at all, so the answer names the
+    /// obstacle more GPUs would not remove (a prefill too slow) rather than one they would.
     public var closest: PlanOption? {
-        options.min { ($0.bindingRatio, $0.candidate.gpusPerReplica) < ($1.bindingRatio, $1.candidate.gpusPerReplica) }
+        func key(_ option: PlanOption) -> (Int, Double, Int) {
+            (option.binding == .memory ? 1 : 0, option.bindingRatio, option.candidate.gpusPerReplica)
+        }
+        return options.min { key($0) < key($1) }
     }
 
     /// `$/hour / (3600·λ·E[m]) · 10⁶`: the whole bill charged to output tokens, as serving prices are quoted.
@@ -167,13 +173,21 @@ public struct Plan: Sendable {
         priced = !candidates.isEmpty && candidates.allSatisfy { $0.pricePerGPUHour != nil }
         ranked = []
         frontier = []
-        let keyed = options.filter(\.meets).map { ($0, cost($0), typicalTTFTP99($0), $0.load.tpotP99Seconds) }
-        ranked = keyed.sorted { ($0.1, $0.2, $0.3) < ($1.1, $1.2, $1.3) }.map(\.0)
-        // Sorted by cost, an option is on the frontier when every cheaper-or-equal one is slower on
-        // TTFT or TPOT (the first of equal options stands for them).
+        // At equal cost the option without KV compression first: a compression that buys nothing
+        // here still costs accuracy, which the planner does not price.
+        let keyed = options.filter(\.meets).map {
+            ($0, cost($0), $0.candidate.compression.name == Compression.none.name ? 0 : 1, typicalTTFTP99($0), $0.load.tpotP99Seconds)
+        }
+        ranked = keyed.sorted { ($0.1, $0.2, $0.3, $0.4) < ($1.1, $1.2, $1.3, $1.4) }.map(\.0)
+        // An option is on the frontier when no other is as good on cost, TTFT and TPOT at once and
+        // better on one of them (the first of equal options stands for them).
         let points = ranked.map { (cost($0), typicalTTFTP99($0), $0.load.tpotP99Seconds) }
         for (index, point) in points.enumerated() {
-            let dominated = points[..<index].contains { $0.0 <= point.0 && $0.1 <= point.1 && $0.2 <= point.2 }
+            let dominated = points.indices.contains { other in
+                let p = points[other]
+                guard other != index, p.0 <= point.0, p.1 <= point.1, p.2 <= point.2 else { return false }
+                return other < index || p.0 < point.0 || p.1 < point.1 || p.2 < point.2
+            }
             if !dominated { frontier.append(index) }
         }
     }
@@ -233,6 +247,17 @@ public struct PlanContextSweep: Sendable {
     }
 
     public var points: [Point]
+
+    /// Whether, at every context, each compression costs the same as no compression wherever both
+    /// meet the targets (a chart's lines then coincide: compression buys nothing for this traffic).
+    public var compressionsCostTheSame: Bool {
+        let none = Compression.none.name
+        return points.allSatisfy { point in
+            guard point.compression.name != none, let cost = point.cost,
+                  let base = points.first(where: { $0.contextTokens == point.contextTokens && $0.compression.name == none })?.cost else { return true }
+            return cost == base
+        }
+    }
 
     public init(space: PlanSpace, traffic: PlanWorkload, contexts: [Int]) {
         var compressions = [Compression.none]

@@ -42,6 +42,22 @@ public struct PlanWorkload: Sendable, Equatable {
         return copy
     }
 
+    /// The traffic split by prompt length for length-based routing: the longest prompt class on
+    /// its own at `λ·p` and the other classes, their shares renormalised to sum to 1, at
+    /// `λ·(1 − p)` (a Poisson stream split at random stays Poisson). Nil with one prompt class.
+    public func splittingLongest() -> (others: PlanWorkload, longest: PlanWorkload)? {
+        guard prompts.count > 1, let index = prompts.indices.max(by: { prompts[$0].tokens < prompts[$1].tokens }) else { return nil }
+        let long = prompts[index]
+        guard long.share > 0, long.share < 1 else { return nil }
+        var others = self, longest = self
+        others.prompts.remove(at: index)
+        others.prompts = others.prompts.map { PromptClass(tokens: $0.tokens, share: $0.share / (1 - long.share), ttftP99Seconds: $0.ttftP99Seconds) }
+        others.arrivalsPerSecond = arrivalsPerSecond * (1 - long.share)
+        longest.prompts = [PromptClass(tokens: long.tokens, share: 1, ttftP99Seconds: long.ttftP99Seconds)]
+        longest.arrivalsPerSecond = arrivalsPerSecond * long.share
+        return (others, longest)
+    }
+
     /// The TTFT p99 target of one class: its own, or the workload's.
     public func ttftP99Target(_ prompt: PromptClass) -> Double { prompt.ttftP99Seconds ?? targets.ttftP99Seconds }
 

@@ -42,22 +42,125 @@ public enum PlanRecord {
         var text = "\(model) at \(Format.fixed(plan.traffic.arrivalsPerSecond, significant: 3)) requests/s: \(deployment(option.candidate)), "
             + "\(Format.integer(replicas)) replica\(replicas == 1 ? "" : "s") (\(Format.integer(gpus)) GPU\(gpus == 1 ? "" : "s"))"
         if let hourly = option.dollarsPerHour, let output = plan.dollarsPerMillionOutputTokens(option) {
-            text += ", \(dollars(hourly)) per hour, \(dollars(output)) per million output tokens"
+            text += ", \(dollars(hourly)) per hour (\(dollars(output)) per million output tokens, the whole bill charged to them)"
         } else {
-            text += " (no price per GPU-hour for \(evaluation.unpriced.map { "`\($0)`" }.joined(separator: ", ")): ranked by GPUs)"
+            text += " (no price per GPU-hour for \(evaluation.unpriced.joined(separator: ", ")): ranked by GPUs)"
         }
-        return text + "; binding: \(bindingPhrase(option))."
+        text += "; binding: \(bindingPhrase(option))"
+        if let blocked = headOfLine(option, plan.traffic) {
+            text += ", which wait behind the \(Format.tokens(blocked.longest.promptTokens))-token prompts' prefill"
+        }
+        return text + "."
     }
 
-    /// "TTFT p99 of the 2K prompts" (with one replica fewer), or "… (the tightest; one replica suffices)".
+    /// What the cheapest option's $/hour is per million tokens of each kind: "$100 per hour is
+    /// $10.52 per million output tokens or $0.41 per million input tokens". Nil unpriced.
+    public static func perMillion(_ plan: Plan) -> String? {
+        guard let option = plan.cheapest, let hourly = option.dollarsPerHour, let output = plan.dollarsPerMillionOutputTokens(option),
+              let input = plan.dollarsPerMillionInputTokens(option) else { return nil }
+        return "\(dollars(hourly)) per hour is \(dollars(output)) per million output tokens or \(dollars(input)) per million input tokens"
+    }
+
+    /// When the binding constraint of `option` is the TTFT of prompts shorter than the longest
+    /// class and most of that TTFT is waiting for other prompts' prefill (head-of-line blocking
+    /// under first-come-first-served): the bound class, the longest class and the figure that binds.
+    public static func headOfLine(_ option: PlanOption, _ traffic: PlanWorkload)
+        -> (bound: ClassLatency, longest: ClassLatency, ttftSeconds: Double, targetSeconds: Double, percentile: String)? {
+        guard option.binding == .ttftP99 || option.binding == .ttftP50, let tokens = option.bindingPromptTokens,
+              tokens < traffic.longestPromptTokens,
+              let bound = option.load.classes.first(where: { $0.promptTokens == tokens }),
+              let longest = option.load.classes.first(where: { $0.promptTokens == traffic.longestPromptTokens }) else { return nil }
+        let median = option.binding == .ttftP50
+        let ttft = median ? bound.ttftP50Seconds : bound.ttftP99Seconds
+        guard let target = median ? bound.ttftP50TargetSeconds : bound.ttftP99TargetSeconds,
+              ttft - bound.prefillSeconds > bound.prefillSeconds else { return nil }
+        return (bound, longest, ttft, target, median ? "p50" : "p99")
+    }
+
+    /// The paragraph that says what head-of-line blocking costs, when it sets the answer: where
+    /// the time goes and the price of the long prompts on replicas of their own (`engineSettings`
+    /// follows it: what the engines offer instead, which the planner does not model).
+    public static func headOfLineParagraph(_ evaluation: PlanEvaluation) -> String? {
+        let plan = evaluation.plan
+        guard let option = plan.cheapest, let blocked = headOfLine(option, plan.traffic) else { return nil }
+        let long = Format.tokens(blocked.longest.promptTokens), short = Format.tokens(blocked.bound.promptTokens)
+        var text = "What sets this answer is head-of-line blocking. Each replica prefills one prompt at a time, first come first served, "
+            + "so a prompt that arrives while a \(long)-token prompt is being prefilled waits for the rest of it: one \(long) prefill takes "
+            + "\(Format.seconds(blocked.longest.prefillSeconds)) on \(deployment(option.candidate)). "
+            + "Of the \(short)-token prompts' TTFT \(blocked.percentile) of \(Format.seconds(blocked.ttftSeconds)) (target \(Format.seconds(blocked.targetSeconds))), "
+            + "\(Format.seconds(blocked.ttftSeconds - blocked.bound.prefillSeconds)) is waiting and \(Format.seconds(blocked.bound.prefillSeconds)) their own prefill, "
+            + "while each replica spends \(percent(option.load.prefillUtilization)) of its time prefilling."
+        if let split = splitSentence(evaluation) { text += " " + split }
+        return text
+    }
+
+    /// What the serving engines offer against head-of-line blocking, with where they do it.
+    public static let engineSettings = "Engine settings can do part of this on shared replicas; the planner does not model them. "
+        + "vLLM's V1 scheduler, with long_prefill_token_threshold below max_num_batched_tokens, gives a prompt at most that many tokens per step and admits waiting prompts into the rest of the step's token budget "
+        + "(vllm/v1/core/sched/scheduler.py, Scheduler.schedule); max_num_partial_prefills and max_long_partial_prefills, which let short prompts overtake long ones, were honoured only by vLLM's V0 scheduler (vllm/core/scheduler.py, PartialPrefillMetadata). "
+        + "SGLang orders its waiting queue by --schedule-policy but puts the prompt it is already chunking into every prefill batch first "
+        + "(PrefillAdder.add_chunked_req, python/sglang/srt/managers/schedule_policy.py)."
+
+    /// The long prompts on replicas of their own, against the single pool: "Routed to replicas of
+    /// their own, …". Nil when the traffic has one prompt class or a pool has no answer.
+    public static func splitSentence(_ evaluation: PlanEvaluation) -> String? {
+        guard let split = evaluation.split, let others = split.others.cheapest, let longest = split.longest.cheapest,
+              let cost = split.cost, let gpus = split.gpus,
+              let otherReplicas = others.replicas, let longReplicas = longest.replicas else { return nil }
+        let long = Format.tokens(split.longPromptTokens)
+        func pool(_ replicas: Int, _ option: PlanOption) -> String {
+            "\(Format.integer(replicas)) replica\(replicas == 1 ? "" : "s") of \(deployment(option.candidate))"
+        }
+        var text = "With the \(long)-token prompts routed to replicas of their own, \(evaluation.settings.model.label) meets the same targets with "
+            + "\(pool(otherReplicas, others)) for the other prompts (\(Format.fixed(split.others.traffic.arrivalsPerSecond, significant: 3)) requests/s) and "
+            + "\(pool(longReplicas, longest)) for the \(long)-token prompts (\(Format.fixed(split.longest.traffic.arrivalsPerSecond, significant: 3)) requests/s): "
+        let single = evaluation.plan.cheapest
+        if split.priced {
+            text += "\(dollars(cost)) per hour, \(Format.integer(gpus)) GPUs"
+            if let single, let hourly = single.dollarsPerHour, let singleGPUs = single.gpus {
+                text += cost < hourly ? ", instead of \(dollars(hourly)) and \(Format.integer(singleGPUs)) GPUs in one pool"
+                    : ", no less than one pool (\(dollars(hourly)), \(Format.integer(singleGPUs)) GPUs)"
+            }
+        } else {
+            text += "\(Format.integer(gpus)) GPUs"
+            if let singleGPUs = single?.gpus {
+                text += gpus < singleGPUs ? " instead of \(Format.integer(singleGPUs)) in one pool" : ", no fewer than one pool (\(Format.integer(singleGPUs)))"
+            }
+        }
+        return text + "."
+    }
+
+    /// For each context of the sweep at which no deployment meets the targets, with any
+    /// compression: what fails for the closest candidate of each. Nil when every context has one.
+    public static func sweepFailures(_ evaluation: PlanEvaluation) -> String? {
+        let points = evaluation.sweep.points
+        var contexts: [Int] = []
+        for point in points where !contexts.contains(point.contextTokens) { contexts.append(point.contextTokens) }
+        let failing = contexts.filter { context in points.filter { $0.contextTokens == context }.allSatisfy { $0.cheapest == nil } }
+        guard !failing.isEmpty else { return nil }
+        let traffic = evaluation.plan.traffic
+        let sentences = failing.map { context -> String in
+            let shifted = traffic.withLongestPrompt(tokens: context)
+            let reasons = points.filter { $0.contextTokens == context }.compactMap { point -> String? in
+                guard let closest = point.closest else { return nil }
+                let compression = point.compression.name == Compression.none.name ? "without compression" : "with \(point.compression.name)"
+                return "\(compression) the closest, \(deployment(closest.candidate)), fails on \(bindingName(closest)) (\(reason(closest, shifted)))"
+            }
+            let head = "With its longest prompts at \(Format.tokens(context)) tokens, no deployment of \(evaluation.settings.model.label) meets the targets"
+            return reasons.isEmpty ? head + "." : head + ": " + reasons.joined(separator: "; ") + "."
+        }
+        return sentences.joined(separator: " ")
+    }
+
+    /// "TTFT p99 of the 2K-token prompts" (with one replica fewer), or "… (the tightest; one replica suffices)".
     public static func bindingPhrase(_ option: PlanOption) -> String {
         let name = bindingName(option)
         return option.replicas == 1 ? "\(name) (the tightest; one replica suffices)" : name
     }
 
-    /// The binding constraint, with the prompt class a TTFT target binds on: "TTFT p99 of the 2K prompts".
+    /// The binding constraint, with the prompt class a TTFT target binds on: "TTFT p99 of the 2K-token prompts".
     public static func bindingName(_ option: PlanOption) -> String {
-        option.bindingPromptTokens.map { "\(option.binding.label) of the \(Format.tokens($0)) prompts" } ?? option.binding.label
+        option.bindingPromptTokens.map { "\(option.binding.label) of the \(Format.tokens($0))-token prompts" } ?? option.binding.label
     }
 
     /// Why nothing meets the targets, for the closest candidate.
@@ -108,6 +211,17 @@ public enum PlanRecord {
             ("meets_targets", .bool(plan.cheapest != nil)),
             ("sentence", .string(sentence(evaluation))),
         ]
+        if let split = evaluation.split {
+            fields.append(("longest_prompts_apart", .object([
+                ("prompt_tokens", .integer(split.longPromptTokens)),
+                ("meets_targets", .bool(split.meets)),
+                ("dollars_per_hour", .finite(split.priced ? split.cost : nil)),
+                ("gpus", split.gpus.map(JSONValue.integer) ?? .null),
+                ("dollars_per_million_output_tokens", .finite(split.dollarsPerMillionOutputTokens)),
+                ("others", split.others.cheapest.map { option($0, split.others) } ?? .null),
+                ("longest", split.longest.cheapest.map { option($0, split.longest) } ?? .null),
+            ])))
+        }
         if let cheapest = plan.cheapest {
             fields.append(("cheapest", option(cheapest, plan)))
         } else if let closest = plan.closest {
@@ -171,8 +285,10 @@ public enum PlanRecord {
         ])
     }
 
-    /// The ranked options as table columns: title, whether numeric, the cells as shown and as raw values.
-    public static func columns(_ plan: Plan, limit: Int) -> [(title: String, numeric: Bool, cells: [String], raw: [String])] {
+    /// The ranked options as table columns: title, whether numeric, the cells as shown and as raw
+    /// values. Without `inputTokens` the $/M input column is left out (the page says its figure
+    /// for the cheapest in the caption: the column is $/hour times one constant of the traffic).
+    public static func columns(_ plan: Plan, limit: Int, inputTokens: Bool = true) -> [(title: String, numeric: Bool, cells: [String], raw: [String])] {
         let options = Array(plan.ranked.prefix(limit))
         let typical = Format.tokens(plan.traffic.typicalPrompt.tokens)
         func text(_ title: String, _ cells: [String]) -> (title: String, numeric: Bool, cells: [String], raw: [String]) { (title, false, cells, cells) }
@@ -188,14 +304,18 @@ public enum PlanRecord {
         ]
         if plan.priced {
             columns.append(number("$/hour", options.map(\.dollarsPerHour), dollars))
-            columns.append(number("$/M output tokens", options.map(plan.dollarsPerMillionOutputTokens), dollars))
-            columns.append(number("$/M input tokens", options.map(plan.dollarsPerMillionInputTokens), dollars))
+            // Each charges the whole bill to one kind of token: not parts to add.
+            columns.append(number("$/M output (whole bill)", options.map(plan.dollarsPerMillionOutputTokens), dollars))
+            if inputTokens { columns.append(number("$/M input (whole bill)", options.map(plan.dollarsPerMillionInputTokens), dollars)) }
         }
         columns += [
-            number("TTFT p99, \(typical) prompts (s)", options.map(plan.typicalTTFTP99), seconds),
+            number("TTFT p99, \(typical) (s)", options.map(plan.typicalTTFTP99), seconds),
             number("TPOT p99 (ms)", options.map { $0.load.tpotP99Seconds * 1000 }, seconds),
-            number("decode batch", options.map(\.load.decodeBatch), seconds),
-            text("binding", options.map { $0.replicas == 1 ? "\(bindingName($0)) (1 replica)" : bindingName($0) }),
+            number("mean decode batch", options.map(\.load.decodeBatch), seconds),
+            text("binding", options.map { option in
+                let name = option.bindingPromptTokens.map { "\(option.binding.label), \(Format.tokens($0)) prompts" } ?? option.binding.label
+                return option.replicas == 1 ? "\(name) (1 replica)" : name
+            }),
         ]
         return columns
     }

@@ -70,6 +70,7 @@ struct PlanCommand: ParsableCommand {
             lines.append("No price per GPU-hour for \(evaluation.unpriced.joined(separator: ", ")) (`price_per_hour` on the hardware entry): ranked by GPUs, no $ figures.")
         }
         lines += ["", PlanRecord.sentence(evaluation)]
+        if let split = PlanRecord.splitSentence(evaluation) { lines.append(split) }
         guard !plan.ranked.isEmpty else { return lines.joined(separator: "\n") }
         let columns = PlanRecord.columns(plan, limit: top)
         let table = TextTable(

@@ -18,7 +18,9 @@ struct PlanCommandTests {
         let run = try RunKVPlan.run(["plan", Self.example])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("replicas ("), "\(run.stdout)")
-        #expect(run.stdout.contains("per million output tokens; binding: "))
+        #expect(run.stdout.contains("per million output tokens, the whole bill charged to them); binding: "))
+        // The example's short prompts wait behind its 128K prompts: the long prompts apart, priced.
+        #expect(run.stdout.contains("With the 128K-token prompts routed to replicas of their own"))
         #expect(run.stdout.contains("rank  deployment"))
     }
 

@@ -20,15 +20,22 @@ struct PlanSection: ReportSection {
             + "its compressions, \(list(planned.settings.precisions.map { "\($0.weights.rawValue) weights with \($0.kv.rawValue) KV" })) and prefill chunks of \(list(planned.settings.chunks.map(Format.tokens))) tokens: "
             + "\(Format.integer(plan.options.count)) valid candidates, each with the fewest replicas that meet every target (\(planned.mode.rawValue) figures)."
         if !plan.priced {
-            search += " No price per GPU-hour is given for \(list(planned.unpriced.map { "`\($0)`" })), so options are ranked by GPUs and no cost in money is shown."
+            search += " No price per GPU-hour is given for \(list(planned.unpriced)), so options are ranked by GPUs and no cost in money is shown."
         }
         var blocks: [Block] = [.paragraph(search), .paragraph(PlanRecord.sentence(planned))]
+        if let blocking = PlanRecord.headOfLineParagraph(planned) {
+            blocks.append(.paragraph(blocking))
+            blocks.append(.paragraph(PlanRecord.engineSettings))
+        } else if let split = PlanRecord.splitSentence(planned) {
+            blocks.append(.paragraph(split))
+        }
         if !plan.ranked.isEmpty {
             blocks.append(frontierFigure(plan))
             blocks.append(rankedTable(plan))
         }
         if let figure = sweepFigure(planned) { blocks.append(figure) }
         if !planned.sweep.points.isEmpty { blocks.append(sweepTable(planned)) }
+        if let failures = PlanRecord.sweepFailures(planned) { blocks.append(.paragraph(failures)) }
         blocks.append(.paragraph(Self.methodology))
         return blocks
     }
@@ -61,12 +68,18 @@ struct PlanSection: ReportSection {
     }
 
     func rankedTable(_ plan: Plan) -> Block {
-        let columns = PlanRecord.columns(plan, limit: Self.shownOptions).map {
+        let columns = PlanRecord.columns(plan, limit: Self.shownOptions, inputTokens: false).map {
             TableBuilder.Column(title: $0.title, numeric: $0.numeric, shown: $0.cells, raw: $0.raw)
         }
-        let more = plan.ranked.count > Self.shownOptions ? " The \(Format.integer(Self.shownOptions)) cheapest of \(Format.integer(plan.ranked.count)) are shown; `kvplan plan --json` lists them all." : ""
+        let more = plan.ranked.count > Self.shownOptions ? " The \(Format.integer(Self.shownOptions)) cheapest of \(Format.integer(plan.ranked.count)) are shown; kvplan plan --json lists them all, with $ per million input tokens." : ""
+        let perMillion = PlanRecord.perMillion(plan).map {
+            "$/M output (whole bill) charges the whole bill to output tokens, as serving prices are quoted; for the cheapest, \($0) — two views of one cost, not parts to add. "
+        } ?? ""
         return .table(layout.table(
-            caption: "The options that meet every target, cheapest first (ties: lower TTFT p99, then TPOT p99). $/M tokens charges the whole bill to output (or to input) tokens, as serving prices are quoted. Binding: the constraint that needed the last replica (violated with one fewer); with one replica, the tightest.\(more)",
+            caption: "The options that meet every target, cheapest first (at equal cost: without KV compression first, then lower TTFT p99, then TPOT p99). "
+                + perMillion
+                + "Mean decode batch: the sessions decoding at once on one replica, on average (below 1 when a replica is often idle). "
+                + "Binding: the constraint that needed the last replica (violated with one fewer); with one replica, the tightest.\(more)",
             columns: columns))
     }
 
@@ -93,7 +106,9 @@ struct PlanSection: ReportSection {
             y: Axis(title: costAxis(sweep.points.first?.priced ?? false), scale: .linear, format: { Format.fixed($0, significant: 3) }),
             series: series)
         return layout.figure(
-            caption: "The same traffic with its longest prompt class (\(longest) tokens in the study) at each of the study's contexts: the cheapest deployment that meets every target, with no compression and with each compression alone. A missing point means no candidate meets the targets there (the table says what fails).",
+            caption: "The same traffic with its longest prompt class (\(longest) tokens in the study) at each of the study's contexts: the cheapest deployment that meets every target, with no compression and with each compression alone. "
+                + (sweep.compressionsCostTheSame && series.count > 1 ? "The lines coincide: wherever both meet the targets, compression does not lower the cost. " : "")
+                + "A missing point means no candidate meets the targets there (the table and the text below say what fails).",
             chart: .line(chart), topic: .plan)
     }
 
@@ -102,7 +117,7 @@ struct PlanSection: ReportSection {
         let priced = points.first?.priced ?? false
         let shown = { (point: PlanContextSweep.Point) in point.cheapest ?? point.closest }
         var columns: [TableBuilder.Column] = [
-            .init(title: "longest prompts (tokens)", numeric: true, shown: points.map { Format.tokens($0.contextTokens) }, raw: points.map { String($0.contextTokens) }),
+            .init(title: "longest prompts", numeric: true, shown: points.map { Format.tokens($0.contextTokens) }, raw: points.map { String($0.contextTokens) }),
             .init(title: "compression", numeric: false, shown: points.map(\.compression.name), raw: points.map(\.compression.name)),
             .init(title: "cheapest deployment", numeric: false,
                   shown: points.map { $0.cheapest.map { PlanRecord.deployment($0.candidate) } ?? "none meets the targets" },
@@ -112,7 +127,6 @@ struct PlanSection: ReportSection {
         ]
         if priced {
             columns.append(.init(title: "$/hour", numeric: true, shown: points.map { $0.cheapest?.dollarsPerHour.map(PlanRecord.dollars) ?? "—" }, raw: points.map { TableBuilder.raw($0.cheapest?.dollarsPerHour) }))
-            columns.append(.init(title: "$/M output tokens", numeric: true, shown: points.map { $0.dollarsPerMillionOutputTokens.map(PlanRecord.dollars) ?? "—" }, raw: points.map { TableBuilder.raw($0.dollarsPerMillionOutputTokens) }))
         }
         columns.append(.init(title: "binding (or what fails)", numeric: false,
                              shown: points.map { point in shown(point).map { point.cheapest == nil ? "fails: \($0.binding.label)" : $0.binding.label } ?? "—" },
@@ -134,6 +148,13 @@ struct PlanSection: ReportSection {
 extension Findings {
     /// The plan's answer leads the findings: the sentence a reviewer quotes.
     func planFindings() -> [Finding] {
-        evaluation.plan.map { [(.plan, PlanRecord.sentence($0))] } ?? []
+        guard let planned = evaluation.plan else { return [] }
+        var findings: [Finding] = [(.plan, PlanRecord.sentence(planned))]
+        // The long prompts apart, when that is cheaper than one pool (or one pool cannot serve).
+        if let split = planned.split, let cost = split.cost, cost < planned.plan.cheapest.map(planned.plan.cost) ?? .infinity,
+           let sentence = PlanRecord.splitSentence(planned) {
+            findings.append((.plan, sentence))
+        }
+        return findings
     }
 }

@@ -10,6 +10,9 @@ public struct PlanEvaluation: Sendable {
     public var plan: Plan
     /// The cheapest deployment as the longest prompt class moves over the study's contexts.
     public var sweep: PlanContextSweep
+    /// The longest prompts routed to replicas of their own, each pool planned alone (nil with one
+    /// prompt class): what head-of-line blocking costs the single pool.
+    public var split: PlanSplit?
     /// Hardware entries of the study without `price_per_hour` (the ranking is by GPUs when any).
     public var unpriced: [String]
     /// The study's mode the candidates were evaluated in.
@@ -21,6 +24,7 @@ public struct PlanEvaluation: Sendable {
         mode = space.mode
         plan = Plan(traffic: settings.traffic, candidates: space.candidates(for: settings.traffic))
         sweep = PlanContextSweep(space: space, traffic: settings.traffic, contexts: study.contexts)
+        split = PlanSplit(space: space, traffic: settings.traffic)
         unpriced = study.hardware.filter { $0.pricePerHour == nil }.map(\.name)
     }
 
