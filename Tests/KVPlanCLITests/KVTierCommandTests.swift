@@ -42,7 +42,7 @@ struct KVTierCommandTests {
     func explain() throws {
         let run = try RunKVPlan.run(["estimate", "--study", Self.study, "--explain"])
         #expect(run.status == 0, "\(run.stderr)")
-        for title in ["Recompute a returning turn:", "TTFT from nvme-gen5:", "LRU hit rate (Che's approximation):", "Concurrency with a shared prefix:"] {
+        for title in ["Recompute a returning turn:", "TTFT from nvme-gen5:", "LRU hit rate through HBM (Che's approximation):", "LRU hit rate through host-dram (Che's approximation):", "Concurrency with a shared prefix:"] {
             #expect(run.stdout.contains(title), "missing \(title)")
         }
     }

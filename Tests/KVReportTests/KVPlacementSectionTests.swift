@@ -40,7 +40,10 @@ struct KVPlacementSectionTests {
         let placement = try #require(evaluation.kvPlacement)
         #expect(placement.scenarios.map(\.label) == ["llama-3.1-8b · h100-sxm", "llama-3.1-8b · gh200-96gb", "qwen2.5-7b-1m · h100-sxm", "qwen2.5-7b-1m · gh200-96gb"])
         let tables = DeploymentSectionTests.tables(section)
-        let breakEven = try #require(tables.first)
+        let breakEven = try #require(tables.first { $0.caption.hasPrefix("Break-even context per tier") })
+        // Each tier's capacity is printed, an unset one as unbounded.
+        let tiers = try #require(tables.first { $0.caption.hasPrefix("The tiers below HBM") })
+        #expect(DeploymentSectionTests.column(tiers, "capacity")?.last == "")
         #expect(DeploymentSectionTests.column(breakEven, "nvme-gen4") == placement.scenarios.map { $0.breakEvens[1].map(String.init) ?? "" })
         // Llama-3.1-8B's 128 KiB a token from a 7 GB/s drive: loading wins only past a real break-even.
         #expect((placement.scenarios[0].breakEvens[1] ?? 0) > 1000)
@@ -48,7 +51,7 @@ struct KVPlacementSectionTests {
         let first = try #require(placement.scenarios[0].turns.last)
         // One row per alternative below HBM (host DRAM, then each other tier below it), not a stack.
         #expect(placement.alternatives.map(\.name) == ["host-dram", "host-dram + nvme-gen4", "host-dram + rdma-400g"])
-        #expect(DeploymentSectionTests.column(turns, "below HBM")?.prefix(3) == ArraySlice(placement.alternatives.map(\.name)))
+        #expect(DeploymentSectionTests.column(turns, "tier below host DRAM")?.prefix(3) == ArraySlice(placement.alternatives.map(\.name)))
         #expect(DeploymentSectionTests.column(turns, "from HBM")?.first == TableBuilder.raw(first[0].sources[0].fraction))
         #expect(DeploymentSectionTests.column(turns, "TTFT if unloaded (s)")?.first == TableBuilder.raw(first[0].ttftSeconds))
         // The RDMA store, listed after the Gen4 drive, still catches turns of its own.
@@ -56,7 +59,7 @@ struct KVPlacementSectionTests {
         // Every row states how busy the tier, the link and the replica are.
         let traffic = try #require(placement.scenarios[0].traffic.last)
         #expect(DeploymentSectionTests.column(turns, "replica ρ")?.prefix(3) == ArraySlice(traffic.map { TableBuilder.raw($0.replica) }))
-        #expect(DeploymentSectionTests.traceTitles(section).contains("LRU hit rate (Che's approximation)"))
+        #expect(DeploymentSectionTests.traceTitles(section).contains("LRU hit rate through host-dram (Che's approximation)"))
         #expect(section.blocks.filter { if case .figure = $0 { true } else { false } }.count == 3)
     }
 

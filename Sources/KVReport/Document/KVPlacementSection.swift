@@ -175,14 +175,16 @@ struct KVPlacementSection: ReportSection {
             + "A turn found in a tier is loaded even where recomputing would be faster, as engines do — which is how a higher hit rate can raise TTFT."
     }
 
-    /// Scenarios whose sweep is the same (to 0.1%) share one line: a GPU's HBM share can leave a
+    /// Scenarios whose sweeps differ by less than 2% of the axis share one line: a GPU's HBM share can leave a
     /// model's curve unchanged, and two lines on top of each other would hide one another.
     func capacitySeries(_ placement: KVPlacementEvaluation, value: KeyPath<KVPlacementEvaluation.CapacityPoint, Double>) -> (series: [ChartSeries], merged: Bool) {
         var groups: [(names: [String], points: [ChartPoint])] = []
         for entry in placement.scenarios {
             let points = entry.capacitySweep.map { ChartPoint(x: $0.capacityBytes / format.gigabyte, y: $0[keyPath: value]) }
+            // Alike when no point differs by more than 2% of the larger curve's top.
             let same = { (other: [ChartPoint]) in
-                other.count == points.count && zip(other, points).allSatisfy { abs($0.x - $1.x) <= 1e-3 * max(abs($0.x), 1e-9) && abs($0.y - $1.y) <= 1e-3 * max(abs($0.y), 1e-9) }
+                let top = max(other.map { abs($0.y) }.max() ?? 0, points.map { abs($0.y) }.max() ?? 0)
+                return other.count == points.count && zip(other, points).allSatisfy { abs($0.x - $1.x) <= 1e-9 * max(abs($0.x), 1) && abs($0.y - $1.y) <= 0.02 * top }
             }
             if let index = groups.firstIndex(where: { same($0.points) }) { groups[index].names.append(entry.label) } else { groups.append(([entry.label], points)) }
         }
@@ -194,22 +196,25 @@ struct KVPlacementSection: ReportSection {
         let (series, merged) = capacitySeries(placement, value: value)
         let largest = placement.scenarios.flatMap { $0.capacitySweep.map(\.capacityBytes) }.max() ?? 0
         var marks: [ChartAnnotation] = []
-        // The tiers' own capacities (per GPU, as the study gives them), where they fall on the axis.
-        if let first = placement.scenarios.first {
-            for (tier, capacity) in zip(placement.placement.tiers, first.tierCapacities) where capacity.isFinite && capacity <= largest && !marks.contains(where: { $0.placement == .vertical(x: capacity / format.gigabyte) }) {
-                marks.append(ChartAnnotation(x: capacity / format.gigabyte, label: tier.name))
-            }
+        // The tiers' own capacities over the replica, where they fall on the axis; a capacity that
+        // differs between scenarios (host DRAM) names the GPU it belongs to.
+        let capacities = placement.scenarios.flatMap { entry in zip(placement.placement.tiers, entry.tierCapacities).map { (tier: $0.0.name, gpu: entry.scenario.hardware.name, bytes: $0.1) } }
+        for mark in capacities where mark.bytes.isFinite && mark.bytes <= largest {
+            let x = mark.bytes / format.gigabyte
+            guard !marks.contains(where: { $0.placement == .vertical(x: x) }) else { continue }
+            let varies = Set(capacities.filter { $0.tier == mark.tier }.map(\.bytes)).count > 1
+            marks.append(ChartAnnotation(x: x, label: varies ? "\(mark.tier), \(mark.gpu)" : mark.tier))
         }
         if let target { marks.append(ChartAnnotation(y: target, label: "target \(Axis.percent(target))")) }
         let chart = LineChart(title: title, x: Axis.gigabytes("capacity of the level below HBM, replica (\(format.gigabyteName))"), y: y, series: series, annotations: marks)
-        let note = merged ? " Scenarios whose curves coincide are drawn once and named together." : ""
+        let note = merged ? " Scenarios whose curves differ by less than 2% of the axis (the same model on GPUs whose HBM holds a few sessions either way) are drawn once and named together." : ""
         return layout.figure(caption: caption + note, chart: .line(chart), topic: .note)
     }
 
     /// "—" for host DRAM (its load is the host link's), else the utilisation.
     static func utilisation(_ value: Double?) -> String {
         guard let value else { return "—" }
-        return Format.fixed(value, significant: 2) + (value >= 1 ? " (saturated)" : "")
+        return Format.fixed(value, significant: 2)
     }
 
     func turnsTable(_ placement: KVPlacementEvaluation, _ p: KVPlacement) -> Block {
@@ -226,7 +231,9 @@ struct KVPlacementSection: ReportSection {
         }
         var columns: [TableBuilder.Column] = [
             .init(title: "scenario", numeric: false, shown: rows.map(\.entry.label), raw: rows.map(\.entry.label)),
-            .init(title: "below HBM", numeric: false, shown: rows.map(\.alternative.name), raw: rows.map(\.alternative.name)),
+            hasHost
+                ? .init(title: "tier below host DRAM", numeric: false, shown: rows.map { $0.alternative.tiers.count > 1 ? $0.alternative.tier.name : "none" }, raw: rows.map(\.alternative.name))
+                : .init(title: "tier", numeric: false, shown: rows.map(\.alternative.name), raw: rows.map(\.alternative.name)),
             .init(title: "from HBM", numeric: true, shown: rows.map { Axis.percent($0.turns.sources[0].fraction) }, raw: rows.map { TableBuilder.raw($0.turns.sources[0].fraction) }),
         ]
         if hasHost {
