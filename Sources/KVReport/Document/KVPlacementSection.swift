@@ -59,11 +59,11 @@ struct KVPlacementSection: ReportSection {
     // MARK: Load or recompute
 
     func introduction(_ p: KVPlacement) -> String {
-        let tiers = p.tiers.map { tier in tier.readBytesPerSecond.map { "\(tier.label) (\(Format.fixed($0 / 1e9, significant: 3)) GB/s read)" } ?? tier.label }
+        let tiers = p.tiers.map(\.name)
         let overlap = p.overlap == .layerwise
             ? "Loading is pipelined layer by layer with the prefill of the new tokens, as LMCache and Mooncake do: layer l + 1's KV arrives while layer l computes, so only one layer's load and one layer's compute are exposed beyond the slower of the two."
             : "The whole KV arrives before the prefill of the new tokens starts (no layer-wise overlap)."
-        return "A session returns with n cached tokens and \(Format.tokens(p.newTokens)) new ones. Its KV comes back from one of \(DocumentBuilder.list(tiers)) — every tier through the GPU's host link, at min(read, host link) — or the whole prompt is prefilled again. "
+        return "A session returns with n cached tokens and \(Format.tokens(p.newTokens)) new ones. Its KV comes back from one of the tiers \(DocumentBuilder.list(tiers)) (their bandwidths and capacities in the table below) — every tier through the GPU's host link, at min(read, host link) — or the whole prompt is prefilled again. "
             + overlap + " Recomputing costs linear FLOPs plus attention, which grows with n², while loading grows with n: past a break-even context loading wins."
     }
 
@@ -74,12 +74,12 @@ struct KVPlacementSection: ReportSection {
         }
         let range = (entry.contexts.first ?? 0)...(entry.contexts.last ?? 0)
         let marks = zip(p.tiers, entry.breakEvens).compactMap { tier, n in
-            n.flatMap { range.contains($0) && $0 > 1 ? ChartAnnotation(x: Double($0), label: "\(tier.name) break-even") : nil }
+            n.flatMap { range.contains($0) && $0 > 1 ? ChartAnnotation(x: Double($0), label: tier.name) : nil }
         }
         let chart = LineChart(title: "Time to first token of a returning turn: load or recompute", x: Axis.tokens("cached tokens n"),
                               y: Axis.seconds("time to first token (s)"), series: series, annotations: marks)
         return layout.figure(
-            caption: "\(entry.scenario.model.label) on \(entry.scenario.hardware.label)\(layout.evaluation.study.compressions.count > 1 ? ", \(entry.scenario.compression.label)" : ""): TTFT of a turn adding \(Format.tokens(p.newTokens)) tokens to n cached ones, loading the KV from each tier or recomputing all n + \(Format.tokens(p.newTokens)); vertical lines mark the break-evens within the study's contexts.",
+            caption: "\(entry.scenario.model.label) on \(entry.scenario.hardware.label)\(layout.evaluation.study.compressions.count > 1 ? ", \(entry.scenario.compression.label)" : ""): TTFT of a turn adding \(Format.tokens(p.newTokens)) tokens to n cached ones, loading the KV from each tier or recomputing all n + \(Format.tokens(p.newTokens)); vertical lines, named after their tier, mark the break-evens within the study's contexts.",
             chart: .line(chart), topic: .note)
     }
 
