@@ -44,3 +44,14 @@ public enum KVLoadOverlap: String, Sendable, Equatable, CaseIterable {
     /// The whole KV arrives before the forward pass starts (a bulk load).
     case none
 }
+
+/// How a study's tiers become levels below HBM: alternatives, not a stack in the order listed.
+/// Host DRAM (the machine's own memory, when listed) is the first level below HBM, and each other
+/// tier is evaluated on its own below it — a Gen4 drive is compared with a Gen5 one instead of
+/// sitting under it and catching nothing. Without host DRAM each tier stands alone.
+public enum KVTierAlternatives {
+    public static func of(_ tiers: [KVTier]) -> [[KVTier]] {
+        let host = Array(tiers.filter(\.isHostMemory).prefix(1))
+        return host.map { [$0] } + tiers.filter { !$0.isHostMemory }.map { host + [$0] }
+    }
+}

@@ -37,16 +37,24 @@ extension Estimator {
                 "\(sig(reuse.prefillSeconds)) − \(sig(reuse.suffixPrefillSeconds))", "\(sig(reuse.prefillSecondsSaved)) s per request"))
         }
         if let population {
-            let turns = returningTurns(population: population, tiers: tiers, cached: n, newTokens: u, overlap: overlap, targetHitRate: targetHitRate)
-            let objects = population.objects(bytes: returningKVBytes(tokens: Double(n)))
-            let largest = turns.sources.dropLast().map(\.capacityBytes).max() ?? 0
-            let t = LRUHitRate.characteristicTime(objects, capacityBytes: largest)
+            // The first alternative below HBM (host DRAM, when listed): its levels have finite
+            // capacities, so each step of Che's fill equation can be reproduced by hand.
+            let levels = KVTierAlternatives.of(tiers).first ?? []
+            let turns = returningTurns(population: population, tiers: levels, cached: n, newTokens: u, overlap: overlap, targetHitRate: targetHitRate)
+            let bytes = returningKVBytes(tokens: Double(n))
+            let objects = population.objects(bytes: bytes)
+            var largest = 0.0
+            for source in turns.sources.dropLast() {
+                largest = max(largest, source.capacityBytes)
+                let t = LRUHitRate.characteristicTime(objects, capacityBytes: largest)
+                traces.append(FormulaTrace(
+                    "LRU hit rate through \(source.name) (Che's approximation)",
+                    "N·KV·(1 − e^(−T_C/think)) = C, C the largest capacity so far (levels are inclusive); h = 1 − e^(−T_C/think)",
+                    "N = \(population.sessions), KV = \(sig(bytes)) B, think = \(sig(population.thinkSeconds)) s, C = \(largest.isFinite ? sig(largest) : "∞") B, T_C = \(t.isFinite ? sig(t) : "∞") s",
+                    "h = \(sig(source.coveredThrough)); served from \(source.name): \(sig(source.fraction))"))
+            }
             traces.append(FormulaTrace(
-                "LRU hit rate (Che's approximation)", "N·KV·(1 − e^(−T_C/think)) = C; h = 1 − e^(−T_C/think)",
-                "N = \(population.sessions), KV = \(sig(returningKVBytes(tokens: Double(n)))) B, think = \(sig(population.thinkSeconds)) s, C = \(largest.isFinite ? sig(largest) : "∞") B, T_C = \(t.isFinite ? sig(t) : "∞") s",
-                "h = \(sig(turns.hitRate))"))
-            traces.append(FormulaTrace(
-                "Expected turn", "Σ_places P(place) · TTFT(place); GPU-s = Σ P · g · t_compute",
+                "Expected turn with \(levels.isEmpty ? "HBM only" : (["HBM"] + levels.map(\.name)).joined(separator: " → "))", "Σ_places P(place) · TTFT(place); GPU-s = Σ P · g · t_compute",
                 turns.sources.map { "\(sig($0.fraction))·\(sig($0.ttftSeconds))" }.joined(separator: " + "),
                 "\(sig(turns.ttftSeconds)) s TTFT, \(sig(turns.gpuSeconds)) GPU-s"))
         }

@@ -33,6 +33,10 @@ public struct ReturningTurns: Sendable, Equatable {
         public var ttftSeconds: Double
         /// GPU-seconds of the replica the turn's prefill computes.
         public var gpuSeconds: Double
+        /// Moving the session's KV up from here (0 for HBM and recompute): `G·ρ·KV(n) / bw`.
+        public var loadSeconds: Double = 0
+        /// Share of turns whose KV is here or in a place above (inclusive: this place holds it).
+        public var coveredThrough: Double = 0
     }
 
     public var sources: [Source]
@@ -72,18 +76,19 @@ extension Estimator {
         let recompute = prefillTime(tokens: Double(n + u)).seconds
         var sources: [ReturningTurns.Source] = []
         var largest = 0.0, covered = 0.0
-        func add(_ name: String, capacity: Double, ttft: Double, compute: Double) {
+        func add(_ name: String, capacity: Double, ttft: Double, compute: Double, load: Double = 0) {
             largest = max(largest, capacity)
             let reached = LRUHitRate.hitRate(objects, capacityBytes: largest)
-            sources.append(.init(name: name, capacityBytes: capacity, fraction: max(0, reached - covered), ttftSeconds: ttft, gpuSeconds: gpus * compute))
+            let fraction = max(0, reached - covered)
             covered = max(covered, reached)
+            sources.append(.init(name: name, capacityBytes: capacity, fraction: fraction, ttftSeconds: ttft, gpuSeconds: gpus * compute, loadSeconds: load, coveredThrough: covered))
         }
         add("HBM", capacity: max(0, availableKVBytes), ttft: hbmOnly, compute: hbmOnly)
         for tier in tiers {
             let load = returningTTFT(from: tier, cached: n, newTokens: u, overlap: overlap)
-            add(tier.name, capacity: tierCapacityBytes(tier), ttft: load.ttftSeconds, compute: load.newTokensSeconds)
+            add(tier.name, capacity: tierCapacityBytes(tier), ttft: load.ttftSeconds, compute: load.newTokensSeconds, load: load.loadSeconds)
         }
-        sources.append(.init(name: "recompute", capacityBytes: 0, fraction: max(0, 1 - covered), ttftSeconds: recompute, gpuSeconds: gpus * recompute))
+        sources.append(.init(name: "recompute", capacityBytes: 0, fraction: max(0, 1 - covered), ttftSeconds: recompute, gpuSeconds: gpus * recompute, coveredThrough: 1))
         return ReturningTurns(
             sources: sources, hitRate: covered,
             ttftSeconds: sources.reduce(0) { $0 + $1.fraction * $1.ttftSeconds },

@@ -5,8 +5,11 @@ import KVStudy
 /// record: `returning_new_tokens`, `recompute_ttft_seconds`, `kv_tiers` (one object per tier:
 /// `tier, read_bytes_per_second, capacity_bytes, load_seconds, ttft_seconds, loading_wins,
 /// break_even_context, offload_seconds`), with a prefix `prefix_tokens, prefix_concurrency,
-/// prefix_prefill_seconds_saved`, and with a population `turn_hit_rate, turn_hbm_fraction,
-/// turn_ttft_seconds, turn_gpu_seconds, capacity_for_target_hit_rate_bytes`.
+/// prefix_prefill_seconds_saved`, and with a population `capacity_for_target_hit_rate_bytes` and
+/// `turn_alternatives` (one object per alternative below HBM — host DRAM, then each other tier
+/// below it: `tiers, hit_rate, hbm_fraction, tier_fraction, ttft_seconds, gpu_seconds,
+/// turns_per_second, tier_utilisation, host_link_utilisation, replica_utilisation`; a utilisation
+/// of 1 or more is a saturated place).
 public enum KVPlacementRecord {
     /// The same keys, null, at a point where not one session fits in HBM (nothing returns to a tier).
     public static func writeUnavailable<S: EstimateRecord.Sink>(_ placement: KVPlacement, to sink: inout S) {
@@ -19,9 +22,8 @@ public enum KVPlacementRecord {
             sink.field("prefix_prefill_seconds_saved", .null)
         }
         if placement.population != nil {
-            for key: StaticString in ["turn_hit_rate", "turn_hbm_fraction", "turn_ttft_seconds", "turn_gpu_seconds", "capacity_for_target_hit_rate_bytes"] {
-                sink.field(key, .null)
-            }
+            sink.field("capacity_for_target_hit_rate_bytes", .null)
+            sink.field("turn_alternatives", .null)
         }
     }
 
@@ -49,12 +51,25 @@ public enum KVPlacementRecord {
             sink.field("prefix_prefill_seconds_saved", reuse.map { .finite($0.prefillSecondsSaved) } ?? .null)
         }
         if entry.turns.indices.contains(index) {
-            let turns = entry.turns[index]
-            sink.field("turn_hit_rate", .finite(turns.hitRate))
-            sink.field("turn_hbm_fraction", .finite(turns.sources.first?.fraction ?? 0))
-            sink.field("turn_ttft_seconds", .finite(turns.ttftSeconds))
-            sink.field("turn_gpu_seconds", .finite(turns.gpuSeconds))
-            sink.field("capacity_for_target_hit_rate_bytes", .finite(turns.capacityForTarget))
+            let row = entry.turns[index]
+            let alternatives = KVPlacementEvaluation.alternatives(placement.tiers)
+            sink.field("capacity_for_target_hit_rate_bytes", .finite(row.first?.capacityForTarget ?? 0))
+            sink.field("turn_alternatives", .array(zip(alternatives, zip(row, entry.traffic[index])).map { alternative, pair in
+                let (turns, traffic) = pair
+                let tier = traffic.tiers.last
+                return .object([
+                    ("tiers", .string(alternative.name)),
+                    ("hit_rate", .finite(turns.hitRate)),
+                    ("hbm_fraction", .finite(turns.sources.first?.fraction ?? 0)),
+                    ("tier_fraction", .finite(turns.sources.dropLast().last?.fraction ?? 0)),
+                    ("ttft_seconds", .finite(turns.ttftSeconds)),
+                    ("gpu_seconds", .finite(turns.gpuSeconds)),
+                    ("turns_per_second", .finite(traffic.turnsPerSecond)),
+                    ("tier_utilisation", tier.map { $0.isHostMemory ? .null : .finite($0.utilisation) } ?? .null),
+                    ("host_link_utilisation", .finite(traffic.hostLink)),
+                    ("replica_utilisation", .finite(traffic.replica)),
+                ])
+            }))
         }
     }
 }

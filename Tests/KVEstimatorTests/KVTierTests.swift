@@ -181,4 +181,44 @@ struct KVTierTests {
         #expect(close(turns.hitRate, 1))   // 2 TB holds all 400 sessions of 4.3 GB
         #expect(close(turns.capacityForTarget, 0.9 * 400 * session, 1e-6))
     }
+
+    /// The coding-agent example by hand (the review of issue 15): Llama-3.1-8B on an H100 with 256 GB
+    /// of host DRAM and a 3.84 TB Gen5 drive, 200 agents returning every 60 s to 100,000 cached
+    /// tokens with 512 new ones. λ = 200/60 = 3.33 turns/s; KV(n) = 100,000 · 131,072 B = 13.11 GB.
+    /// Host DRAM holds h₁ = 256 GB / (200 · 13.11 GB) = 9.77% of sessions, the drive all of them, so
+    /// the drive serves 1 − h₁ = 90.2% of turns and reads λ · 0.902 · 13.11 GB = 39.4 GB/s from a
+    /// 13 GB/s drive: ρ = 3.03, three times over. Its writes append only the 512 new tokens' KV
+    /// (67.1 MB a turn at 6.6 GB/s). The GPU's link carries the reads of both levels towards the
+    /// GPU and, the other way, the whole KV(n + u) of every turn host DRAM missed.
+    @Test func theCodingAgentOversubscribesTheDriveByHand() throws {
+        var hardware = Fixtures.h100
+        hardware.hostMemoryBytes = 256e9
+        let estimator = try Fixtures.estimator(Fixtures.llama31_8b, hardware)
+        let population = SessionPopulation(sessions: 200, thinkSeconds: 60)
+        let tiers = [KVTier(name: "host-dram"), KVTier(name: "nvme-gen5", capacityBytes: 3.84e12, readBytesPerSecond: 13e9, writeBytesPerSecond: 6.6e9)]
+        let turns = estimator.returningTurns(population: population, tiers: tiers, cached: 100_000, newTokens: 512, overlap: .layerwise, targetHitRate: 0.9)
+        let traffic = estimator.turnTraffic(turns, population: population, tiers: tiers, cached: 100_000, newTokens: 512)
+        let (lambda, kv, session, appended) = (200.0 / 60, 100_000 * 131_072.0, 100_512 * 131_072.0, 512 * 131_072.0)
+        let hostShare = 256e9 / (200 * kv)
+        #expect(close(turns.sources[2].fraction, 1 - hostShare, 1e-6))
+        #expect(close(traffic.turnsPerSecond, lambda))
+        #expect(close(traffic.tiers[1].readUtilisation, lambda * (1 - hostShare) * kv / 13e9, 1e-9))
+        #expect(close(traffic.tiers[1].readUtilisation, 3.03, 0.01))
+        #expect(close(traffic.tiers[1].writeUtilisation, lambda * appended / 6.6e9, 1e-9))
+        #expect(close(traffic.hostLinkToGPU, lambda * (1 - turns.sources[0].fraction) * kv / 64e9, 1e-9))
+        #expect(close(traffic.hostLinkFromGPU, lambda * ((1 - hostShare) * session + hostShare * appended) / 64e9, 1e-9))
+        #expect(TurnTraffic.needed(traffic.tiers[1].utilisation) == 4)
+        #expect(traffic.busiest.utilisation >= traffic.tiers[1].utilisation)
+        // The replica: prefill of what each turn computes plus its share of a decode batch.
+        let batch = Double(estimator.concurrencySustained(prompt: 100_512, outputTokens: estimator.outputTokens))
+        #expect(close(traffic.decode, lambda * estimator.decodeTime(batch: batch, prompt: 100_512, outputTokens: estimator.outputTokens) / batch, 1e-9))
+        #expect(close(traffic.prefill, lambda * turns.gpuSeconds, 1e-9))
+    }
+
+    /// Alternatives, not a stack: a Gen4 drive listed after a Gen5 one still catches turns of its own.
+    @Test func eachTierBelowHostDRAMIsAnAlternative() {
+        let tiers = [KVTier(name: "host-dram"), KVTier(name: "gen5", readBytesPerSecond: 13e9), KVTier(name: "gen4", readBytesPerSecond: 7e9)]
+        #expect(KVTierAlternatives.of(tiers).map { $0.map(\.name) } == [["host-dram"], ["host-dram", "gen5"], ["host-dram", "gen4"]])
+        #expect(KVTierAlternatives.of(Array(tiers.dropFirst())).map { $0.map(\.name) } == [["gen5"], ["gen4"]])
+    }
 }

@@ -14,9 +14,15 @@ struct KVTierCommandTests {
         #expect(rows.count == 28)
         for row in rows {
             for key in ["returning_new_tokens", "recompute_ttft_seconds", "kv_tiers", "prefix_tokens", "prefix_concurrency",
-                        "prefix_prefill_seconds_saved", "turn_hit_rate", "turn_hbm_fraction", "turn_ttft_seconds",
-                        "turn_gpu_seconds", "capacity_for_target_hit_rate_bytes"] {
+                        "prefix_prefill_seconds_saved", "turn_alternatives", "capacity_for_target_hit_rate_bytes"] {
                 #expect(row.keys.contains(key), "missing \(key)")
+            }
+            let alternatives = try #require(row["turn_alternatives"] as? [[String: Any]])
+            #expect(alternatives.map { $0["tiers"] as? String } == ["host-dram", "host-dram + nvme-gen5", "host-dram + nvme-gen4", "host-dram + rdma-400g"])
+            for alternative in alternatives {
+                for key in ["hit_rate", "hbm_fraction", "tier_fraction", "ttft_seconds", "gpu_seconds", "turns_per_second", "tier_utilisation", "host_link_utilisation", "replica_utilisation"] {
+                    #expect(alternative.keys.contains(key), "missing \(key)")
+                }
             }
             let tiers = try #require(row["kv_tiers"] as? [[String: Any]])
             #expect(tiers.map { $0["tier"] as? String } == ["host-dram", "nvme-gen5", "nvme-gen4", "rdma-400g"])
@@ -36,7 +42,7 @@ struct KVTierCommandTests {
     func explain() throws {
         let run = try RunKVPlan.run(["estimate", "--study", Self.study, "--explain"])
         #expect(run.status == 0, "\(run.stderr)")
-        for title in ["Recompute a returning turn:", "TTFT from nvme-gen5:", "LRU hit rate (Che's approximation):", "Concurrency with a shared prefix:"] {
+        for title in ["Recompute a returning turn:", "TTFT from nvme-gen5:", "LRU hit rate through HBM (Che's approximation):", "LRU hit rate through host-dram (Che's approximation):", "Concurrency with a shared prefix:"] {
             #expect(run.stdout.contains(title), "missing \(title)")
         }
     }

@@ -40,15 +40,26 @@ struct KVPlacementSectionTests {
         let placement = try #require(evaluation.kvPlacement)
         #expect(placement.scenarios.map(\.label) == ["llama-3.1-8b · h100-sxm", "llama-3.1-8b · gh200-96gb", "qwen2.5-7b-1m · h100-sxm", "qwen2.5-7b-1m · gh200-96gb"])
         let tables = DeploymentSectionTests.tables(section)
-        let breakEven = try #require(tables.first)
-        #expect(DeploymentSectionTests.column(breakEven, "nvme-gen4: loading wins from (tokens)") == placement.scenarios.map { $0.breakEvens[1].map(String.init) ?? "" })
+        let breakEven = try #require(tables.first { $0.caption.hasPrefix("Break-even context per tier") })
+        // Each tier's capacity is printed, an unset one as unbounded.
+        let tiers = try #require(tables.first { $0.caption.hasPrefix("The tiers below HBM") })
+        #expect(DeploymentSectionTests.column(tiers, "capacity")?.last == "")
+        #expect(DeploymentSectionTests.column(breakEven, "nvme-gen4") == placement.scenarios.map { $0.breakEvens[1].map(String.init) ?? "" })
         // Llama-3.1-8B's 128 KiB a token from a 7 GB/s drive: loading wins only past a real break-even.
         #expect((placement.scenarios[0].breakEvens[1] ?? 0) > 1000)
         let turns = try #require(tables.first { $0.caption.hasPrefix("Where returning turns find their KV") })
         let first = try #require(placement.scenarios[0].turns.last)
-        #expect(DeploymentSectionTests.column(turns, "served from HBM")?.first == TableBuilder.raw(first.sources[0].fraction))
-        #expect(DeploymentSectionTests.column(turns, "expected TTFT (s)")?.first == TableBuilder.raw(first.ttftSeconds))
-        #expect(DeploymentSectionTests.traceTitles(section).contains("LRU hit rate (Che's approximation)"))
+        // One row per alternative below HBM (host DRAM, then each other tier below it), not a stack.
+        #expect(placement.alternatives.map(\.name) == ["host-dram", "host-dram + nvme-gen4", "host-dram + rdma-400g"])
+        #expect(DeploymentSectionTests.column(turns, "tier below host DRAM")?.prefix(3) == ArraySlice(placement.alternatives.map(\.name)))
+        #expect(DeploymentSectionTests.column(turns, "from HBM")?.first == TableBuilder.raw(first[0].sources[0].fraction))
+        #expect(DeploymentSectionTests.column(turns, "TTFT if unloaded (s)")?.first == TableBuilder.raw(first[0].ttftSeconds))
+        // The RDMA store, listed after the Gen4 drive, still catches turns of its own.
+        #expect(first[2].sources[2].name == "rdma-400g" && first[2].sources[2].fraction > 0.5)
+        // Every row states how busy the tier, the link and the replica are.
+        let traffic = try #require(placement.scenarios[0].traffic.last)
+        #expect(DeploymentSectionTests.column(turns, "replica ρ")?.prefix(3) == ArraySlice(traffic.map { TableBuilder.raw($0.replica) }))
+        #expect(DeploymentSectionTests.traceTitles(section).contains("LRU hit rate through host-dram (Che's approximation)"))
         #expect(section.blocks.filter { if case .figure = $0 { true } else { false } }.count == 3)
     }
 
@@ -62,7 +73,8 @@ struct KVPlacementSectionTests {
             #expect(sizing.contains(name))
         }
         let split = try #require(paragraphs.first { $0.hasPrefix("For Llama-3.1-8B on NVIDIA H100 SXM5 80GB at 64K tokens") })
-        #expect(split.contains("85.90 GB GPU") && split.contains("42.95 GB GPU + 42.95 GB host"))
+        #expect(split.contains("85.90 GB (80.0 GiB) GPU") && split.contains("42.95 GB (40.0 GiB) GPU + 42.95 GB (40.0 GiB) host"))
+        #expect(split.contains("A hit takes"))
     }
 
     /// A study whose model does not fit in half the GPU says so instead of comparing.

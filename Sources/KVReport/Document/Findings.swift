@@ -39,7 +39,7 @@ struct Findings {
         }
         let across = comparisons()
         return planFindings() + measuredFindings() + sharingFindings() + across.filter { $0.topic == .concurrency } + concurrencyFindings(shortest: shortest)
-            + across.filter { $0.topic != .concurrency } + challengeFindings() + costFindings() + beyondMaxFindings()
+            + across.filter { $0.topic != .concurrency } + challengeFindings() + kvPlacementFindings() + costFindings() + beyondMaxFindings()
     }
 
     // MARK: Subjects and contexts

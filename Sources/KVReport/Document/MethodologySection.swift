@@ -25,6 +25,7 @@ struct MethodologySection: ReportSection {
         if evaluation.series.contains(where: { $0.estimates.contains { $0.regime == .weightsDoNotFit } }) {
             lines.append("Where the weights alone exceed the HBM of the GPUs, decode and cost are not reported (—).")
         }
+        if let placement = evaluation.kvPlacement { lines.append(KVPlacementSection.methodology(placement.placement)) }
         return lines.map { .paragraph($0) }
     }
 }

@@ -8,8 +8,24 @@ import KVStudy
 public struct KVPlacementEvaluation: Sendable {
     public var placement: KVPlacement
     public var scenarios: [ScenarioPlacement]
+    /// The places below HBM a population's turns are evaluated with, one alternative at a time.
+    public var alternatives: [Alternative]
     /// The same GPU with all its HBM, against half of it plus as much host DRAM.
     public var split: HBMSplit?
+
+    /// One way to build the levels below HBM from the study's tiers (`KVTierAlternatives`).
+    public struct Alternative: Sendable {
+        /// "host-dram + nvme-gen5".
+        public var name: String
+        /// The levels below HBM, fastest first (host DRAM, then the alternative's own tier).
+        public var tiers: [KVTier]
+        /// The tier this alternative evaluates (its last level).
+        public var tier: KVTier { tiers[tiers.count - 1] }
+    }
+
+    public static func alternatives(_ tiers: [KVTier]) -> [Alternative] {
+        KVTierAlternatives.of(tiers).map { Alternative(name: $0.map(\.name).joined(separator: " + "), tiers: $0) }
+    }
 
     public struct ScenarioPlacement: Sendable {
         public var scenario: Scenario
@@ -27,8 +43,10 @@ public struct KVPlacementEvaluation: Sendable {
         public var tierCapacities: [Double]
         /// Per context, with a shared prefix (nil at contexts not longer than it); empty without one.
         public var prefix: [PrefixReuse?]
-        /// Per context, with a population; empty without one.
-        public var turns: [ReturningTurns]
+        /// `[context][alternative]`, with a population; empty without one.
+        public var turns: [[ReturningTurns]]
+        /// `[context][alternative]`: how busy those turns keep each tier, the host link and the replica.
+        public var traffic: [[TurnTraffic]]
         /// At `sweepContext`: the population's turns as the capacity below HBM varies; empty without one.
         public var capacitySweep: [CapacityPoint]
         public var sweepContext: Int
@@ -80,6 +98,7 @@ public struct KVPlacementEvaluation: Sendable {
             }
         }
         self.scenarios = scenarios
+        alternatives = Self.alternatives(placement.tiers)
         if let first = scenarios.first {
             split = try Self.split(first.scenario, label: "\(first.scenario.model.label) on \(first.scenario.hardware.label)", context: first.sweepContext, placement: placement)
         }
@@ -104,9 +123,16 @@ public struct KVPlacementEvaluation: Sendable {
             limit = fitting
         }
         let within = contexts.last { $0 <= (e.scenario.model.maxContext ?? Int.max) } ?? longest
-        let turns = p.population.map { population in
-            contexts.map { e.returningTurns(population: population, tiers: p.tiers, cached: $0, newTokens: u, overlap: p.overlap, targetHitRate: p.targetHitRate) }
-        } ?? []
+        let alternatives = Self.alternatives(p.tiers)
+        var turns: [[ReturningTurns]] = [], traffic: [[TurnTraffic]] = []
+        if let population = p.population {
+            turns = contexts.map { n in
+                alternatives.map { e.returningTurns(population: population, tiers: $0.tiers, cached: n, newTokens: u, overlap: p.overlap, targetHitRate: p.targetHitRate) }
+            }
+            traffic = zip(contexts, turns).map { n, row in
+                zip(alternatives, row).map { e.turnTraffic($1, population: population, tiers: $0.tiers, cached: n, newTokens: u) }
+            }
+        }
         var sweep: [CapacityPoint] = []
         if let population = p.population {
             let total = LRUHitRate.totalBytes(population.objects(bytes: e.returningKVBytes(tokens: Double(within))))
@@ -125,7 +151,7 @@ public struct KVPlacementEvaluation: Sendable {
             breakEvenLimit: limit,
             tierCapacities: p.tiers.map(e.tierCapacityBytes),
             prefix: p.prefixTokens.map { s in contexts.map { $0 > s ? e.prefixReuse(prefix: s, context: $0) : nil } } ?? [],
-            turns: turns, capacitySweep: sweep, sweepContext: within,
+            turns: turns, traffic: traffic, capacitySweep: sweep, sweepContext: within,
             traces: traced.map { n in
                 (n, e.kvPlacementTraces(tiers: p.tiers, cached: n, newTokens: u, overlap: p.overlap, prefix: p.prefixTokens.flatMap { $0 < n ? $0 : nil },
                                         population: p.population, targetHitRate: p.targetHitRate))
