@@ -124,6 +124,9 @@ extension TableCell.Kind {
 }
 
 extension Measurement.Phase {
+    /// The phase as a sentence names it: "prefill", "decode step", "context switch".
+    public var words: String { rawValue.replacingOccurrences(of: "_", with: " ") }
+
     /// The quantity a measured latency is compared with.
     public var quantity: Quantity.Key {
         switch self {

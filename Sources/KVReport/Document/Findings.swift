@@ -256,7 +256,7 @@ struct Findings {
         let ownFit = measured.fits.filter { !$0.differsFromOwnFit }
         var findings: [Finding] = measured.heldOut.entries.filter { entry in ownFit.contains { $0.hardware.name == entry.hardware } }.map { entry in
             let all = entry.groups.first { $0.model == nil && $0.phase == nil }?.mape ?? 0
-            let phases = entry.groups.filter { $0.model == nil && $0.phase != nil }.map { "\($0.phase!.rawValue) \(MeasurementComparison.percent($0.mape))" }
+            let phases = entry.groups.filter { $0.model == nil && $0.phase != nil }.map { "\($0.phase!.words) \(MeasurementComparison.percent($0.mape))" }
             let others = entry.models == 2 ? "the other model alone" : "the other \(entry.models - 1)"
             let on = evaluation.study.hardware.count > 1 ? " on \(entry.hardware)" : ""
             return (.measured, "On a model the calibration did not see, expect an error of about \(MeasurementComparison.percent(all)): each of the \(entry.models) measured models\(on), predicted by factors fitted to \(others), is off by that on average (held out; \(phases.joined(separator: ", "))).")

@@ -36,7 +36,7 @@ struct MeasuredSection: ReportSection {
     func percent(_ fraction: Double) -> String { MeasurementComparison.percent(fraction) }
 
     func byPhase(_ comparison: MeasurementComparison) -> String {
-        comparison.mapeByPhase.map { "\($0.phase.rawValue) \(percent($0.mape))" }.joined(separator: ", ")
+        comparison.mapeByPhase.map { "\($0.phase.words) \(percent($0.mape))" }.joined(separator: ", ")
     }
 
     /// Each model's colour: its place among the measured models, in the study's order.
@@ -48,7 +48,7 @@ struct MeasuredSection: ReportSection {
     /// The leave-one-model-out error of one hardware entry, saying how many models each fit saw.
     func heldOutSentence(_ entry: HeldOutComparison.Entry) -> String {
         let all = entry.groups.first { $0.model == nil && $0.phase == nil }
-        let phases = entry.groups.filter { $0.model == nil && $0.phase != nil }.map { "\($0.phase!.rawValue) \(percent($0.mape))" }
+        let phases = entry.groups.filter { $0.model == nil && $0.phase != nil }.map { "\($0.phase!.words) \(percent($0.mape))" }
         let others = entry.models == 2 ? "the other model's measurements alone (a fit to a single model)" : "the other \(entry.models - 1) models' measurements"
         let on = evaluation.study.hardware.count > 1 ? " on \(entry.hardware)" : ""
         return "Held out: each of the \(entry.models) models\(on) predicted by factors fitted to \(others) — the error to expect on a model the calibration did not see — is off by \(percent(all?.mape ?? 0)) on average (MAPE; \(phases.joined(separator: ", ")); kvplan validate --holdout model)."
@@ -121,7 +121,7 @@ struct MeasuredSection: ReportSection {
         ]
         for phase in phases as [Measurement.Phase?] + [nil] {
             let cells = keys.map { group($0, phase) }
-            columns.append(.init(title: "\(phase.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") } ?? "all phases") (%)", numeric: true,
+            columns.append(.init(title: "\(phase.map(\.words) ?? "all phases") (%)", numeric: true,
                                  shown: cells.map { $0.map { Format.decimalString($0.mape * 100, decimals: 1) } ?? "—" },
                                  raw: cells.map { TableBuilder.raw($0.map { $0.mape * 100 }) }))
         }
@@ -170,9 +170,9 @@ struct MeasuredSection: ReportSection {
         var caption = "\(what) of each measured model (one colour per model): measured points (markers) over kvplan's predictions at peak (dashed) and calibrated (solid)"
         if banded {
             let rows = bands.filter { $0.phase == overlay.phase }.map(\.rows).reduce(0, +)
-            caption += ". The shaded band around each calibrated line spans the central 95% of measured ÷ calibrated over this study's \(rows) \(overlay.phase.rawValue) rows\(overlay.phase == .decodeStep ? " (every batch)" : ""), with the factors in use: \(overlay.coverage.inside) of the \(overlay.coverage.rows) measurements drawn here lie inside it."
+            caption += ". The shaded band around each calibrated line spans the central 95% of measured ÷ calibrated over this study's \(rows) \(overlay.phase.words) rows\(overlay.phase == .decodeStep ? " (every batch)" : ""), with the factors in use: \(overlay.coverage.inside) of the \(overlay.coverage.rows) measurements drawn here lie inside it."
         } else {
-            caption += "; no band: fewer than \(MeasuredEvaluation.Band.minimumRows) \(overlay.phase.rawValue) rows to estimate one from."
+            caption += "; no band: fewer than \(MeasuredEvaluation.Band.minimumRows) \(overlay.phase.words) rows to estimate one from."
         }
         return layout.figure(caption: caption, chart: .line(chart), topic: .measuredOverlay)
     }
