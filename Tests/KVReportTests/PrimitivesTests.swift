@@ -10,6 +10,8 @@ struct PrimitivesTests {
         #expect(MeasurementComparison.intervalText(.kernelOverhead, 0...40.6e-6) == "0–40.6 µs/layer")
         #expect(MeasurementComparison.intervalText(.matmul, 0.4781...0.4782)
             == "0.478 in every resample: too few distinct rows to tell its uncertainty")
+        #expect(MeasurementComparison.intervalText(.attention, 1...1)
+            == "1.000 in every resample: at its limit of 1 (the rows would put it above peak)")
     }
 
     @Test(arguments: [

@@ -88,7 +88,12 @@ public struct MeasurementComparison: Sendable {
     /// can fit the factor at all fits it exactly (as many distinct points as factors), so it says so.
     public static func intervalText(_ factor: Calibration.Factor, _ interval: ClosedRange<Double>) -> String {
         if factorText(factor, interval.lowerBound) == factorText(factor, interval.upperBound) {
-            return "\(factorText(factor, interval.lowerBound)) in every resample: too few distinct rows to tell its uncertainty"
+            // Efficiency factors are clamped to (0, 1] (`Calibration`): pinned at 1 is the data
+            // asking for more than peak, not few rows.
+            let pinned = factor != .kernelOverhead && interval.lowerBound >= 0.9995
+            return "\(factorText(factor, interval.lowerBound)) in every resample: " + (pinned
+                ? "at its limit of 1 (the rows would put it above peak)"
+                : "too few distinct rows to tell its uncertainty")
         }
         guard factor == .kernelOverhead else { return "\(factorText(factor, interval.lowerBound))–\(factorText(factor, interval.upperBound))" }
         return "\(Format.fixed(interval.lowerBound * 1e6, significant: 3))–\(factorText(factor, interval.upperBound))"
