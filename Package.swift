@@ -68,11 +68,11 @@ let package = Package(
         // `make bench`: estimator throughput (figures, not pass/fail).
         .executableTarget(name: "kvplan-bench", dependencies: ["KVEstimator"]),
         // What several test targets share (a seeded generator).
-        .target(name: "KVTestSupport", path: "Tests/KVTestSupport"),
+        .target(name: "KVTestSupport", dependencies: ["KVEstimator"], path: "Tests/KVTestSupport"),
         .testTarget(name: "KVMarkdownTests", dependencies: ["KVMarkdown"]),
         .testTarget(name: "KVEstimatorTests", dependencies: ["KVEstimator", "KVTestSupport"]),
         .testTarget(name: "KVLoaderTests", dependencies: ["KVLoader", "KVStudy", "KVEstimator", "KVTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "KVReportTests", dependencies: ["KVReport", "KVStudy", "KVEstimator", "KVLoader", "KVTemplates"], exclude: ["Golden"]),
+        .testTarget(name: "KVReportTests", dependencies: ["KVReport", "KVStudy", "KVEstimator", "KVLoader", "KVTemplates", "KVTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "KVPlanCLITests", dependencies: ["kvplan"]),
     ]
 )

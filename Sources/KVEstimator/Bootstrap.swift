@@ -44,25 +44,6 @@ extension Calibration {
             return quantile(values, tail)...quantile(values, 1 - tail)
         }
     }
-
-    /// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators",
-    /// OOPSLA 2014): a tiny seeded generator, so bootstrap draws never depend on the platform.
-    struct SplitMix64 {
-        var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// A uniform index in 0..<n (n > 0); the modulo bias is below 2⁻⁵⁰ for the row counts here.
-        mutating func index(below n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
 }
 
 extension Calibration.Fit {

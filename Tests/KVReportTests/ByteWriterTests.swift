@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KVTestSupport
 @testable import KVReport
 
 /// The byte writers (issue 13) say exactly what the Character-based code they replaced said.
@@ -96,17 +97,7 @@ struct ByteWriterTests {
             1e-30, 1e-31, 9.99999999999999e-31, 1e37, 9.99999999999999e36, 1.00000000000001e37, 1e22, 1e23, 1e-22, 1e-23,
             12548.000000000002, 0.1 + 0.2, 1.0 / 3, 2.0 / 3, 100.0 / 7, 1e300 / 7, 5e-324, .leastNormalMagnitude,
         ]
-        struct Generator {  // SplitMix64, seeded: a failure reproduces
-            var state: UInt64 = 13
-            mutating func next() -> UInt64 {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                return z ^ (z >> 31)
-            }
-        }
-        var random = Generator()
+        var random = SplitMix64(seed: 13)  // seeded: a failure reproduces
         for power in -35...40 {
             let ten = pow(10.0, Double(power))
             values += [ten, ten.nextUp, ten.nextDown, ten * (1 + 5e-15), ten * (1 - 5e-15), ten * 0.99999999999999995, ten * 1.00000000000000005]
