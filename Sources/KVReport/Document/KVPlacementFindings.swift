@@ -24,7 +24,7 @@ extension Findings {
                 let (turns, traffic) = best.1
                 let busiest = traffic.busiest
                 let load = busiest.utilisation >= 1
-                    ? ", but the \(busiest.name) would have to be \(Format.fixed(busiest.utilisation, significant: 2))× as fast: one replica cannot carry \(Format.integer(population.sessions)) agents (about \(TurnTraffic.needed(busiest.utilisation)) \(busiest.name == "replica" ? "replicas" : "of it") would)"
+                    ? ", but the \(busiest.name) would have to be \(Format.fixed(busiest.utilisation, significant: 2))× as fast: one replica cannot carry \(Format.integer(population.sessions)) returning conversations (about \(TurnTraffic.needed(busiest.utilisation)) \(busiest.name == "replica" ? "replicas" : "of it") would)"
                     : ", with the \(busiest.name) \(Axis.percent(busiest.utilisation)) busy"
                 findings.append((.note, "With \(best.0.name) below HBM, \(Axis.percent(turns.hitRate)) of \(name(entry))'s returning turns at \(Format.tokens(entry.sweepContext)) tokens find their KV, for an expected TTFT of \(Format.seconds(turns.ttftSeconds)) on an idle system\(load)."))
                 findings.append((.note, "For \(Axis.percent(p.targetHitRate)) of those turns to hit, one level below HBM must hold \(format.bytes(turns.capacityForTarget)) for \(name(entry)) (each of \(Format.integer(population.sessions)) sessions stored whole)."))

@@ -271,7 +271,7 @@ struct KVPlacementSection: ReportSection {
                 if least >= 1 {
                     text += "the replica's own prefill and decode reach ρ = \(Format.fixed(least, significant: 2)) even with \(DocumentBuilder.list(best))"
                         + (most > least * 1.001 ? " (\(Format.fixed(most, significant: 2)) with \(DocumentBuilder.list(worst)))" : "")
-                        + ", so at least \(TurnTraffic.needed(least)) replicas are needed for \(Format.integer(population.sessions)) agents"
+                        + ", so at least \(TurnTraffic.needed(least)) replicas are needed for \(Format.integer(population.sessions)) returning conversations"
                 } else {
                     text += "the replica stays under 1 with \(DocumentBuilder.list(pairs.filter { $0.1.replica < 1 }.map(\.0.name)))"
                 }
