@@ -97,4 +97,23 @@ struct SHA256PiecesTests {
         hasher.update(Array(bytes[start...]))
         #expect(hasher.finalHex() == SHA256.hex(bytes))
     }
+
+    @Test("the CPU's SHA instructions and the Swift rounds give the same digest, at every length around a block")
+    func hardwareAsSwift() {
+        var random = SplitMix64(seed: 13)
+        let bytes = (0..<70_000).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        for count in Array(0...200) + [4095, 4096, 4097, 65_536, 70_000] {
+            var hardware = SHA256(hardware: true), swift = SHA256(hardware: false)
+            // In two pieces, so that a pending partial block meets whole ones.
+            let cut = count / 3
+            for hasher in [0, 1] {
+                for piece in [Array(bytes[0..<cut]), Array(bytes[cut..<count])] {
+                    if hasher == 0 { hardware.update(piece) } else { swift.update(piece) }
+                }
+            }
+            let expected = swift.finalHex()
+            #expect(hardware.finalHex() == expected, "\(count) bytes")
+            #expect(SHA256.hex(Array(bytes[0..<count])) == expected, "\(count) bytes")
+        }
+    }
 }

@@ -28,8 +28,8 @@ struct AppendixSection: ReportSection {
             series.estimates.map { series.isBaselineCompression && $0.context == evaluation.study.baseline.context }
         }.enumerated().filter(\.element).map(\.offset))
         let allRows = evaluation.sweep.map { sweep in
-            Table.Values(count: sweep.pointCount) { body in
-                try sweep.forEach { series, estimate in try body([.text(series.label)] + columns.map { $0.raw(estimate) }) }
+            Table.Values(count: sweep.pointCount) { range, body in
+                try sweep.forEach(points: range) { series, estimate in try body([.text(series.label)] + columns.map { $0.raw(estimate) }) }
             }
         }
         let tableColumns = [TableBuilder.Column(title: "scenario", numeric: false, count: rows.count, shown: { rows[$0].label }, raw: { rows[$0].label })]

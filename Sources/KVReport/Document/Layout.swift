@@ -99,8 +99,8 @@ final class Layout {
             + beyondMaxContextNote
         // A large study's CSV: every context, a column per series and quantity, streamed from the sweep.
         let allRows = evaluation.sweep.map { sweep in
-            Table.Values(count: sweep.contexts.count) { body in
-                try sweep.forEachContext { context, estimates in
+            Table.Values(count: sweep.contexts.count) { range, body in
+                try sweep.forEachContext(in: range) { context, estimates in
                     try body([.text(String(context))] + estimates.flatMap { e in quantities.map { .number($0.value(e)) } })
                 }
             }

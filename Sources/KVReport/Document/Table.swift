@@ -33,8 +33,17 @@ public struct Table: Sendable {
     /// Every row's full-precision values, in order, one array per row: what the CSV holds.
     public struct Values: Sendable {
         public var count: Int
+        /// Hands the rows in `range` to `body`, in order. Any range, from any thread: a long CSV
+        /// is written in pieces made on every core.
+        public var rows: @Sendable (_ range: Range<Int>, _ body: ([Value]) throws -> Void) throws -> Void
+
+        public init(count: Int, rows: @escaping @Sendable (_ range: Range<Int>, _ body: ([Value]) throws -> Void) throws -> Void) {
+            self.count = count
+            self.rows = rows
+        }
+
         /// Hands each row to `body`, in order.
-        public var forEach: @Sendable (_ body: ([Value]) throws -> Void) throws -> Void
+        public func forEach(_ body: ([Value]) throws -> Void) throws { try rows(0..<count, body) }
 
         /// Every row's values as text, in memory (tests and small tables).
         public var all: [[String]] {

@@ -44,8 +44,8 @@ struct TableBuilder {
             shownCaption += " (\(picked.count) of \(total > 9_999 ? Format.integer(total) : String(total)) rows shown; the CSV holds them all)"
         }
         let raws = columns.map(\.raw)
-        let values = allRows ?? Table.Values(count: rowCount) { [raws] body in
-            for row in 0..<rowCount { try body(raws.map { .text($0(row)) }) }
+        let values = allRows ?? Table.Values(count: rowCount) { [raws] range, body in
+            for row in range { try body(raws.map { .text($0(row)) }) }
         }
         return Table(
             number: number, id: "table-\(number)", caption: shownCaption,
@@ -60,21 +60,34 @@ struct TableBuilder {
     static func csvField(_ text: String, numeric: Bool = false) -> String {
         // Most fields (numbers, names) need nothing: decided from the bytes alone.
         var utf8 = text.utf8.makeIterator()
-        if let first = utf8.next(), !formulaStarts.contains(first) {
-            var plain = !quoted.contains(first)
-            while plain, let byte = utf8.next() { plain = !quoted.contains(byte) }
+        if let first = utf8.next(), !isFormulaStart(first) {
+            var plain = !isQuoted(first)
+            while plain, let byte = utf8.next() { plain = !isQuoted(byte) }
             if plain { return text }
         }
         let isPlainNumber = numeric && Double(text) != nil && text.allSatisfy { "0123456789.eE+-".contains($0) }
         if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), !isPlainNumber {
             return "\"'" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        guard text.utf8.contains(where: quoted.contains) else { return text }
+        guard text.utf8.contains(where: isQuoted) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    private static let formulaStarts: Set<UInt8> = Set("=+-@\t\r".utf8)
-    private static let quoted: Set<UInt8> = Set(",\"\n\r".utf8)
+    /// `=`, `+`, `-`, `@`, tab or CR: what a spreadsheet may read as the start of a formula.
+    @inline(__always) private static func isFormulaStart(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"), UInt8(ascii: "\r"): true
+        default: false
+        }
+    }
+
+    /// `,`, `"`, LF or CR: a byte RFC 4180 quotes the field for.
+    @inline(__always) private static func isQuoted(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r"): true
+        default: false
+        }
+    }
 
     /// A raw number for CSV, at full precision.
     static func raw(_ value: Double?) -> String {

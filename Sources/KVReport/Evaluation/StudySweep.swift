@@ -3,16 +3,23 @@ import KVStudy
 
 /// One scenario of a study with what computes its point at any context: its estimator and the
 /// baselines its costs are relative to. The evaluation's series and a large study's streamed
-/// downloads both take their estimates from here, so the two never differ.
-public struct SweptSeries: Sendable {
-    public var scenario: Scenario
-    public var label: String
-    var estimator: Estimator
+/// downloads both take their estimates from here, so the two never differ. A reference: a
+/// large study's writers pass it along with each of millions of points, and copying the
+/// estimator's fields each time cost more than a third as much as computing the point.
+public final class SweptSeries: Sendable {
+    public let scenario: Scenario
+    public let label: String
+    let estimator: Estimator
     /// A session's GPU-seconds at the baseline context and compression (`Estimate.relativeCost`).
-    var baselineGPUSeconds: Double
+    let baselineGPUSeconds: Double
     /// The study's baseline session (`ComparableCost.studyRelativeCost`), in money when `priced`.
-    var studyBaselineCost: Double?
-    var priced: Bool
+    let studyBaselineCost: Double?
+    let priced: Bool
+
+    init(scenario: Scenario, label: String, estimator: Estimator, baselineGPUSeconds: Double, studyBaselineCost: Double?, priced: Bool) {
+        (self.scenario, self.label, self.estimator) = (scenario, label, estimator)
+        (self.baselineGPUSeconds, self.studyBaselineCost, self.priced) = (baselineGPUSeconds, studyBaselineCost, priced)
+    }
 
     /// The estimate at `context`, with its comparable cost against the study's baseline.
     func estimate(context: Int, traced: Bool = false) -> Estimate {
@@ -36,14 +43,41 @@ public struct StudySweep: Sendable {
 
     /// Each series' estimates at every context, series by series (the study's order).
     public func forEach(_ body: (SweptSeries, Estimate) throws -> Void) rethrows {
-        for entry in series {
-            for context in contexts { try body(entry, entry.estimate(context: context)) }
+        try forEach(points: 0..<pointCount, body)
+    }
+
+    /// The points in `points` of that order (point `i` is series `i / contexts.count` at context
+    /// `i % contexts.count`): a piece of the sweep, so that pieces can be written on every core.
+    public func forEach(points: Range<Int>, _ body: (SweptSeries, Estimate) throws -> Void) rethrows {
+        guard !points.isEmpty else { return }
+        try series.withUnsafeBufferPointer { series in
+            var (index, offset) = points.lowerBound.quotientAndRemainder(dividingBy: contexts.count)
+            var remaining = points.count
+            while remaining > 0 {
+                let end = min(contexts.count, offset + remaining)
+                for context in contexts[offset..<end] { try body(series[index], series[index].estimate(context: context)) }
+                remaining -= end - offset
+                (index, offset) = (index + 1, 0)
+            }
         }
     }
 
     /// Every context with each series' estimate there (a row per context, a column per series).
     public func forEachContext(_ body: (Int, [Estimate]) throws -> Void) rethrows {
-        for context in contexts { try body(context, series.map { $0.estimate(context: context) }) }
+        try forEachContext(in: 0..<contexts.count, body)
+    }
+
+    /// The same for the contexts at `indices` (a piece of the rows).
+    public func forEachContext(in indices: Range<Int>, _ body: (Int, [Estimate]) throws -> Void) rethrows {
+        var estimates: [Estimate] = []
+        estimates.reserveCapacity(series.count)
+        try series.withUnsafeBufferPointer { series in
+            for context in contexts[indices] {
+                estimates.removeAll(keepingCapacity: true)
+                for entry in series.indices { estimates.append(series[entry].estimate(context: context)) }
+                try body(context, estimates)
+            }
+        }
     }
 }
 

@@ -12,31 +12,37 @@ enum CSVWriter {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The CSV handed to `output` in chunks of about 64 KiB as its rows are produced, so a table
-    /// of a million rows is written in constant memory.
+    /// The CSV handed to `output` in pieces as its rows are produced, so a table of a million rows
+    /// is written in constant memory; a long table's pieces are made on every core
+    /// (`OrderedPieces`), in row order.
     static func write(_ table: Table, to output: ([UInt8]) throws -> Void) throws {
-        let numeric = table.columns.map(\.numeric)
-        let chunk = 1 << 16
-        let buffer = JSONWriter(capacity: chunk + 4096)
-        buffer.writeASCII(table.columns.map { TableBuilder.csvField($0.title) }.joined(separator: ","))
-        buffer.append(UInt8(ascii: "\n"))
-        try table.values.forEach { row in
-            for (index, (value, isNumeric)) in zip(row, numeric).enumerated() {
-                if index > 0 { buffer.append(UInt8(ascii: ",")) }
-                switch value {
-                case .number(let number) where isNumeric:
-                    // A plain number in a numeric column is never quoted (`csvField`).
-                    if let number, number.isFinite { buffer.writeNumber(number) }
-                default:
-                    buffer.writeASCII(TableBuilder.csvField(value.text, numeric: isNumeric))
-                }
-            }
-            buffer.append(UInt8(ascii: "\n"))
-            if buffer.count >= chunk {
-                try output(buffer.bytes)
-                buffer.removeAll()
+        let header = JSONWriter(capacity: 1024)
+        header.writeASCII(table.columns.map { TableBuilder.csvField($0.title) }.joined(separator: ","))
+        header.append(UInt8(ascii: "\n"))
+        try output(header.bytes)
+        let numeric = table.columns.map(\.numeric), values = table.values
+        try OrderedPieces.write(count: values.count, rowsPerPiece: rowsPerPiece, make: { rows in
+            let buffer = JSONWriter(capacity: 256 * rows.count)
+            try values.rows(rows) { row in write(row, numeric: numeric, to: buffer) }
+            return buffer.bytes
+        }, output: output)
+    }
+
+    /// Rows per piece of a long CSV (about 0.1–1 MB).
+    static let rowsPerPiece = 512
+
+    /// One row and its line end.
+    private static func write(_ row: [Table.Value], numeric: [Bool], to buffer: JSONWriter) {
+        for (index, (value, isNumeric)) in zip(row, numeric).enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            switch value {
+            case .number(let number) where isNumeric:
+                // A plain number in a numeric column is never quoted (`csvField`).
+                if let number, number.isFinite { buffer.writeNumber(number) }
+            default:
+                buffer.writeASCII(TableBuilder.csvField(value.text, numeric: isNumeric))
             }
         }
-        try output(buffer.bytes)
+        buffer.append(UInt8(ascii: "\n"))
     }
 }

@@ -168,12 +168,11 @@ public struct Site {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The same, handed to `output` in pieces of about 64 KiB as it is written, row after row into
-    /// one buffer; a large study's points come from its sweep, one at a time.
+    /// The same, handed to `output` in pieces as it is written; a large study's points come from
+    /// its sweep, and its pieces are made on every core (`OrderedPieces`), in order.
     static func resultsJSON(_ evaluation: StudyEvaluation, to output: ([UInt8]) throws -> Void) throws {
         let study = evaluation.study
-        let chunk = 1 << 16
-        let writer = JSONWriter(capacity: chunk + 16 * 1024)
+        let writer = JSONWriter(capacity: 1024)
         writer.append(UInt8(ascii: "{"))
         let header: [(String, JSONValue)] = [
             ("kvplan", .string(ReportRenderer.kvplanVersion)),
@@ -191,31 +190,38 @@ public struct Site {
         }
         writer.writeString("estimates")
         writer.writeASCII(": [")
-        var first = true
-        func record(_ label: String, _ scenario: Scenario, _ estimate: Estimate) throws {
-            if !first { writer.writeASCII(", ") }
-            first = false
-            writer.beginObject()
-            writer.field("series", .string(label))
-            var sink = writer
-            EstimateRecord.write(scenario, estimate, to: &sink)
-            for (key, value) in ComparableRecord.fields(estimate) { writer.field(key, value) }
-            writer.endObject()
-            if writer.count >= chunk {
-                try output(writer.bytes)
-                writer.removeAll()
-            }
-        }
-        if let sweep = evaluation.sweep {
-            try sweep.forEach { series, estimate in try record(series.label, series.scenario, estimate) }
-        } else {
-            for series in evaluation.series {
-                for estimate in series.estimates { try record(series.label, series.scenario, estimate) }
-            }
-        }
-        writer.writeASCII("]}\n")
         try output(writer.bytes)
+        // Point `index` of the study, series by series, handed to `body`.
+        let points: @Sendable (Range<Int>, (String, Scenario, Estimate) -> Void) -> Void
+        let count: Int
+        if let sweep = evaluation.sweep {
+            count = sweep.pointCount
+            points = { range, body in sweep.forEach(points: range) { series, estimate in body(series.label, series.scenario, estimate) } }
+        } else {
+            let laidOut = evaluation.series.flatMap { series in series.estimates.map { (series.label, series.scenario, $0) } }
+            count = laidOut.count
+            points = { range, body in for index in range { body(laidOut[index].0, laidOut[index].1, laidOut[index].2) } }
+        }
+        try OrderedPieces.write(count: count, rowsPerPiece: pointsPerPiece, make: { range in
+            let writer = JSONWriter(capacity: 2048 * range.count)
+            var first = range.lowerBound == 0
+            points(range) { label, scenario, estimate in
+                if !first { writer.writeASCII(", ") }
+                first = false
+                writer.beginObject()
+                writer.field("series", .string(label))
+                var sink = writer
+                EstimateRecord.write(scenario, estimate, to: &sink)
+                for (key, value) in ComparableRecord.fields(estimate) { writer.field(key, value) }
+                writer.endObject()
+            }
+            return writer.bytes
+        }, output: output)
+        try output(Array("]}\n".utf8))
     }
+
+    /// Points per piece of the results JSON (about 1 MB).
+    static let pointsPerPiece = 40
 
     static func dataURI(_ text: String, type: String) -> String {
         "data:\(type);charset=utf-8;base64,\(Data(text.utf8).base64EncodedString())"
