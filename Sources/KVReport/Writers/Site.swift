@@ -212,7 +212,7 @@ public struct Site {
                 writer.field("series", .string(label))
                 var sink = writer
                 EstimateRecord.write(scenario, estimate, to: &sink)
-                for (key, value) in ComparableRecord.fields(estimate) { writer.field(key, value) }
+                ComparableRecord.write(estimate, to: &sink)
                 writer.endObject()
             }
             return writer.bytes
