@@ -92,7 +92,8 @@ extension Estimator {
         let held = kvReplication * kv  // heldKVBytes(tokens: n)
         let budget = kvBudget(prompt: tokens)
         let sessions = availableKVBytes > 0 ? self.sessions(budget: budget, held: held) : 0
-        let sustained = concurrencySustained(prompt: n, outputTokens: m)
+        // concurrencySustained(prompt: n, outputTokens: m), with the budget at n computed once.
+        let sustained = availableKVBytes > 0 ? self.sessions(budget: budget, held: heldKVBytesAtLastToken(prompt: n, outputTokens: m)) : 0
         let regime: Regime = !weightsFit ? .weightsDoNotFit : (sustained == 0 ? .offload : .hbm)
         let batch = min(users, maxBatch, max(1, sustained))
         let resident = min(users, sustained, maxBatch)
@@ -106,7 +107,7 @@ extension Estimator {
         let prefill = prefillTime(tokens: tokens, linearFLOPs: linear, attentionFLOPs: attention, communication: communication)
         let decodeSeconds = promptOnly
             ? decoding(prompt: n).decodeTime(batch: b, prompt: n, outputTokens: m)
-            : decodeTime(batch: b, prompt: n, outputTokens: m, firstStep: step)
+            : decodeTime(batch: b, prompt: n, outputTokens: m, first: (step, held))
         let switchSeconds = contextSwitchSeconds(heldBytes: held)
         let session = SessionCost(
             residentSessions: resident, prefillSeconds: prefill.seconds, decodeSeconds: decodeSeconds / b,

@@ -66,6 +66,11 @@ public struct Estimator: Sendable {
     let maxContext: Int
     /// `2·d + max(attention, mlp)/g`: activation elements per token of a prefill (ActivationMemory).
     let activationElementsPerToken: Double
+    /// `kvCache.isProportional`, kept with the layout it describes (`decoding(prompt:)` replaces both).
+    var proportionalKV: Bool
+    /// `kvCache.nextBreakpoint(after: −∞)`, the layout's lowest breakpoint: the next one after any
+    /// c below it, without the scan (the decode sum of most scenarios is one piece).
+    var lowestKVBreakpoint: Double
 
     public init(_ scenario: Scenario) throws(EstimatorInputError) {
         try scenario.validate()
@@ -130,6 +135,8 @@ public struct Estimator: Sendable {
         maxContext = model.maxContext ?? .max
         let widths = Estimator.activationWidths(model, parameters)
         activationElementsPerToken = 2 * Double(model.hidden) + max(widths.attention, widths.mlp) / tp
+        proportionalKV = kvCache.isProportional
+        lowestKVBreakpoint = kvCache.nextBreakpoint(after: -.infinity)
     }
 
     /// Whether the weights fit in the HBM of g GPUs at all.
@@ -137,11 +144,14 @@ public struct Estimator: Sendable {
 
     // MARK: Challenge 2: concurrency (HBM capacity)
 
-    /// `KV(n)`: bytes of one session's KV cache at n tokens.
-    @inline(__always) public func kvBytes(tokens n: Double) -> Double { kvCache.bytes(tokens: n) }
+    /// `KV(n)`: bytes of one session's KV cache at n tokens (`KVCacheLayout.bytes(tokens:)`, whose
+    /// identities a proportional layout skips).
+    @inline(__always) public func kvBytes(tokens n: Double) -> Double {
+        proportionalKV && n >= 0 ? kvCache.proportionalBytes(tokens: n) : kvCache.bytes(tokens: n)
+    }
 
     /// Bytes one session of n tokens occupies over all g ranks: `ρ·KV(n)` with ρ `kvReplication`.
-    @inline(__always) public func heldKVBytes(tokens n: Double) -> Double { kvReplication * kvCache.bytes(tokens: n) }
+    @inline(__always) public func heldKVBytes(tokens n: Double) -> Double { kvReplication * kvBytes(tokens: n) }
 
     /// HBM for KV caches while a prefill of n tokens runs: `available − g·activation(n)` when the
     /// workload counts activation memory, else `available`.
@@ -172,8 +182,12 @@ public struct Estimator: Sendable {
     /// when blocks run out); this many never are.
     public func concurrencySustained(prompt n: Int, outputTokens m: Int) -> Int {
         guard availableKVBytes > 0 else { return 0 }
-        let layout = promptOnly ? kvCache.afterPrompt(Double(n)) : kvCache
-        return sessions(budget: kvBudget(prompt: Double(n)), held: kvReplication * layout.bytes(tokens: Double(n + m)))
+        return sessions(budget: kvBudget(prompt: Double(n)), held: heldKVBytesAtLastToken(prompt: n, outputTokens: m))
+    }
+
+    /// `ρ·KV(n + m)` as decode holds it after an n-token prompt (a prompt-only eviction's layout).
+    @inline(__always) func heldKVBytesAtLastToken(prompt n: Int, outputTokens m: Int) -> Double {
+        promptOnly ? kvReplication * kvCache.afterPrompt(Double(n)).bytes(tokens: Double(n + m)) : heldKVBytes(tokens: Double(n + m))
     }
 
     /// The estimator decode runs with after an n-token prompt: a compression that evicts the
@@ -184,6 +198,8 @@ public struct Estimator: Sendable {
         guard promptOnly else { return self }
         var decoder = self
         decoder.kvCache = kvCache.afterPrompt(Double(n))
+        decoder.proportionalKV = decoder.kvCache.isProportional
+        decoder.lowestKVBreakpoint = decoder.kvCache.nextBreakpoint(after: -.infinity)
         return decoder
     }
 
@@ -265,6 +281,8 @@ public struct Estimator: Sendable {
     /// Attention FLOPs of one decode step for one session holding c tokens: `a_decode·c_eff` per
     /// layer (`decodeAttentionFLOPsPerPair`: MLA as absorbed kernels run it).
     @inline(__always) public func decodeAttentionFLOPs(context c: Double) -> Double {
+        // A proportional layout attends to all c tokens of its global layers (`isProportional`).
+        if proportionalKV && c >= 0 { return decodeAttentionFLOPsPerPair * (kvCache.globalLayers * c) }
         let layout = kvCache
         var tokens = layout.globalLayers * layout.attendedTokens(c, cap: .infinity)
         if layout.localLayers > 0 { tokens += layout.localLayers * layout.attendedTokens(c, cap: layout.window) }
@@ -289,6 +307,12 @@ public struct Estimator: Sendable {
     /// `decodeStepTime(batch:context:)` from one session's held bytes `ρ·KV(c)` and attention
     /// FLOPs at c, when the caller has them already.
     @inline(__always) func decodeStepTime(batch b: Double, heldBytes: Double, attentionFLOPs: Double) -> PhaseTime {
+        decodeStepTime(batch: b, heldBytes: heldBytes, attentionFLOPs: attentionFLOPs,
+                       communicationSeconds: gpus > 1 ? decodeCommunicationSeconds(batch: b) : 0)
+    }
+
+    /// The same with the step's communication given: it depends on the batch only.
+    @inline(__always) func decodeStepTime(batch b: Double, heldBytes: Double, attentionFLOPs: Double, communicationSeconds: Double) -> PhaseTime {
         let kv = b * heldBytes
         let resident = min(kv, max(0, availableKVBytes))
         let pp = pipelineStages
@@ -298,8 +322,7 @@ public struct Estimator: Sendable {
         let link = (kv - resident) / linkBytesPerSecond
         let compute = pp * (decodeLinearFLOPs(batch: part) / matmulFLOPsPerSecond
             + attentionFLOPs * part / attentionFLOPsPerSecond)
-        return PhaseTime(compute: compute, memory: memory, link: link,
-                         communication: gpus > 1 ? decodeCommunicationSeconds(batch: b) : 0,
+        return PhaseTime(compute: compute, memory: memory, link: link, communication: communicationSeconds,
                          overhead: decodeStepOverheadSeconds)
     }
 
@@ -307,19 +330,20 @@ public struct Estimator: Sendable {
     /// (and the point where the batch's KV outgrows HBM) every term of the step is linear in c, so
     /// the sum of their maximum splits at the terms' crossings into arithmetic series.
     public func decodeTime(batch b: Double, prompt n: Int, outputTokens m: Int) -> Double {
-        decodeTime(batch: b, prompt: n, outputTokens: m, firstStep: nil)
+        decodeTime(batch: b, prompt: n, outputTokens: m, first: nil)
     }
 
-    /// `decodeTime(batch:prompt:outputTokens:)`, given the step at c = n when the caller has it.
-    func decodeTime(batch b: Double, prompt n: Int, outputTokens m: Int, firstStep: PhaseTime?) -> Double {
-        var firstStep = firstStep
+    /// `decodeTime(batch:prompt:outputTokens:)`, given the step at c = n and the session's held
+    /// bytes there, `ρ·KV(n)`, when the caller has them.
+    @inline(__always) func decodeTime(batch b: Double, prompt n: Int, outputTokens m: Int, first: (step: PhaseTime, heldBytes: Double)?) -> Double {
+        var first = first
         var total = 0.0
         var start = Double(n)
         let end = Double(n) + Double(m)  // sum over integer c in [n, n + m)
         while start < end {
             // The integer run [start, stop) lies inside one linear piece of KV(c).
-            var pieceEnd = kvCache.nextBreakpoint(after: start)
-            let kv0 = b * heldKVBytes(tokens: start), kv1 = b * heldKVBytes(tokens: start + 1)
+            var pieceEnd = start < lowestKVBreakpoint ? lowestKVBreakpoint : kvCache.nextBreakpoint(after: start)
+            let kv0 = b * (first?.heldBytes ?? heldKVBytes(tokens: start)), kv1 = b * heldKVBytes(tokens: start + 1)
             let capacity = max(0, availableKVBytes)
             if kv0 <= capacity, kv1 > kv0 {
                 // Where the batch's KV starts to spill to host memory.
@@ -327,8 +351,8 @@ public struct Estimator: Sendable {
                 if spill > start, spill < pieceEnd { pieceEnd = spill }
             }
             let stop = min(end, pieceEnd.rounded(.down) + 1)
-            total += sumOfMaximum(batch: b, from: start, to: stop, first: firstStep)
-            firstStep = nil
+            total += sumOfMaximum(batch: b, from: start, to: stop, first: first?.step)
+            first = nil
             start = stop
         }
         return total
@@ -342,7 +366,9 @@ public struct Estimator: Sendable {
         if last <= from { return first.seconds }
         // Communication and the kernel overhead depend on the batch only: the same on every step.
         let communication = (first.communication + first.overhead) * (to - from)
-        let final = decodeStepTime(batch: b, context: last)
+        // Of the last step only the three bounds are read (its communication is the first's).
+        let final = decodeStepTime(batch: b, heldBytes: heldKVBytes(tokens: last), attentionFLOPs: decodeAttentionFLOPs(context: last),
+                                   communicationSeconds: first.communication)
         let memory = Line(from, first.memory, last, final.memory)
         let link = Line(from, first.link, last, final.link)
         let compute = Line(from, first.compute, last, final.compute)

@@ -119,6 +119,24 @@ public struct KVCacheLayout: Sendable, Equatable {
         return total * scale
     }
 
+    /// Whether `KV(c)` and the attended tokens are proportional to c: global layers only, every
+    /// token kept, at one precision from the first (no residual), every head a retrieval head, no
+    /// constant state, nothing evicted — a dense model without compression, or with quantisation,
+    /// cross-layer sharing or low rank alone. For c ≥ 0 every other operation of `bytes(tokens:)`
+    /// and `attendedTokens` is then an exact identity in floating point (`min(c, ∞) = c`,
+    /// `min(x, max(0, 1·x)) = x`, `1·k + 0·min(k, w) = k`, `0·b_full + y = y`, `0 + y = y`), so
+    /// `proportionalBytes` and `proportionalAttended` give the same bits with the rest left out.
+    var isProportional: Bool {
+        storedLocalLayers == 0 && storedChunkedLayers == 0 && localLayers == 0 && chunkedLayers == 0
+            && tokenKeep == 1 && tokenBudget == 0 && retrievalFraction == 1 && residualTokens == 0
+            && stateBytes == 0 && evictedTokens == 0
+    }
+
+    /// `bytes(tokens: c)` of a proportional layout (`isProportional`, c ≥ 0): `L_G·(e·(c·b))·scale`.
+    @inline(__always) func proportionalBytes(tokens c: Double) -> Double {
+        storedGlobalLayers * (elementsPerTokenPerLayer * (c * compressedBytesPerElement)) * scale
+    }
+
     /// The smallest token count above `c` where `bytes(tokens:)` or the attended token counts may
     /// change slope. Between two such points both are linear in c, which is what lets the decode
     /// time be summed in closed form.
