@@ -100,19 +100,21 @@ extension Estimator {
         let b = Double(batch)
         // At c = n a prompt-only eviction has kept what token eviction keeps, so the step is self's.
         let attentionPerSession = decodeAttentionFLOPs(context: tokens)
-        let step = decodeStepTime(batch: b, heldBytes: held, attentionFLOPs: attentionPerSession)
+        let decodeBatch = self.decodeBatch(b)
+        let step = decodeStepTime(decodeBatch, heldBytes: held, attentionFLOPs: attentionPerSession)
         let linear = prefillLinearFLOPs(tokens: tokens), attention = prefillAttentionFLOPs(tokens: tokens)
         // One GPU communicates nothing (every term of `communication` is 0 there).
         let communication = gpus > 1 ? prefillCommunication(tokens: tokens) : CommunicationTime()
         let prefill = prefillTime(tokens: tokens, linearFLOPs: linear, attentionFLOPs: attention, communication: communication)
         let decodeSeconds = promptOnly
-            ? decoding(prompt: n).decodeTime(batch: b, prompt: n, outputTokens: m)
-            : decodeTime(batch: b, prompt: n, outputTokens: m, first: (step, held))
+            ? decoding(prompt: n).decodeTime(decodeBatch, prompt: n, outputTokens: m, first: nil)
+            : decodeTime(decodeBatch, prompt: n, outputTokens: m, first: (step, held))
         let switchSeconds = contextSwitchSeconds(heldBytes: held)
         let session = SessionCost(
             residentSessions: resident, prefillSeconds: prefill.seconds, decodeSeconds: decodeSeconds / b,
             switchSeconds: users > resident ? switchSeconds : 0)
-        let weightsRead = weightsReadBytes(batch: b)
+        // W_read(b): the micro-batch's when there is one micro-batch (b/1 = b).
+        let weightsRead = decodeBatch.microBatches == 1 ? decodeBatch.weightsReadBytes : weightsReadBytes(batch: b)
         let stepBytes = weightsRead + replicatedWeightsBytes + b * held
         let stepFLOPs = decodeLinearFLOPs(batch: b) + attentionPerSession * b
         let peakMemory = prefillPeakMemoryBytes(tokens: tokens)

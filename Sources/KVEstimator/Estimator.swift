@@ -68,9 +68,9 @@ public struct Estimator: Sendable {
     let activationElementsPerToken: Double
     /// `kvCache.isProportional`, kept with the layout it describes (`decoding(prompt:)` replaces both).
     var proportionalKV: Bool
-    /// `kvCache.nextBreakpoint(after: −∞)`, the layout's lowest breakpoint: the next one after any
-    /// c below it, without the scan (the decode sum of most scenarios is one piece).
-    var lowestKVBreakpoint: Double
+    /// The layout's breakpoints where `kvCache.nextBreakpoint(after:)` needs no scan (most decode
+    /// sums lie between two of them), kept with the layout (`decoding(prompt:)` replaces both).
+    var kvBreakpoints: KVBreakpoints
 
     public init(_ scenario: Scenario) throws(EstimatorInputError) {
         try scenario.validate()
@@ -136,7 +136,7 @@ public struct Estimator: Sendable {
         let widths = Estimator.activationWidths(model, parameters)
         activationElementsPerToken = 2 * Double(model.hidden) + max(widths.attention, widths.mlp) / tp
         proportionalKV = kvCache.isProportional
-        lowestKVBreakpoint = kvCache.nextBreakpoint(after: -.infinity)
+        kvBreakpoints = KVBreakpoints(kvCache)
     }
 
     /// Whether the weights fit in the HBM of g GPUs at all.
@@ -199,7 +199,7 @@ public struct Estimator: Sendable {
         var decoder = self
         decoder.kvCache = kvCache.afterPrompt(Double(n))
         decoder.proportionalKV = decoder.kvCache.isProportional
-        decoder.lowestKVBreakpoint = decoder.kvCache.nextBreakpoint(after: -.infinity)
+        decoder.kvBreakpoints = KVBreakpoints(decoder.kvCache)
         return decoder
     }
 
@@ -301,48 +301,27 @@ public struct Estimator: Sendable {
     /// of a micro-batch through all stages: `t = pp · t_g(b/M)`, each micro-batch reading its
     /// stage's weights (1 − M/pp of the stages idle: the decode bubble).
     @inline(__always) public func decodeStepTime(batch b: Double, context c: Double) -> PhaseTime {
-        decodeStepTime(batch: b, heldBytes: heldKVBytes(tokens: c), attentionFLOPs: decodeAttentionFLOPs(context: c))
-    }
-
-    /// `decodeStepTime(batch:context:)` from one session's held bytes `ρ·KV(c)` and attention
-    /// FLOPs at c, when the caller has them already.
-    @inline(__always) func decodeStepTime(batch b: Double, heldBytes: Double, attentionFLOPs: Double) -> PhaseTime {
-        decodeStepTime(batch: b, heldBytes: heldBytes, attentionFLOPs: attentionFLOPs,
-                       communicationSeconds: gpus > 1 ? decodeCommunicationSeconds(batch: b) : 0)
-    }
-
-    /// The same with the step's communication given: it depends on the batch only.
-    @inline(__always) func decodeStepTime(batch b: Double, heldBytes: Double, attentionFLOPs: Double, communicationSeconds: Double) -> PhaseTime {
-        let kv = b * heldBytes
-        let resident = min(kv, max(0, availableKVBytes))
-        let pp = pipelineStages
-        let micro = pp > 1 ? min(max(b, 1), pp) : 1
-        let part = b / micro
-        let memory = pp * (weightsReadBytes(batch: part) + replicatedWeightsBytes + resident / micro) / memoryBytesPerSecond
-        let link = (kv - resident) / linkBytesPerSecond
-        let compute = pp * (decodeLinearFLOPs(batch: part) / matmulFLOPsPerSecond
-            + attentionFLOPs * part / attentionFLOPsPerSecond)
-        return PhaseTime(compute: compute, memory: memory, link: link, communication: communicationSeconds,
-                         overhead: decodeStepOverheadSeconds)
+        decodeStepTime(decodeBatch(b), heldBytes: heldKVBytes(tokens: c), attentionFLOPs: decodeAttentionFLOPs(context: c))
     }
 
     /// `T_decode = Σ_{j=0}^{m−1} t_step(n + j)`, in closed form: between the KV layout's breakpoints
     /// (and the point where the batch's KV outgrows HBM) every term of the step is linear in c, so
     /// the sum of their maximum splits at the terms' crossings into arithmetic series.
     public func decodeTime(batch b: Double, prompt n: Int, outputTokens m: Int) -> Double {
-        decodeTime(batch: b, prompt: n, outputTokens: m, first: nil)
+        decodeTime(decodeBatch(b), prompt: n, outputTokens: m, first: nil)
     }
 
     /// `decodeTime(batch:prompt:outputTokens:)`, given the step at c = n and the session's held
     /// bytes there, `ρ·KV(n)`, when the caller has them.
-    @inline(__always) func decodeTime(batch b: Double, prompt n: Int, outputTokens m: Int, first: (step: PhaseTime, heldBytes: Double)?) -> Double {
+    @inline(__always) func decodeTime(_ batch: DecodeBatch, prompt n: Int, outputTokens m: Int, first: (step: PhaseTime, heldBytes: Double)?) -> Double {
+        let b = batch.sessions
         var first = first
         var total = 0.0
         var start = Double(n)
         let end = Double(n) + Double(m)  // sum over integer c in [n, n + m)
         while start < end {
             // The integer run [start, stop) lies inside one linear piece of KV(c).
-            var pieceEnd = start < lowestKVBreakpoint ? lowestKVBreakpoint : kvCache.nextBreakpoint(after: start)
+            var pieceEnd = kvBreakpoints.next(after: start) ?? kvCache.nextBreakpoint(after: start)
             let kv0 = b * (first?.heldBytes ?? heldKVBytes(tokens: start)), kv1 = b * heldKVBytes(tokens: start + 1)
             let capacity = max(0, availableKVBytes)
             if kv0 <= capacity, kv1 > kv0 {
@@ -351,7 +330,7 @@ public struct Estimator: Sendable {
                 if spill > start, spill < pieceEnd { pieceEnd = spill }
             }
             let stop = min(end, pieceEnd.rounded(.down) + 1)
-            total += sumOfMaximum(batch: b, from: start, to: stop, first: first?.step)
+            total += sumOfMaximum(batch, from: start, to: stop, first: first?.step)
             first = nil
             start = stop
         }
@@ -360,15 +339,13 @@ public struct Estimator: Sendable {
 
     /// Σ_{c=from}^{to−1} max(memory(c), link(c), compute(c)) where each term is linear on the run.
     /// `first`, when given, is the step at `from`.
-    func sumOfMaximum(batch b: Double, from: Double, to: Double, first: PhaseTime? = nil) -> Double {
+    func sumOfMaximum(_ batch: DecodeBatch, from: Double, to: Double, first: PhaseTime? = nil) -> Double {
         let last = to - 1
-        let first = first ?? decodeStepTime(batch: b, context: from)
+        let first = first ?? decodeStepTime(batch, heldBytes: heldKVBytes(tokens: from), attentionFLOPs: decodeAttentionFLOPs(context: from))
         if last <= from { return first.seconds }
         // Communication and the kernel overhead depend on the batch only: the same on every step.
         let communication = (first.communication + first.overhead) * (to - from)
-        // Of the last step only the three bounds are read (its communication is the first's).
-        let final = decodeStepTime(batch: b, heldBytes: heldKVBytes(tokens: last), attentionFLOPs: decodeAttentionFLOPs(context: last),
-                                   communicationSeconds: first.communication)
+        let final = decodeStepTime(batch, heldBytes: heldKVBytes(tokens: last), attentionFLOPs: decodeAttentionFLOPs(context: last))
         let memory = Line(from, first.memory, last, final.memory)
         let link = Line(from, first.link, last, final.link)
         let compute = Line(from, first.compute, last, final.compute)

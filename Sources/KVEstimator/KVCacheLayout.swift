@@ -176,3 +176,35 @@ public struct KVCacheLayout: Sendable, Equatable {
         return next
     }
 }
+
+/// `KVCacheLayout.nextBreakpoint(after:)` without its scan where the answer is known: below the
+/// lowest positive breakpoint, and between the two highest (a window, chunk or token cap the
+/// contexts have passed, and the `Int.max` that stands for "none").
+struct KVBreakpoints: Sendable, Equatable {
+    /// The layout's finite breakpoints above 0, in order: lowest, the one below the highest, highest
+    /// (the lowest also below the highest when there are two; 0 when there is one).
+    let lowest: Double, belowHighest: Double, highest: Double
+
+    init(_ layout: KVCacheLayout) {
+        // Walk the breakpoints upwards (a handful; no allocation: a prompt-only eviction's decoder
+        // is made per estimate).
+        let first = layout.nextBreakpoint(after: 0)
+        var below = first.isFinite ? 0 : Double.infinity, top = first
+        var point = first
+        while point.isFinite {
+            point = layout.nextBreakpoint(after: point)
+            if point.isFinite { (below, top) = (top, point) }
+        }
+        lowest = first
+        belowHighest = below
+        highest = top
+    }
+
+    /// `layout.nextBreakpoint(after: c)` when it needs no scan, else nil: for 0 ≤ c < lowest every
+    /// breakpoint above c is ≥ lowest; for belowHighest ≤ c < highest only the highest is above c.
+    @inline(__always) func next(after c: Double) -> Double? {
+        if c >= 0, c < lowest { return lowest }
+        if c >= belowHighest, c < highest { return highest }
+        return nil
+    }
+}
