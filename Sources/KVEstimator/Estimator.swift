@@ -199,7 +199,7 @@ public struct Estimator: Sendable {
         var decoder = self
         decoder.kvCache = kvCache.afterPrompt(Double(n))
         decoder.proportionalKV = decoder.kvCache.isProportional
-        decoder.kvBreakpoints = KVBreakpoints(decoder.kvCache)
+        decoder.kvBreakpoints = KVBreakpoints()  // made per estimate: scanning once is cheaper
         return decoder
     }
 

@@ -177,34 +177,41 @@ public struct KVCacheLayout: Sendable, Equatable {
     }
 }
 
-/// `KVCacheLayout.nextBreakpoint(after:)` without its scan where the answer is known: below the
-/// lowest positive breakpoint, and between the two highest (a window, chunk or token cap the
-/// contexts have passed, and the `Int.max` that stands for "none").
-struct KVBreakpoints: Sendable, Equatable {
-    /// The layout's finite breakpoints above 0, in order: lowest, the one below the highest, highest
-    /// (the lowest also below the highest when there are two; 0 when there is one).
-    let lowest: Double, belowHighest: Double, highest: Double
+/// `KVCacheLayout.nextBreakpoint(after:)` without its scan: the layout's first breakpoints above 0,
+/// found once (a window, a chunk, the kept-token and residual kinks, and the `Int.max` that
+/// stands for "none" — rarely more than six).
+struct KVBreakpoints: Sendable {
+    /// The finite breakpoints above 0 in increasing order, the first six; +∞ past the last.
+    let points: (Double, Double, Double, Double, Double, Double)
+    /// Whether those are all of them.
+    let complete: Bool
 
     init(_ layout: KVCacheLayout) {
-        // Walk the breakpoints upwards (a handful; no allocation: a prompt-only eviction's decoder
-        // is made per estimate).
-        let first = layout.nextBreakpoint(after: 0)
-        var below = first.isFinite ? 0 : Double.infinity, top = first
-        var point = first
-        while point.isFinite {
-            point = layout.nextBreakpoint(after: point)
-            if point.isFinite { (below, top) = (top, point) }
-        }
-        lowest = first
-        belowHighest = below
-        highest = top
+        // nextBreakpoint(after: ∞) is ∞: the walk stays there once the breakpoints run out.
+        let p0 = layout.nextBreakpoint(after: 0), p1 = layout.nextBreakpoint(after: p0)
+        let p2 = layout.nextBreakpoint(after: p1), p3 = layout.nextBreakpoint(after: p2)
+        let p4 = layout.nextBreakpoint(after: p3), p5 = layout.nextBreakpoint(after: p4)
+        points = (p0, p1, p2, p3, p4, p5)
+        complete = !layout.nextBreakpoint(after: p5).isFinite
     }
 
-    /// `layout.nextBreakpoint(after: c)` when it needs no scan, else nil: for 0 ≤ c < lowest every
-    /// breakpoint above c is ≥ lowest; for belowHighest ≤ c < highest only the highest is above c.
+    /// None known: every `next(after:)` is nil (for a layout made per estimate, where finding
+    /// them would cost more than it saves).
+    init() {
+        points = (0, 0, 0, 0, 0, 0)
+        complete = false
+    }
+
+    /// `layout.nextBreakpoint(after: c)` when the stored points answer it, else nil: for c ≥ 0 the
+    /// breakpoints above c are those of `points` above c (and none beyond them when `complete`).
     @inline(__always) func next(after c: Double) -> Double? {
-        if c >= 0, c < lowest { return lowest }
-        if c >= belowHighest, c < highest { return highest }
-        return nil
+        guard c >= 0 else { return nil }
+        if c < points.0 { return points.0 }
+        if c < points.1 { return points.1 }
+        if c < points.2 { return points.2 }
+        if c < points.3 { return points.3 }
+        if c < points.4 { return points.4 }
+        if c < points.5 { return points.5 }
+        return complete ? .infinity : nil
     }
 }
