@@ -148,6 +148,8 @@ print((time.perf_counter() - start) / runs)
         b = callgrind_instructions([BENCH, "12000", "--only", "sweep"])  # 3 sweeps
         if a is not None and b is not None:
             kvplan_instructions = (b - a) / 2
+            report("sweep_1002_kvplan_instructions", round(kvplan_instructions / 1002), "instructions/estimate",
+                   "callgrind, one full estimate per configuration of the sweep")
             p0 = callgrind_instructions([python, "-c", script, "0"])
             p1 = callgrind_instructions([python, "-c", script, "1"])
             if p0 is not None and p1 is not None:

@@ -92,26 +92,29 @@ extension Estimator {
         let held = kvReplication * kv  // heldKVBytes(tokens: n)
         let budget = kvBudget(prompt: tokens)
         let sessions = availableKVBytes > 0 ? self.sessions(budget: budget, held: held) : 0
-        let sustained = concurrencySustained(prompt: n, outputTokens: m)
+        // concurrencySustained(prompt: n, outputTokens: m), with the budget at n computed once.
+        let sustained = availableKVBytes > 0 ? self.sessions(budget: budget, held: heldKVBytesAtLastToken(prompt: n, outputTokens: m)) : 0
         let regime: Regime = !weightsFit ? .weightsDoNotFit : (sustained == 0 ? .offload : .hbm)
         let batch = min(users, maxBatch, max(1, sustained))
         let resident = min(users, sustained, maxBatch)
         let b = Double(batch)
         // At c = n a prompt-only eviction has kept what token eviction keeps, so the step is self's.
         let attentionPerSession = decodeAttentionFLOPs(context: tokens)
-        let step = decodeStepTime(batch: b, heldBytes: held, attentionFLOPs: attentionPerSession)
+        let decodeBatch = self.decodeBatch(b)
+        let step = decodeStepTime(decodeBatch, heldBytes: held, attentionFLOPs: attentionPerSession)
         let linear = prefillLinearFLOPs(tokens: tokens), attention = prefillAttentionFLOPs(tokens: tokens)
         // One GPU communicates nothing (every term of `communication` is 0 there).
         let communication = gpus > 1 ? prefillCommunication(tokens: tokens) : CommunicationTime()
         let prefill = prefillTime(tokens: tokens, linearFLOPs: linear, attentionFLOPs: attention, communication: communication)
         let decodeSeconds = promptOnly
-            ? decoding(prompt: n).decodeTime(batch: b, prompt: n, outputTokens: m)
-            : decodeTime(batch: b, prompt: n, outputTokens: m, firstStep: step)
+            ? decoding(prompt: n).decodeTime(decodeBatch, prompt: n, outputTokens: m, first: nil)
+            : decodeTime(decodeBatch, prompt: n, outputTokens: m, first: (step, held))
         let switchSeconds = contextSwitchSeconds(heldBytes: held)
         let session = SessionCost(
             residentSessions: resident, prefillSeconds: prefill.seconds, decodeSeconds: decodeSeconds / b,
             switchSeconds: users > resident ? switchSeconds : 0)
-        let weightsRead = weightsReadBytes(batch: b)
+        // W_read(b): the micro-batch's when there is one micro-batch (b/1 = b).
+        let weightsRead = decodeBatch.microBatches == 1 ? decodeBatch.weightsReadBytes : weightsReadBytes(batch: b)
         let stepBytes = weightsRead + replicatedWeightsBytes + b * held
         let stepFLOPs = decodeLinearFLOPs(batch: b) + attentionPerSession * b
         let peakMemory = prefillPeakMemoryBytes(tokens: tokens)

@@ -66,6 +66,11 @@ public struct Estimator: Sendable {
     let maxContext: Int
     /// `2·d + max(attention, mlp)/g`: activation elements per token of a prefill (ActivationMemory).
     let activationElementsPerToken: Double
+    /// `kvCache.isProportional`, kept with the layout it describes (`decoding(prompt:)` replaces both).
+    var proportionalKV: Bool
+    /// The layout's breakpoints where `kvCache.nextBreakpoint(after:)` needs no scan (most decode
+    /// sums lie between two of them), kept with the layout (`decoding(prompt:)` replaces both).
+    var kvBreakpoints: KVBreakpoints
 
     public init(_ scenario: Scenario) throws(EstimatorInputError) {
         try scenario.validate()
@@ -130,6 +135,8 @@ public struct Estimator: Sendable {
         maxContext = model.maxContext ?? .max
         let widths = Estimator.activationWidths(model, parameters)
         activationElementsPerToken = 2 * Double(model.hidden) + max(widths.attention, widths.mlp) / tp
+        proportionalKV = kvCache.isProportional
+        kvBreakpoints = KVBreakpoints(kvCache)
     }
 
     /// Whether the weights fit in the HBM of g GPUs at all.
@@ -137,11 +144,14 @@ public struct Estimator: Sendable {
 
     // MARK: Challenge 2: concurrency (HBM capacity)
 
-    /// `KV(n)`: bytes of one session's KV cache at n tokens.
-    @inline(__always) public func kvBytes(tokens n: Double) -> Double { kvCache.bytes(tokens: n) }
+    /// `KV(n)`: bytes of one session's KV cache at n tokens (`KVCacheLayout.bytes(tokens:)`, whose
+    /// identities a proportional layout skips).
+    @inline(__always) public func kvBytes(tokens n: Double) -> Double {
+        proportionalKV && n >= 0 ? kvCache.proportionalBytes(tokens: n) : kvCache.bytes(tokens: n)
+    }
 
     /// Bytes one session of n tokens occupies over all g ranks: `ρ·KV(n)` with ρ `kvReplication`.
-    @inline(__always) public func heldKVBytes(tokens n: Double) -> Double { kvReplication * kvCache.bytes(tokens: n) }
+    @inline(__always) public func heldKVBytes(tokens n: Double) -> Double { kvReplication * kvBytes(tokens: n) }
 
     /// HBM for KV caches while a prefill of n tokens runs: `available − g·activation(n)` when the
     /// workload counts activation memory, else `available`.
@@ -172,8 +182,12 @@ public struct Estimator: Sendable {
     /// when blocks run out); this many never are.
     public func concurrencySustained(prompt n: Int, outputTokens m: Int) -> Int {
         guard availableKVBytes > 0 else { return 0 }
-        let layout = promptOnly ? kvCache.afterPrompt(Double(n)) : kvCache
-        return sessions(budget: kvBudget(prompt: Double(n)), held: kvReplication * layout.bytes(tokens: Double(n + m)))
+        return sessions(budget: kvBudget(prompt: Double(n)), held: heldKVBytesAtLastToken(prompt: n, outputTokens: m))
+    }
+
+    /// `ρ·KV(n + m)` as decode holds it after an n-token prompt (a prompt-only eviction's layout).
+    @inline(__always) func heldKVBytesAtLastToken(prompt n: Int, outputTokens m: Int) -> Double {
+        promptOnly ? kvReplication * kvCache.afterPrompt(Double(n)).bytes(tokens: Double(n + m)) : heldKVBytes(tokens: Double(n + m))
     }
 
     /// The estimator decode runs with after an n-token prompt: a compression that evicts the
@@ -184,6 +198,8 @@ public struct Estimator: Sendable {
         guard promptOnly else { return self }
         var decoder = self
         decoder.kvCache = kvCache.afterPrompt(Double(n))
+        decoder.proportionalKV = decoder.kvCache.isProportional
+        decoder.kvBreakpoints = KVBreakpoints()  // made per estimate: scanning once is cheaper
         return decoder
     }
 
@@ -265,6 +281,8 @@ public struct Estimator: Sendable {
     /// Attention FLOPs of one decode step for one session holding c tokens: `a_decode·c_eff` per
     /// layer (`decodeAttentionFLOPsPerPair`: MLA as absorbed kernels run it).
     @inline(__always) public func decodeAttentionFLOPs(context c: Double) -> Double {
+        // A proportional layout attends to all c tokens of its global layers (`isProportional`).
+        if proportionalKV && c >= 0 { return decodeAttentionFLOPsPerPair * (kvCache.globalLayers * c) }
         let layout = kvCache
         var tokens = layout.globalLayers * layout.attendedTokens(c, cap: .infinity)
         if layout.localLayers > 0 { tokens += layout.localLayers * layout.attendedTokens(c, cap: layout.window) }
@@ -283,43 +301,28 @@ public struct Estimator: Sendable {
     /// of a micro-batch through all stages: `t = pp · t_g(b/M)`, each micro-batch reading its
     /// stage's weights (1 − M/pp of the stages idle: the decode bubble).
     @inline(__always) public func decodeStepTime(batch b: Double, context c: Double) -> PhaseTime {
-        decodeStepTime(batch: b, heldBytes: heldKVBytes(tokens: c), attentionFLOPs: decodeAttentionFLOPs(context: c))
-    }
-
-    /// `decodeStepTime(batch:context:)` from one session's held bytes `ρ·KV(c)` and attention
-    /// FLOPs at c, when the caller has them already.
-    @inline(__always) func decodeStepTime(batch b: Double, heldBytes: Double, attentionFLOPs: Double) -> PhaseTime {
-        let kv = b * heldBytes
-        let resident = min(kv, max(0, availableKVBytes))
-        let pp = pipelineStages
-        let micro = pp > 1 ? min(max(b, 1), pp) : 1
-        let part = b / micro
-        let memory = pp * (weightsReadBytes(batch: part) + replicatedWeightsBytes + resident / micro) / memoryBytesPerSecond
-        let link = (kv - resident) / linkBytesPerSecond
-        let compute = pp * (decodeLinearFLOPs(batch: part) / matmulFLOPsPerSecond
-            + attentionFLOPs * part / attentionFLOPsPerSecond)
-        return PhaseTime(compute: compute, memory: memory, link: link,
-                         communication: gpus > 1 ? decodeCommunicationSeconds(batch: b) : 0,
-                         overhead: decodeStepOverheadSeconds)
+        decodeStepTime(decodeBatch(b), heldBytes: heldKVBytes(tokens: c), attentionFLOPs: decodeAttentionFLOPs(context: c))
     }
 
     /// `T_decode = Σ_{j=0}^{m−1} t_step(n + j)`, in closed form: between the KV layout's breakpoints
     /// (and the point where the batch's KV outgrows HBM) every term of the step is linear in c, so
     /// the sum of their maximum splits at the terms' crossings into arithmetic series.
     public func decodeTime(batch b: Double, prompt n: Int, outputTokens m: Int) -> Double {
-        decodeTime(batch: b, prompt: n, outputTokens: m, firstStep: nil)
+        decodeTime(decodeBatch(b), prompt: n, outputTokens: m, first: nil)
     }
 
-    /// `decodeTime(batch:prompt:outputTokens:)`, given the step at c = n when the caller has it.
-    func decodeTime(batch b: Double, prompt n: Int, outputTokens m: Int, firstStep: PhaseTime?) -> Double {
-        var firstStep = firstStep
+    /// `decodeTime(batch:prompt:outputTokens:)`, given the step at c = n and the session's held
+    /// bytes there, `ρ·KV(n)`, when the caller has them.
+    @inline(__always) func decodeTime(_ batch: DecodeBatch, prompt n: Int, outputTokens m: Int, first: (step: PhaseTime, heldBytes: Double)?) -> Double {
+        let b = batch.sessions
+        var first = first
         var total = 0.0
         var start = Double(n)
         let end = Double(n) + Double(m)  // sum over integer c in [n, n + m)
         while start < end {
             // The integer run [start, stop) lies inside one linear piece of KV(c).
-            var pieceEnd = kvCache.nextBreakpoint(after: start)
-            let kv0 = b * heldKVBytes(tokens: start), kv1 = b * heldKVBytes(tokens: start + 1)
+            var pieceEnd = kvBreakpoints.next(after: start) ?? kvCache.nextBreakpoint(after: start)
+            let kv0 = b * (first?.heldBytes ?? heldKVBytes(tokens: start)), kv1 = b * heldKVBytes(tokens: start + 1)
             let capacity = max(0, availableKVBytes)
             if kv0 <= capacity, kv1 > kv0 {
                 // Where the batch's KV starts to spill to host memory.
@@ -327,8 +330,8 @@ public struct Estimator: Sendable {
                 if spill > start, spill < pieceEnd { pieceEnd = spill }
             }
             let stop = min(end, pieceEnd.rounded(.down) + 1)
-            total += sumOfMaximum(batch: b, from: start, to: stop, first: firstStep)
-            firstStep = nil
+            total += sumOfMaximum(batch, from: start, to: stop, first: first?.step)
+            first = nil
             start = stop
         }
         return total
@@ -336,13 +339,13 @@ public struct Estimator: Sendable {
 
     /// Σ_{c=from}^{to−1} max(memory(c), link(c), compute(c)) where each term is linear on the run.
     /// `first`, when given, is the step at `from`.
-    func sumOfMaximum(batch b: Double, from: Double, to: Double, first: PhaseTime? = nil) -> Double {
+    func sumOfMaximum(_ batch: DecodeBatch, from: Double, to: Double, first: PhaseTime? = nil) -> Double {
         let last = to - 1
-        let first = first ?? decodeStepTime(batch: b, context: from)
+        let first = first ?? decodeStepTime(batch, heldBytes: heldKVBytes(tokens: from), attentionFLOPs: decodeAttentionFLOPs(context: from))
         if last <= from { return first.seconds }
         // Communication and the kernel overhead depend on the batch only: the same on every step.
         let communication = (first.communication + first.overhead) * (to - from)
-        let final = decodeStepTime(batch: b, context: last)
+        let final = decodeStepTime(batch, heldBytes: heldKVBytes(tokens: last), attentionFLOPs: decodeAttentionFLOPs(context: last))
         let memory = Line(from, first.memory, last, final.memory)
         let link = Line(from, first.link, last, final.link)
         let compute = Line(from, first.compute, last, final.compute)

@@ -119,6 +119,24 @@ public struct KVCacheLayout: Sendable, Equatable {
         return total * scale
     }
 
+    /// Whether `KV(c)` and the attended tokens are proportional to c: global layers only, every
+    /// token kept, at one precision from the first (no residual), every head a retrieval head, no
+    /// constant state, nothing evicted — a dense model without compression, or with quantisation,
+    /// cross-layer sharing or low rank alone. For c ≥ 0 every other operation of `bytes(tokens:)`
+    /// and `attendedTokens` is then an exact identity in floating point (`min(c, ∞) = c`,
+    /// `min(x, max(0, 1·x)) = x`, `1·k + 0·min(k, w) = k`, `0·b_full + y = y`, `0 + y = y`), so
+    /// `proportionalBytes` and `proportionalAttended` give the same bits with the rest left out.
+    var isProportional: Bool {
+        storedLocalLayers == 0 && storedChunkedLayers == 0 && localLayers == 0 && chunkedLayers == 0
+            && tokenKeep == 1 && tokenBudget == 0 && retrievalFraction == 1 && residualTokens == 0
+            && stateBytes == 0 && evictedTokens == 0
+    }
+
+    /// `bytes(tokens: c)` of a proportional layout (`isProportional`, c ≥ 0): `L_G·(e·(c·b))·scale`.
+    @inline(__always) func proportionalBytes(tokens c: Double) -> Double {
+        storedGlobalLayers * (elementsPerTokenPerLayer * (c * compressedBytesPerElement)) * scale
+    }
+
     /// The smallest token count above `c` where `bytes(tokens:)` or the attended token counts may
     /// change slope. Between two such points both are linear in c, which is what lets the decode
     /// time be summed in closed form.
@@ -156,5 +174,44 @@ public struct KVCacheLayout: Sendable, Equatable {
             considerKept((residualTokens - (1 - retrievalFraction) * streamingWindow) / retrievalFraction)
         }
         return next
+    }
+}
+
+/// `KVCacheLayout.nextBreakpoint(after:)` without its scan: the layout's first breakpoints above 0,
+/// found once (a window, a chunk, the kept-token and residual kinks, and the `Int.max` that
+/// stands for "none" — rarely more than six).
+struct KVBreakpoints: Sendable {
+    /// The finite breakpoints above 0 in increasing order, the first six; +∞ past the last.
+    let points: (Double, Double, Double, Double, Double, Double)
+    /// Whether those are all of them.
+    let complete: Bool
+
+    init(_ layout: KVCacheLayout) {
+        // nextBreakpoint(after: ∞) is ∞: the walk stays there once the breakpoints run out.
+        let p0 = layout.nextBreakpoint(after: 0), p1 = layout.nextBreakpoint(after: p0)
+        let p2 = layout.nextBreakpoint(after: p1), p3 = layout.nextBreakpoint(after: p2)
+        let p4 = layout.nextBreakpoint(after: p3), p5 = layout.nextBreakpoint(after: p4)
+        points = (p0, p1, p2, p3, p4, p5)
+        complete = !layout.nextBreakpoint(after: p5).isFinite
+    }
+
+    /// None known: every `next(after:)` is nil (for a layout made per estimate, where finding
+    /// them would cost more than it saves).
+    init() {
+        points = (0, 0, 0, 0, 0, 0)
+        complete = false
+    }
+
+    /// `layout.nextBreakpoint(after: c)` when the stored points answer it, else nil: for c ≥ 0 the
+    /// breakpoints above c are those of `points` above c (and none beyond them when `complete`).
+    @inline(__always) func next(after c: Double) -> Double? {
+        guard c >= 0 else { return nil }
+        if c < points.0 { return points.0 }
+        if c < points.1 { return points.1 }
+        if c < points.2 { return points.2 }
+        if c < points.3 { return points.3 }
+        if c < points.4 { return points.4 }
+        if c < points.5 { return points.5 }
+        return complete ? .infinity : nil
     }
 }
