@@ -153,15 +153,19 @@ extension JSONWriter {
     /// are further apart than a double's ulp).
     func writeRounded(negative: Bool, digits: UInt64, exponent k: Int) {
         reserve(80)
-        let out = start + count
+        count &+= Self.roundedText(negative: negative, digits: digits, exponent: k, at: start + count)
+    }
+
+    /// `writeRounded`'s text at `out`, where there is room for 80 bytes; returns its length.
+    static func roundedText(negative: Bool, digits: UInt64, exponent k: Int, at out: UnsafeMutablePointer<UInt8>) -> Int {
         // The 15 digits go 40 bytes on, in room `reserve` made, after a "0" (eight digits of
         // digits / 10^8 < 10^7); the text is laid out from there with eight-byte copies, which
         // may carry bytes past the text's end (never counted).
         let scratch = out + 40
-        let high = Self.eightDigits(UInt32(truncatingIfNeeded: digits / 100_000_000))
-        let low = Self.eightDigits(UInt32(truncatingIfNeeded: digits % 100_000_000))
-        Self.store(high, at: scratch - 1)
-        Self.store(low, at: scratch + 7)
+        let high = eightDigits(UInt32(truncatingIfNeeded: digits / 100_000_000))
+        let low = eightDigits(UInt32(truncatingIfNeeded: digits % 100_000_000))
+        store(high, at: scratch - 1)
+        store(low, at: scratch + 7)
         // Trailing zeros: the "0" bytes at the top of the last word, and of the first when the
         // last is all zeros (the first digit is never 0).
         let zeros: UInt64 = 0x3030_3030_3030_3030
@@ -172,19 +176,19 @@ extension JSONWriter {
         if k >= 0, k < 14 || (k < 16 && (k == 14 || digits <= 900_719_925_474_099)) {
             // From 1 to 2^53: the integer part, then the fraction's digits if there are any.
             let integer = k &+ 1
-            Self.copy16(from: scratch, to: out + at)
+            copy16(from: scratch, to: out + at)
             if k == 15 { out[at &+ 15] = UInt8(ascii: "0") }  // digits · 10 < 2^53
             at &+= integer
             if length > integer {
                 out[at] = UInt8(ascii: ".")
-                Self.copy16(from: scratch + integer, to: out + (at &+ 1))
+                copy16(from: scratch + integer, to: out + (at &+ 1))
                 at &+= 1 &+ length &- integer
             }
         } else if k < 0, k >= -4 {
             // 0.0001 … 1: "0." and −k − 1 zeros before the digits.
             UnsafeMutableRawPointer(out + at).storeBytes(of: (0x3030_3030_3030_2E30 as UInt64).littleEndian, as: UInt64.self)  // "0.000000"
             at &+= 1 &- k
-            Self.copy16(from: scratch, to: out + at)
+            copy16(from: scratch, to: out + at)
             at &+= length
         } else {
             // d.ddde±XX
@@ -192,7 +196,7 @@ extension JSONWriter {
             at &+= 1
             if length > 1 {
                 out[at] = UInt8(ascii: ".")
-                Self.copy16(from: scratch + 1, to: out + (at &+ 1))
+                copy16(from: scratch + 1, to: out + (at &+ 1))
                 at &+= length
             }
             out[at] = UInt8(ascii: "e")
@@ -203,10 +207,10 @@ extension JSONWriter {
                 out[at] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude / 100)
                 at &+= 1
             }
-            Self.writePair(magnitude % 100, to: out + at)
+            writePair(magnitude % 100, to: out + at)
             at &+= 2
         }
-        count &+= at
+        return at
     }
 
     /// Sixteen bytes from `source` to `target` (the buffers overlap nowhere).

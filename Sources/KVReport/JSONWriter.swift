@@ -164,37 +164,44 @@ public final class JSONWriter {
 
     public func writeInteger(_ value: Int) {
         reserve(32)
-        var out = start + count
+        count &+= Self.integerText(value, at: start + count)
+    }
+
+    /// `value` in decimal at `out`, where there is room for 32 bytes; returns its length.
+    @inline(__always) static func integerText(_ value: Int, at text: UnsafeMutablePointer<UInt8>) -> Int {
+        var out = text
         if value < 0 { out[0] = UInt8(ascii: "-"); out += 1 }
         let magnitude = UInt64(value.magnitude)
+        if magnitude < 10 {
+            out[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
+            return out + 1 - text
+        }
         if magnitude < 100_000_000 {
             // Up to eight digits: one word, its leading zeros shifted out.
-            let word = Self.eightDigits(UInt32(truncatingIfNeeded: magnitude))
-            let zeros = Self.leadingZeroDigits(word)
-            Self.store(word >> UInt64(zeros &<< 3), at: out)
-            out += 8 &- zeros
-        } else {
-            // The top digits (one to twelve: up to eight, then eight more from 10^16 on), then
-            // eight at a time.
-            let low = UInt32(truncatingIfNeeded: magnitude % 100_000_000)
-            let high = magnitude / 100_000_000
-            if high >= 100_000_000 {
-                let top = Self.eightDigits(UInt32(truncatingIfNeeded: high / 100_000_000))
-                let zeros = Self.leadingZeroDigits(top)
-                Self.store(top >> UInt64(zeros &<< 3), at: out)
-                out += 8 &- zeros
-                Self.store(Self.eightDigits(UInt32(truncatingIfNeeded: high % 100_000_000)), at: out)
-                out += 8
-            } else {
-                let word = Self.eightDigits(UInt32(truncatingIfNeeded: high))
-                let zeros = Self.leadingZeroDigits(word)
-                Self.store(word >> UInt64(zeros &<< 3), at: out)
-                out += 8 &- zeros
-            }
-            Self.store(Self.eightDigits(low), at: out)
-            out += 8
+            let word = eightDigits(UInt32(truncatingIfNeeded: magnitude))
+            let zeros = leadingZeroDigits(word)
+            store(word >> UInt64(zeros &<< 3), at: out)
+            return out + (8 &- zeros) - text
         }
-        count = out - start
+        // The top digits (one to twelve: up to eight, then eight more from 10^16 on), then eight
+        // at a time.
+        let low = UInt32(truncatingIfNeeded: magnitude % 100_000_000)
+        let high = magnitude / 100_000_000
+        if high >= 100_000_000 {
+            let top = eightDigits(UInt32(truncatingIfNeeded: high / 100_000_000))
+            let zeros = leadingZeroDigits(top)
+            store(top >> UInt64(zeros &<< 3), at: out)
+            out += 8 &- zeros
+            store(eightDigits(UInt32(truncatingIfNeeded: high % 100_000_000)), at: out)
+            out += 8
+        } else {
+            let word = eightDigits(UInt32(truncatingIfNeeded: high))
+            let zeros = leadingZeroDigits(word)
+            store(word >> UInt64(zeros &<< 3), at: out)
+            out += 8 &- zeros
+        }
+        store(eightDigits(low), at: out)
+        return out + 8 - text
     }
 
     /// A number as kvplan writes it (issue 12): null when not finite; otherwise rounded to 15
@@ -203,16 +210,21 @@ public final class JSONWriter {
     /// Swift's shortest round-trip text of the rounded value — formatted into the buffer.
     public func writeNumber(_ value: Double) {
         guard value.isFinite else { writeASCII("null"); return }
+        reserve(80)
+        if let length = Self.numberText(value, at: start + count) {
+            count &+= length
+        } else {
+            writeNumberThroughText(value)
+        }
+    }
+
+    /// `writeNumber`'s text of a finite value at `out`, where there is room for 80 bytes; returns
+    /// its length, or nil where C decides (`writeNumberThroughText`).
+    @inline(__always) static func numberText(_ value: Double, at out: UnsafeMutablePointer<UInt8>) -> Int? {
         // Integers below 10^15 have at most 15 digits: already what rounding would give.
-        if abs(value) < 1e15, Double(Int(value)) == value {
-            writeInteger(Int(value))
-            return
-        }
-        if let rounded = FifteenDigits.decimal(abs(value)) {
-            writeRounded(negative: value < 0, digits: rounded.digits, exponent: rounded.exponent)
-            return
-        }
-        writeNumberThroughText(value)
+        if abs(value) < 1e15, Double(Int(value)) == value { return integerText(Int(value), at: out) }
+        guard let rounded = FifteenDigits.decimal(abs(value)) else { return nil }
+        return roundedText(negative: value < 0, digits: rounded.digits, exponent: rounded.exponent, at: out)
     }
 
     /// `writeNumber` the slow way, for the values `FifteenDigits` leaves to C (near a tie, or
@@ -447,16 +459,43 @@ extension JSONWriter: EstimateRecord.Sink {
     }
 
     /// A pair whose key is a literal: copied as it is (record keys are snake_case ASCII, nothing
-    /// to escape), with its separator and quotes in one reservation.
+    /// to escape), with its separator and quotes and, for a number, the number in one reservation.
     @inline(__always) public func field(_ key: StaticString, _ value: JSONValue) {
-        writeKey(key.utf8Start, count: key.utf8CodeUnitCount)
-        writeScalar(value)
+        switch value {
+        case .integer(let integer): writeField(key.utf8Start, count: key.utf8CodeUnitCount, integer: integer)
+        case .number(let number): writeField(key.utf8Start, count: key.utf8CodeUnitCount, number: number)
+        default:
+            writeKey(key.utf8Start, count: key.utf8CodeUnitCount)
+            writeScalar(value)
+        }
     }
 
     /// `, "key": ` (`"key": ` for an object's first pair).
     func writeKey(_ key: UnsafePointer<UInt8>, count length: Int) {
         reserve(length &+ 16)
-        var out = start + count
+        count = keyText(key, count: length, at: start + count) - start
+    }
+
+    func writeField(_ key: UnsafePointer<UInt8>, count length: Int, integer: Int) {
+        reserve(length &+ 48)
+        let value = keyText(key, count: length, at: start + count)
+        count = value + Self.integerText(integer, at: value) - start
+    }
+
+    func writeField(_ key: UnsafePointer<UInt8>, count length: Int, number: Double) {
+        reserve(length &+ 96)
+        let value = keyText(key, count: length, at: start + count)
+        if number.isFinite, let written = Self.numberText(number, at: value) {
+            count = value + written - start
+        } else {
+            count = value - start
+            writeNumber(number)
+        }
+    }
+
+    /// The key's text at `out` (room for its length and 16 bytes); returns where its value goes.
+    @inline(__always) func keyText(_ key: UnsafePointer<UInt8>, count length: Int, at text: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var out = text
         if objectHasFields {
             UnsafeMutableRawPointer(out).storeBytes(of: UInt16(0x202C).littleEndian, as: UInt16.self)  // ", "
             out += 2
@@ -466,7 +505,7 @@ extension JSONWriter: EstimateRecord.Sink {
         Self.copy(key, count: length, to: out + 1)
         out += length &+ 1
         UnsafeMutableRawPointer(out).storeBytes(of: UInt32(0x0020_3A22).littleEndian, as: UInt32.self)  // "\": " and a byte to overwrite
-        count = out + 3 - start
+        return out + 3
     }
 
     /// `write`, with the scalar cases inline: where the case is known where it is called (a
