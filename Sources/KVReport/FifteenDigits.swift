@@ -40,23 +40,12 @@ enum FifteenDigits {
             } else {
                 let drop = -shift  // < 117: x ≥ 10^14
                 whole = UInt64(truncatingIfNeeded: product >> drop)
-                half = (product >> (drop &- 1)) & 1 == 1
-                sticky = product & ((1 << (drop &- 1)) &- 1) != 0
+                let fraction = product << (128 &- drop)  // the bits below the point, at the top
+                half = fraction >> 127 != 0
+                sticky = fraction << 1 != 0
             }
         } else {
-            // magnitude ≥ 10^15 > 2^49: at most 3 bits of it lie below the point.
-            let numerator = UInt128(significand) << max(binaryExponent, 0)  // < 10^37 < 2^123
-            let divisor = UInt128(powerOfFive(-p)) << (-p &+ max(-binaryExponent, 0))  // 10^−p · 2^…, < 2^77
-            let quotient: UInt128, remainder: UInt128
-            if numerator >> 64 == 0, divisor >> 64 == 0 {  // below 2^64 (about 1.8·10^19): one 64-bit division
-                let (q, r) = UInt64(truncatingIfNeeded: numerator).quotientAndRemainder(dividingBy: UInt64(truncatingIfNeeded: divisor))
-                (quotient, remainder) = (UInt128(q), UInt128(r))
-            } else {
-                (quotient, remainder) = numerator.quotientAndRemainder(dividingBy: divisor)
-            }
-            whole = UInt64(truncatingIfNeeded: quotient)
-            half = remainder &* 2 >= divisor
-            sticky = remainder != 0 && remainder &* 2 != divisor
+            (whole, half, sticky) = dividedByPowerOfTen(significand, binaryExponent, -p)
         }
         if whole >= 1_000_000_000_000_000 {
             // x ≥ 10^15: the digits are x/10, whose fraction is (the last digit + x's fraction)/10.
@@ -72,6 +61,22 @@ enum FifteenDigits {
             if whole == 1_000_000_000_000_000 { whole = 100_000_000_000_000; k &+= 1 }
         }
         return (whole, k)
+    }
+
+    /// significand · 2^binaryExponent / 10^n for 10^15 ≤ the value < 10^37 (1 ≤ n ≤ 22), as
+    /// `decimal` needs it: the whole part, whether the fraction is at least 1/2, and whether it is
+    /// neither 0 nor exactly 1/2. At most 3 bits of such a value lie below the point.
+    static func dividedByPowerOfTen(_ significand: UInt64, _ binaryExponent: Int, _ n: Int) -> (UInt64, Bool, Bool) {
+        let numerator = UInt128(significand) << max(binaryExponent, 0)  // < 10^37 < 2^123
+        let divisor = UInt128(powerOfFive(n)) << (n &+ max(-binaryExponent, 0))  // 10^n · 2^…, < 2^77
+        let quotient: UInt128, remainder: UInt128
+        if numerator >> 64 == 0, divisor >> 64 == 0 {  // below 2^64 (about 1.8·10^19): one 64-bit division
+            let (q, r) = UInt64(truncatingIfNeeded: numerator).quotientAndRemainder(dividingBy: UInt64(truncatingIfNeeded: divisor))
+            (quotient, remainder) = (UInt128(q), UInt128(r))
+        } else {
+            (quotient, remainder) = numerator.quotientAndRemainder(dividingBy: divisor)
+        }
+        return (UInt64(truncatingIfNeeded: quotient), remainder &* 2 >= divisor, remainder != 0 && remainder &* 2 != divisor)
     }
 
     /// 5^p for 0 ≤ p ≤ 27 (5^27 < 2^63): with 2^p, the power of ten 10^p.

@@ -385,13 +385,17 @@ public final class JSONWriter {
 
     /// Whether any byte of `utf8` needs an escape: eight bytes at a time, the last eight
     /// overlapping what is read already.
-    static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inline(__always) static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = utf8.baseAddress else { return false }
         let length = utf8.count
         let raw = UnsafeRawPointer(base)
         guard length >= 8 else {
             // Four bytes twice, overlapping, as one word; below four, the bytes one by one.
-            guard length >= 4 else { return utf8.contains(where: needsEscape) }
+            guard length >= 4 else {
+                // One to three bytes: the first, middle and last, the rest of the word an "a".
+                let word = 0x6161_6161_6100_0000 | UInt64(base[0]) | UInt64(base[length >> 1]) << 8 | UInt64(base[length &- 1]) << 16
+                return length > 0 && needsEscape(word: word)
+            }
             let first = UInt64(raw.loadUnaligned(as: UInt32.self)), last = UInt64(raw.loadUnaligned(fromByteOffset: length &- 4, as: UInt32.self))
             return needsEscape(word: first | last << 32)
         }
