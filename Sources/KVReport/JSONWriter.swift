@@ -67,8 +67,8 @@ public final class JSONWriter {
     /// `value` (< 10^8) as eight ASCII digits with leading zeros, in one word in memory order
     /// (the first digit in the lowest byte): the top two digits are the integer part of
     /// value·2^32/10^6, each next two the integer part of the fraction times 100 (Jeon,
-    /// "jeaiii/itoa"; `(value·⌈2^48/10^6⌉ >> 16) + 1` is exact for every value below 10^8, which
-    /// `eightDigitsAreExact` checks one by one).
+    /// "jeaiii/itoa"; `(value·⌈2^48/10^6⌉ >> 16) + 1` is exact for every value below 10^8: checked
+    /// one by one when this was written, and at every pair's roll-over by `eightDigitsAreExact`).
     @inline(__always) static func eightDigits(_ value: UInt32) -> UInt64 {
         let first = (UInt64(value) &* 281_474_977) >> 16 &+ 1
         let second = (first & 0xFFFF_FFFF) &* 100, third = (second & 0xFFFF_FFFF) &* 100, fourth = (third & 0xFFFF_FFFF) &* 100
@@ -374,9 +374,11 @@ public final class JSONWriter {
         }
         // Nothing to escape (names, units: nearly every string): one reservation, one copy.
         reserve(utf8.count &+ 2)
-        appendUnreserved(UInt8(ascii: "\""))
-        appendUnreserved(base, count: utf8.count)
-        appendUnreserved(UInt8(ascii: "\""))
+        let out = start + count
+        out[0] = UInt8(ascii: "\"")
+        Self.copy(base, count: utf8.count, to: out + 1)
+        out[utf8.count &+ 1] = UInt8(ascii: "\"")
+        count &+= utf8.count &+ 2
     }
 
     @inline(__always) static func needsEscape(_ byte: UInt8) -> Bool {

@@ -156,6 +156,26 @@ struct ByteWriterTests {
         #expect(FifteenDigits.decimal(tie.nextDown) != nil)
     }
 
+    /// Eight digits from one multiplication and three more (`eightDigits`): exact at every
+    /// boundary where a pair of digits rolls over (each pair 00, 01, 98 or 99 under every choice
+    /// of the others' extremes) and on random values. (All 10^8 values were checked one by one
+    /// when it was written; that takes too long for a debug test run.)
+    @Test func eightDigitsAreExact() {
+        let edges: [UInt32] = [0, 1, 49, 50, 98, 99]
+        var values: [UInt32] = []
+        for a in edges { for b in edges { for c in edges { for d in edges { values.append(((a * 100 + b) * 100 + c) * 100 + d) } } } }
+        var random = SplitMix64(seed: 8)
+        for _ in 0..<200_000 { values.append(UInt32(random.next() % 100_000_000)) }
+        var mismatches: [UInt32] = []
+        for value in values {
+            let word = JSONWriter.eightDigits(value).littleEndian
+            let text = withUnsafeBytes(of: word) { String(decoding: $0, as: UTF8.self) }
+            let expected = String(value)
+            if text != String(repeating: "0", count: 8 - expected.count) + expected { mismatches.append(value) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
     @Test func integersAreWrittenAsSwiftWritesThem() {
         var random = SplitMix64(seed: 12)
         var values = [0, 1, -1, 9, 10, 99, 100, Int.max, Int.min, Int.min + 1]
