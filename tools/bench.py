@@ -201,6 +201,16 @@ def outputs(scratch, quick):
     report("estimate_json_points", points, "points")
     report("estimate_json_per_point", seconds / points * 1e6, "µs", f"{points} points in {seconds:.2f} s")
     report("estimate_json_max_rss", rss, "MB")
+    # The same stream at 1,000,000 points: ten times the scenarios over the same 12,500 contexts
+    # (the loader holds the context list, so more contexts would grow the study, not the stream).
+    million = os.path.join(scratch, "sweep-1m.study.yaml")
+    write_study(million, "sweep", ["yi-34b-200k", "llama-3.1-8b", "llama-3.1-70b", "qwen2-72b", "qwen2.5-7b-1m", "qwen2.5-14b-1m",
+                                   "mistral-7b", "mixtral-8x7b", "gemma-3-27b", "command-r"],
+                ["a100-80gb-sxm", "h100-sxm", "h200-sxm", "b200"], ["none", "kivi-2bit"],
+                "{from: 1K, to: 128K, steps: 12500, scale: linear}")
+    seconds, rss, _, done = time_v([KVPLAN, "estimate", "--study", million, "--json"], limit=600)
+    report("estimate_json_1m_per_point", seconds / 1e6 * 1e6, "µs", f"1,000,000 points in {seconds:.2f} s" if done else "did not finish")
+    report("estimate_json_1m_max_rss", rss, "MB", "constant memory: compare estimate_json_max_rss at 100,000 points")
 
     # Cold start: one estimate from the command line.
     arguments = ["estimate", "--model", "yi-34b-200k", "--hardware", "a100-80gb-sxm", "--context", "4096"]

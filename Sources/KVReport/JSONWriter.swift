@@ -12,11 +12,12 @@ import KVEstimator
 /// A writer is a reference: share it, do not expect a copy, and use it from one thread.
 public final class JSONWriter {
     // Unchecked: these are read and written for every byte, and the dynamic exclusivity check of
-    // a class property cost more than the write itself. Only the writer's own methods touch them.
-    @exclusivity(unchecked) private var start: UnsafeMutablePointer<UInt8>
+    // a class property cost more than the write itself. Only the writer's own methods (here and
+    // in FifteenDigits.swift) touch them.
+    @exclusivity(unchecked) var start: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var capacity: Int
     /// Bytes written so far.
-    @exclusivity(unchecked) public private(set) var count = 0
+    @exclusivity(unchecked) public internal(set) var count = 0
     /// Whether the object being written (`beginObject`) has a pair yet.
     @exclusivity(unchecked) var objectHasFields = false
 
@@ -63,28 +64,26 @@ public final class JSONWriter {
         count += 1
     }
 
-    /// The last `width` decimal digits of `value` (with leading zeros), two at a time, where
-    /// `reserve` has made room for them.
-    @inline(__always) func appendDecimal(_ value: UInt64, width: Int) {
-        let pairs = Self.digitPairs.utf8Start, base = start + count
-        var index = width, rest = value
-        count &+= width
-        while index >= 2 {
-            let pair = Int(truncatingIfNeeded: rest % 100) &* 2
-            rest /= 100
-            index &-= 2
-            base[index] = pairs[pair]
-            base[index &+ 1] = pairs[pair &+ 1]
-        }
-        if index > 0 { base[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest) }
+    /// `value` (< 10^8) as eight ASCII digits with leading zeros, in one word in memory order
+    /// (the first digit in the lowest byte): the top two digits are the integer part of
+    /// value·2^32/10^6, each next two the integer part of the fraction times 100 (Jeon,
+    /// "jeaiii/itoa"; `(value·⌈2^48/10^6⌉ >> 16) + 1` is exact for every value below 10^8: checked
+    /// one by one when this was written, and at every pair's roll-over by `eightDigitsAreExact`).
+    @inline(__always) static func eightDigits(_ value: UInt32) -> UInt64 {
+        let first = (UInt64(value) &* 281_474_977) >> 16 &+ 1
+        let second = (first & 0xFFFF_FFFF) &* 100, third = (second & 0xFFFF_FFFF) &* 100, fourth = (third & 0xFFFF_FFFF) &* 100
+        return UInt64(pair(Int(truncatingIfNeeded: first >> 32))) | UInt64(pair(Int(truncatingIfNeeded: second >> 32))) << 16
+            | UInt64(pair(Int(truncatingIfNeeded: third >> 32))) << 32 | UInt64(pair(Int(truncatingIfNeeded: fourth >> 32))) << 48
     }
 
-    /// Decimal digits of `value` (1 for 0): from its bit length, then one comparison
-    /// (`bits·1233/4096` is ⌊log10 2^bits⌋, Warren's "Hacker's Delight" §11-4).
-    @inline(__always) static func decimalWidth(_ value: UInt64) -> Int {
-        let bits = 64 &- value.leadingZeroBitCount
-        let guess = (bits &* 1233) >> 12  // digits − 1 or digits
-        return max(1, guess &+ (value >= FifteenDigits.integerPowers[guess] ? 1 : 0))
+    /// How many of the eight digits in `word` (`eightDigits`) are leading zeros, at most 7.
+    @inline(__always) static func leadingZeroDigits(_ word: UInt64) -> Int {
+        min(Int((word ^ 0x3030_3030_3030_3030).trailingZeroBitCount >> 3), 7)
+    }
+
+    /// Eight bytes of `word` at `target`, the lowest byte first.
+    @inline(__always) static func store(_ word: UInt64, at target: UnsafeMutablePointer<UInt8>) {
+        UnsafeMutableRawPointer(target).storeBytes(of: word.littleEndian, as: UInt64.self)
     }
 
     /// "00", "01", … "99".
@@ -92,27 +91,36 @@ public final class JSONWriter {
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
     }
 
+    /// The two digits of `value` (< 100), the first in the lower byte.
+    @inline(__always) static func pair(_ value: Int) -> UInt16 {
+        UInt16(littleEndian: UnsafeRawPointer(digitPairs.utf8Start + value &* 2).loadUnaligned(as: UInt16.self))
+    }
+
     /// `length` bytes from `bytes`, where `reserve` has made room for them.
-    /// Copied eight bytes at a time in line: the keys and names written are a few dozen bytes,
-    /// for which a call to `memmove` costs more than the copy.
     @inline(__always) func appendUnreserved(_ bytes: UnsafePointer<UInt8>, count length: Int) {
-        let target = UnsafeMutableRawPointer(start + count), source = UnsafeRawPointer(bytes)
+        Self.copy(bytes, count: length, to: start + count)
+        count &+= length
+    }
+
+    /// A few dozen bytes (keys, names), copied eight at a time in line, the last eight overlapping
+    /// what is copied already: for these a call to `memmove` costs more than the copy.
+    @inline(__always) static func copy(_ bytes: UnsafePointer<UInt8>, count length: Int, to target: UnsafeMutablePointer<UInt8>) {
+        let to = UnsafeMutableRawPointer(target), from = UnsafeRawPointer(bytes)
         if length >= 8 {
             var offset = 0
-            while offset &+ 8 <= length {
-                target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
+            while offset &+ 8 < length {
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
                 offset &+= 8
             }
-            if offset < length {  // the last eight bytes, overlapping what is copied already
-                let last = length &- 8
-                target.storeBytes(of: source.loadUnaligned(fromByteOffset: last, as: UInt64.self), toByteOffset: last, as: UInt64.self)
-            }
-        } else {
-            for offset in 0..<length {
-                target.storeBytes(of: source.load(fromByteOffset: offset, as: UInt8.self), toByteOffset: offset, as: UInt8.self)
-            }
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self), toByteOffset: length &- 8, as: UInt64.self)
+        } else if length >= 4 {
+            to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: length &- 4, as: UInt32.self), toByteOffset: length &- 4, as: UInt32.self)
+        } else if length > 0 {
+            target[0] = bytes[0]
+            target[length >> 1] = bytes[length >> 1]
+            target[length &- 1] = bytes[length &- 1]
         }
-        count &+= length
     }
 
     @inline(__always) func append(_ buffer: UnsafeBufferPointer<UInt8>) {
@@ -155,10 +163,45 @@ public final class JSONWriter {
     }
 
     public func writeInteger(_ value: Int) {
-        reserve(21)
-        if value < 0 { appendUnreserved(UInt8(ascii: "-")) }
+        reserve(32)
+        count &+= Self.integerText(value, at: start + count)
+    }
+
+    /// `value` in decimal at `out`, where there is room for 32 bytes; returns its length.
+    @inline(__always) static func integerText(_ value: Int, at text: UnsafeMutablePointer<UInt8>) -> Int {
+        var out = text
+        if value < 0 { out[0] = UInt8(ascii: "-"); out += 1 }
         let magnitude = UInt64(value.magnitude)
-        appendDecimal(magnitude, width: Self.decimalWidth(magnitude))
+        if magnitude < 10 {
+            out[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
+            return out + 1 - text
+        }
+        if magnitude < 100_000_000 {
+            // Up to eight digits: one word, its leading zeros shifted out.
+            let word = eightDigits(UInt32(truncatingIfNeeded: magnitude))
+            let zeros = leadingZeroDigits(word)
+            store(word >> UInt64(zeros &<< 3), at: out)
+            return out + (8 &- zeros) - text
+        }
+        // The top digits (one to twelve: up to eight, then eight more from 10^16 on), then eight
+        // at a time.
+        let low = UInt32(truncatingIfNeeded: magnitude % 100_000_000)
+        let high = magnitude / 100_000_000
+        if high >= 100_000_000 {
+            let top = eightDigits(UInt32(truncatingIfNeeded: high / 100_000_000))
+            let zeros = leadingZeroDigits(top)
+            store(top >> UInt64(zeros &<< 3), at: out)
+            out += 8 &- zeros
+            store(eightDigits(UInt32(truncatingIfNeeded: high % 100_000_000)), at: out)
+            out += 8
+        } else {
+            let word = eightDigits(UInt32(truncatingIfNeeded: high))
+            let zeros = leadingZeroDigits(word)
+            store(word >> UInt64(zeros &<< 3), at: out)
+            out += 8 &- zeros
+        }
+        store(eightDigits(low), at: out)
+        return out + 8 - text
     }
 
     /// A number as kvplan writes it (issue 12): null when not finite; otherwise rounded to 15
@@ -167,16 +210,21 @@ public final class JSONWriter {
     /// Swift's shortest round-trip text of the rounded value — formatted into the buffer.
     public func writeNumber(_ value: Double) {
         guard value.isFinite else { writeASCII("null"); return }
+        reserve(80)
+        if let length = Self.numberText(value, at: start + count) {
+            count &+= length
+        } else {
+            writeNumberThroughText(value)
+        }
+    }
+
+    /// `writeNumber`'s text of a finite value at `out`, where there is room for 80 bytes; returns
+    /// its length, or nil where C decides (`writeNumberThroughText`).
+    @inline(__always) static func numberText(_ value: Double, at out: UnsafeMutablePointer<UInt8>) -> Int? {
         // Integers below 10^15 have at most 15 digits: already what rounding would give.
-        if abs(value) < 1e15, Double(Int(value)) == value {
-            writeInteger(Int(value))
-            return
-        }
-        if let rounded = FifteenDigits.decimal(abs(value)) {
-            writeRounded(negative: value < 0, digits: rounded.digits, exponent: rounded.exponent)
-            return
-        }
-        writeNumberThroughText(value)
+        if abs(value) < 1e15, Double(Int(value)) == value { return integerText(Int(value), at: out) }
+        guard let rounded = FifteenDigits.decimal(abs(value)) else { return nil }
+        return roundedText(negative: value < 0, digits: rounded.digits, exponent: rounded.exponent, at: out)
     }
 
     /// `writeNumber` the slow way, for the values `FifteenDigits` leaves to C (near a tie, or
@@ -310,24 +358,65 @@ public final class JSONWriter {
 
     /// A quoted string, escaped only where a byte asks for it.
     public func writeString(_ string: String) {
-        var string = string
-        string.withUTF8 { utf8 in
-            guard let base = utf8.baseAddress, !utf8.contains(where: Self.needsEscape) else {
-                append(UInt8(ascii: "\""))
-                appendEscaped(utf8)
-                append(UInt8(ascii: "\""))
-                return
-            }
-            // Nothing to escape (names, units: nearly every string): one reservation, one copy.
-            reserve(utf8.count &+ 2)
-            appendUnreserved(UInt8(ascii: "\""))
-            appendUnreserved(base, count: utf8.count)
-            appendUnreserved(UInt8(ascii: "\""))
+        // Native and small strings (all of kvplan's) are contiguous UTF-8: no copy.
+        if string.utf8.withContiguousStorageIfAvailable({ writeQuoted($0) }) == nil {
+            var string = string
+            string.withUTF8 { writeQuoted($0) }
         }
+    }
+
+    @inline(__always) private func writeQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        guard let base = utf8.baseAddress, !Self.needsEscape(utf8) else {
+            append(UInt8(ascii: "\""))
+            appendEscaped(utf8)
+            append(UInt8(ascii: "\""))
+            return
+        }
+        // Nothing to escape (names, units: nearly every string): one reservation, one copy.
+        reserve(utf8.count &+ 2)
+        let out = start + count
+        out[0] = UInt8(ascii: "\"")
+        Self.copy(base, count: utf8.count, to: out + 1)
+        out[utf8.count &+ 1] = UInt8(ascii: "\"")
+        count &+= utf8.count &+ 2
     }
 
     @inline(__always) static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<")
+    }
+
+    /// Whether any byte of `utf8` needs an escape: eight bytes at a time, the last eight
+    /// overlapping what is read already.
+    @inline(__always) static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = utf8.baseAddress else { return false }
+        let length = utf8.count
+        let raw = UnsafeRawPointer(base)
+        guard length >= 8 else {
+            // Four bytes twice, overlapping, as one word; below four, the bytes one by one.
+            guard length >= 4 else {
+                // One to three bytes: the first, middle and last, the rest of the word an "a".
+                let word = 0x6161_6161_6100_0000 | UInt64(base[0]) | UInt64(base[length >> 1]) << 8 | UInt64(base[length &- 1]) << 16
+                return length > 0 && needsEscape(word: word)
+            }
+            let first = UInt64(raw.loadUnaligned(as: UInt32.self)), last = UInt64(raw.loadUnaligned(fromByteOffset: length &- 4, as: UInt32.self))
+            return needsEscape(word: first | last << 32)
+        }
+        var offset = 0
+        while offset &+ 8 <= length {
+            if needsEscape(word: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) { return true }
+            offset &+= 8
+        }
+        return offset < length && needsEscape(word: raw.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self))
+    }
+
+    /// Whether one of eight bytes is a control character, `"`, `\\` or `<`: a byte below n is
+    /// found by `(w − n·0x01…) & ~w & 0x80…` (exact for n ≤ 128), a byte equal to c as a zero
+    /// byte of `w ^ c·0x01…` (Anderson, "Bit Twiddling Hacks": "Determine if a word has a byte
+    /// less than n", "… has a zero byte").
+    @inline(__always) static func needsEscape(word w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func below(_ x: UInt64, _ n: UInt64) -> UInt64 { (x &- ones &* n) & ~x & highs }
+        return below(w, 0x20) | below(w ^ ones &* 0x22, 1) | below(w ^ ones &* 0x5C, 1) | below(w ^ ones &* 0x3C, 1) != 0
     }
 
     private func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
@@ -376,21 +465,53 @@ extension JSONWriter: EstimateRecord.Sink {
     }
 
     /// A pair whose key is a literal: copied as it is (record keys are snake_case ASCII, nothing
-    /// to escape), with its separator and quotes in one reservation.
+    /// to escape), with its separator and quotes and, for a number, the number in one reservation.
     @inline(__always) public func field(_ key: StaticString, _ value: JSONValue) {
-        let length = key.utf8CodeUnitCount
-        reserve(length + 6)
+        switch value {
+        case .integer(let integer): writeField(key.utf8Start, count: key.utf8CodeUnitCount, integer: integer)
+        case .number(let number): writeField(key.utf8Start, count: key.utf8CodeUnitCount, number: number)
+        default:
+            writeKey(key.utf8Start, count: key.utf8CodeUnitCount)
+            writeScalar(value)
+        }
+    }
+
+    /// `, "key": ` (`"key": ` for an object's first pair).
+    func writeKey(_ key: UnsafePointer<UInt8>, count length: Int) {
+        reserve(length &+ 16)
+        count = keyText(key, count: length, at: start + count) - start
+    }
+
+    func writeField(_ key: UnsafePointer<UInt8>, count length: Int, integer: Int) {
+        reserve(length &+ 48)
+        let value = keyText(key, count: length, at: start + count)
+        count = value + Self.integerText(integer, at: value) - start
+    }
+
+    func writeField(_ key: UnsafePointer<UInt8>, count length: Int, number: Double) {
+        reserve(length &+ 96)
+        let value = keyText(key, count: length, at: start + count)
+        if number.isFinite, let written = Self.numberText(number, at: value) {
+            count = value + written - start
+        } else {
+            count = value - start
+            writeNumber(number)
+        }
+    }
+
+    /// The key's text at `out` (room for its length and 16 bytes); returns where its value goes.
+    @inline(__always) func keyText(_ key: UnsafePointer<UInt8>, count length: Int, at text: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var out = text
         if objectHasFields {
-            appendUnreserved(UInt8(ascii: ","))
-            appendUnreserved(UInt8(ascii: " "))
+            UnsafeMutableRawPointer(out).storeBytes(of: UInt16(0x202C).littleEndian, as: UInt16.self)  // ", "
+            out += 2
         }
         objectHasFields = true
-        appendUnreserved(UInt8(ascii: "\""))
-        appendUnreserved(key.utf8Start, count: length)
-        appendUnreserved(UInt8(ascii: "\""))
-        appendUnreserved(UInt8(ascii: ":"))
-        appendUnreserved(UInt8(ascii: " "))
-        writeScalar(value)
+        out[0] = UInt8(ascii: "\"")
+        Self.copy(key, count: length, to: out + 1)
+        out += length &+ 1
+        UnsafeMutableRawPointer(out).storeBytes(of: UInt32(0x0020_3A22).littleEndian, as: UInt32.self)  // "\": " and a byte to overwrite
+        return out + 3
     }
 
     /// `write`, with the scalar cases inline: where the case is known where it is called (a
@@ -406,14 +527,24 @@ extension JSONWriter: EstimateRecord.Sink {
         }
     }
 
-    /// One estimate record as a JSON object (`EstimateRecord.write` specialised for this writer:
-    /// no protocol dispatch per pair).
+    /// One estimate record as a JSON object, with the study's `kv_tiers` figures at its point when
+    /// it has a placement: `EstimateRecord.write` and `KVPlacementRecord.write` specialised for
+    /// this writer here, in their module (called from another module, each pair went through a
+    /// protocol witness with its value built as a `JSONValue`).
     public func writeRecord(
-        _ scenario: Scenario, _ estimate: Estimate, compressionNeeded: CompressionNeeded? = nil, sharing: SharingEstimate? = nil
+        _ scenario: Scenario, _ estimate: Estimate, compressionNeeded: CompressionNeeded? = nil, sharing: SharingEstimate? = nil,
+        placement: KVPlacementEvaluation? = nil
     ) {
         beginObject()
         var sink = self
         EstimateRecord.write(scenario, estimate, compressionNeeded: compressionNeeded, sharing: sharing, to: &sink)
+        if let placement {
+            if let (entry, index) = placement.point(scenario, context: estimate.context) {
+                KVPlacementRecord.write(entry, at: index, placement: placement.placement, to: &sink)
+            } else {
+                KVPlacementRecord.writeUnavailable(placement.placement, to: &sink)
+            }
+        }
         endObject()
     }
 

@@ -215,17 +215,7 @@ struct EstimateCommand: ParsableCommand {
         }
         let placement = try study.kvPlacement.map { p throws(EstimatorInputError) in try KVPlacementEvaluation(study: study, placement: p) }
         try StudyEvaluation.eachPoint(of: study) { scenario, estimate, needed, sharing in
-            writer.beginObject()
-            var sink = writer
-            EstimateRecord.write(scenario, estimate, compressionNeeded: needed, sharing: sharing, to: &sink)
-            if let placement {
-                if let (entry, index) = placement.point(scenario, context: estimate.context) {
-                    KVPlacementRecord.write(entry, at: index, placement: placement.placement, to: &sink)
-                } else {
-                    KVPlacementRecord.writeUnavailable(placement.placement, to: &sink)
-                }
-            }
-            writer.endObject()
+            writer.writeRecord(scenario, estimate, compressionNeeded: needed, sharing: sharing, placement: placement)
             writer.append(UInt8(ascii: "\n"))
             if writer.count >= chunk { flush() }
         }
