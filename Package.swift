@@ -65,7 +65,13 @@ let package = Package(
             dependencies: [
                 "KVEstimator", "KVStudy", "KVLoader", "KVReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // Cold start (issue 13): the release binary carries the Swift runtime and Foundation
+            // (no shared libraries to map and bind at every start) and is not position-independent
+            // (no relocations to apply). What `swift build --static-swift-stdlib` does, for this
+            // executable only; debug builds (and so `swift test`) link dynamically as before.
+            swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))],
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))]
         ),
         // `make bench`: estimator throughput (figures, not pass/fail).
         .executableTarget(name: "kvplan-bench", dependencies: ["KVEstimator"]),

@@ -39,7 +39,10 @@ final class YAMLSource {
         var text = text
         while true {
             do {
-                guard let root = try Yams.compose(yaml: text, resolver) else {
+                // UTF-8, named: Yams' `.default` is UTF-8 for a Swift string too, but copies the
+                // whole environment at every call to look for YAMS_DEFAULT_ENCODING (an override
+                // that also prints to standard output, which kvplan's output must not have).
+                guard let root = try Yams.compose(yaml: text, resolver, .default, .utf8) else {
                     error(at: location(line: 1, column: 1), "the file is empty")
                     return nil
                 }
