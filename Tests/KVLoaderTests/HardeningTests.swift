@@ -69,7 +69,9 @@ struct HardeningTests {
         #expect(log.diagnostics.count == DiagnosticLog.perFileLimit + 1)
         #expect(log.diagnostics.last?.message.hasPrefix("over 100 problems in this file") == true)
         #expect(log.diagnostics.allSatisfy { ($0.sourceLine?.unicodeScalars.count ?? 0) <= 200 })
-        #expect(Date().timeIntervalSince(started) < 30, "hang guard only")
+        // A hang guard, not a speed target (those live in `make bench`): a quadratic scan of the line
+        // takes hours; a debug build on a loaded 2-core machine took 41 s.
+        #expect(Date().timeIntervalSince(started) < 300, "hang guard only")
     }
 
     @Test("a measurements header with 20,000 extra columns: one error at the first column over the cap")
