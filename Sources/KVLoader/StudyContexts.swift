@@ -8,10 +8,13 @@ struct ContextSweep {
     var tokens: [Int]
     /// The `contexts` value.
     var node: Node
-    /// Where each listed length was written; a range's points all point at its `to`.
-    var written: [Int: Node]
+    /// Where each listed length was written (a list's items).
+    var written: [Int: Node] = [:]
+    /// Where a range's points were written: its `to` (one node for all of them, not a map of up to
+    /// a million entries).
+    var rangeEnd: Node? = nil
 
-    func node(for tokens: Int) -> Node { written[tokens] ?? node }
+    func node(for tokens: Int) -> Node { written[tokens] ?? rangeEnd ?? node }
 }
 
 /// `contexts: {from, to, steps, scale}`: `steps` points from `from` to `to`, both ends
@@ -38,9 +41,13 @@ struct ContextRange: Equatable {
             case .log: first * pow(last / first, fraction)
             case .linear: first + (last - first) * fraction
             }
-            points.append(step == steps - 1 ? to : Int(value.rounded()))
+            let point = step == steps - 1 ? to : Int(value.rounded())
+            if point != points.last { points.append(point) }  // rounding repeats neighbours
         }
-        return Array(Set(points)).sorted()
+        // Both scales rise with the step, so the points come sorted; sort anyway if rounding ever
+        // disagreed (the result is the same either way: ascending, without duplicates).
+        let ascending = zip(points, points.dropFirst()).allSatisfy { $0 < $1 }
+        return ascending ? points : Array(Set(points)).sorted()
     }
 }
 
@@ -64,7 +71,7 @@ extension StudyReader {
         case .mapping:
             guard let map = study.map("contexts", Schema.contextRange), let range = contextRange(map) else { return nil }
             let tokens = range.tokens, to = map.value("to") ?? node
-            return ContextSweep(tokens: tokens, node: node, written: Dictionary(uniqueKeysWithValues: tokens.map { ($0, to) }))
+            return ContextSweep(tokens: tokens, node: node, rangeEnd: to)
         default:
             source.error(at: node, "`contexts` expects a list of token counts (`[4K, 50_000, 1M]`) or a range `{from: 4K, to: 1M, steps: 24, scale: log}`, found \(node.kindName)")
             return nil
