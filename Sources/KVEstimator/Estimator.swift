@@ -156,6 +156,10 @@ public struct Estimator: Sendable {
     /// multiplications.
     @inline(never) func generalKVBytes(tokens n: Double) -> Double { kvCache.bytes(tokens: n) }
 
+    /// `kvCache.nextBreakpoint(after:)` through the estimator: called on `kvCache` in place, it
+    /// made `estimate` copy the 152-byte layout on every call.
+    @inline(never) func scannedNextBreakpoint(after c: Double) -> Double { kvCache.nextBreakpoint(after: c) }
+
     /// Bytes one session of n tokens occupies over all g ranks: `ρ·KV(n)` with ρ `kvReplication`.
     @inline(__always) public func heldKVBytes(tokens n: Double) -> Double { kvReplication * kvBytes(tokens: n) }
 
@@ -339,7 +343,7 @@ public struct Estimator: Sendable {
         let end = Double(n) + Double(m)  // sum over integer c in [n, n + m)
         while start < end {
             // The integer run [start, stop) lies inside one linear piece of KV(c).
-            var pieceEnd = kvBreakpoints.next(after: start) ?? kvCache.nextBreakpoint(after: start)
+            var pieceEnd = kvBreakpoints.next(after: start) ?? scannedNextBreakpoint(after: start)
             let kv0 = b * (first?.heldBytes ?? heldKVBytes(tokens: start)), kv1 = b * heldKVBytes(tokens: start + 1)
             let capacity = max(0, availableKVBytes)
             if kv0 <= capacity, kv1 > kv0 {
