@@ -49,7 +49,10 @@ public struct Estimate: Sendable, Equatable {
     public var contextSwitchSeconds: Double
     public var session: SessionCost
     /// Speculative decoding at this context and batch; nil without `speculative`.
-    public var speculative: SpeculativeEstimate?
+    public var speculative: SpeculativeEstimate? {
+        get { rarelyFilled?.speculative }
+        set { rarelyFilled = EstimateRarelyFilled.boxing(traces: traces, comparable: comparable, speculative: newValue) }
+    }
     /// `cost(n) / cost(baseline)` in GPU-seconds per session; nil without a baseline.
     public var relativeCost: Double?
 
@@ -61,12 +64,50 @@ public struct Estimate: Sendable, Equatable {
 
     /// The formula behind each figure, filled only when asked for (`estimate(context:traced:)`):
     /// building them formats strings, which the hot path must not do.
-    public var traces: [FormulaTrace] = []
+    public var traces: [FormulaTrace] {
+        get { rarelyFilled?.traces ?? [] }
+        set { rarelyFilled = EstimateRarelyFilled.boxing(traces: newValue, comparable: comparable, speculative: speculative) }
+    }
     /// Figures that compare scenarios (whole-replica cost, price, decode alone), filled only when
     /// asked for (`Estimator.comparing`): reports need them, the hot path does not.
-    public var comparable: ComparableCost? = nil
+    public var comparable: ComparableCost? {
+        get { rarelyFilled?.comparable }
+        set { rarelyFilled = EstimateRarelyFilled.boxing(traces: traces, comparable: newValue, speculative: speculative) }
+    }
+
+    /// `traces`, `comparable` and `speculative` in one box, nil when all three are empty (the hot
+    /// path: nothing to allocate, 8 bytes to store instead of about 150, and no array to release).
+    /// Stored last, so the memberwise initializer takes it last.
+    var rarelyFilled: EstimateRarelyFilled? = nil
 
     public var prefillFLOPs: Double { prefillLinearFLOPs + prefillAttentionFLOPs }
+}
+
+/// The figures an `Estimate` rarely carries, boxed so that the estimate every call writes stays
+/// small. Immutable: a setter on `Estimate` makes a new box, so copies of an estimate never share
+/// a change.
+final class EstimateRarelyFilled: Sendable, Equatable {
+    let traces: [FormulaTrace]
+    let comparable: ComparableCost?
+    let speculative: SpeculativeEstimate?
+
+    private init(traces: [FormulaTrace], comparable: ComparableCost?, speculative: SpeculativeEstimate?) {
+        self.traces = traces
+        self.comparable = comparable
+        self.speculative = speculative
+    }
+
+    /// The box for these three, nil when all are empty (so the hot path allocates nothing).
+    @inline(__always) static func boxing(
+        traces: [FormulaTrace], comparable: ComparableCost?, speculative: SpeculativeEstimate?
+    ) -> EstimateRarelyFilled? {
+        traces.isEmpty && comparable == nil && speculative == nil
+            ? nil : EstimateRarelyFilled(traces: traces, comparable: comparable, speculative: speculative)
+    }
+
+    static func == (a: EstimateRarelyFilled, b: EstimateRarelyFilled) -> Bool {
+        a.traces == b.traces && a.comparable == b.comparable && a.speculative == b.speculative
+    }
 }
 
 /// Where a scenario's sessions live.
@@ -118,7 +159,12 @@ extension Estimator {
         let stepBytes = weightsRead + replicatedWeightsBytes + b * held
         let stepFLOPs = decodeLinearFLOPs(batch: b) + attentionPerSession * b
         let peakMemory = prefillPeakMemoryBytes(tokens: tokens)
-        let estimate = Estimate(
+        // The rarely filled figures, boxed before the estimate is built, so that it is built in
+        // place in the caller's memory (setting them afterwards copied the struct twice).
+        let rarelyFilled: EstimateRarelyFilled? = !hasSpeculative && !traced ? nil : .boxing(
+            traces: traced ? traces(context: n) : [], comparable: nil,
+            speculative: hasSpeculative ? speculative(prompt: n, batch: batch, maxBatch: max(1, sustained)) : nil)
+        return Estimate(
             context: n,
             outputTokens: m,
             regime: regime,
@@ -148,15 +194,11 @@ extension Estimator {
             decodeStepFLOPs: stepFLOPs,
             contextSwitchSeconds: switchSeconds,
             session: session,
-            speculative: !hasSpeculative ? nil : speculative(prompt: n, batch: batch, maxBatch: max(1, sustained)),
             relativeCost: baselineGPUSeconds.map { session.gpuSeconds / $0 },
             prefillIntensity: (linear + attention) / weightsBytes,
             decodeIntensity: stepFLOPs / stepBytes,
-            ridgePoint: matmulFLOPsPerSecond / memoryBytesPerSecond
+            ridgePoint: matmulFLOPsPerSecond / memoryBytesPerSecond,
+            rarelyFilled: rarelyFilled
         )
-        guard traced else { return estimate }  // returned in place: no copy of the struct
-        var withTraces = estimate
-        withTraces.traces = traces(context: n)
-        return withTraces
     }
 }

@@ -147,8 +147,18 @@ public struct Estimator: Sendable {
     /// `KV(n)`: bytes of one session's KV cache at n tokens (`KVCacheLayout.bytes(tokens:)`, whose
     /// identities a proportional layout skips).
     @inline(__always) public func kvBytes(tokens n: Double) -> Double {
-        proportionalKV && n >= 0 ? kvCache.proportionalBytes(tokens: n) : kvCache.bytes(tokens: n)
+        proportionalKV && n >= 0 ? kvCache.proportionalBytes(tokens: n) : generalKVBytes(tokens: n)
     }
+
+    /// `KVCacheLayout.bytes(tokens:)`, out of line: with the general formula inside them,
+    /// `kvBytes` and the helpers built on it grew too large for the compiler to inline them into
+    /// `estimate`, `@inline(__always)` or not, and a proportional layout paid a call for three
+    /// multiplications.
+    @inline(never) func generalKVBytes(tokens n: Double) -> Double { kvCache.bytes(tokens: n) }
+
+    /// `kvCache.nextBreakpoint(after:)` through the estimator: called on `kvCache` in place, it
+    /// made `estimate` copy the 152-byte layout on every call.
+    @inline(never) func scannedNextBreakpoint(after c: Double) -> Double { kvCache.nextBreakpoint(after: c) }
 
     /// Bytes one session of n tokens occupies over all g ranks: `ρ·KV(n)` with ρ `kvReplication`.
     @inline(__always) public func heldKVBytes(tokens n: Double) -> Double { kvReplication * kvBytes(tokens: n) }
@@ -187,7 +197,13 @@ public struct Estimator: Sendable {
 
     /// `ρ·KV(n + m)` as decode holds it after an n-token prompt (a prompt-only eviction's layout).
     @inline(__always) func heldKVBytesAtLastToken(prompt n: Int, outputTokens m: Int) -> Double {
-        promptOnly ? kvReplication * kvCache.afterPrompt(Double(n)).bytes(tokens: Double(n + m)) : heldKVBytes(tokens: Double(n + m))
+        promptOnly ? promptOnlyHeldKVBytesAtLastToken(prompt: n, outputTokens: m) : heldKVBytes(tokens: Double(n + m))
+    }
+
+    /// `heldKVBytesAtLastToken` after a prompt-only eviction, out of line for the same reason as
+    /// `generalKVBytes`.
+    @inline(never) func promptOnlyHeldKVBytesAtLastToken(prompt n: Int, outputTokens m: Int) -> Double {
+        kvReplication * kvCache.afterPrompt(Double(n)).bytes(tokens: Double(n + m))
     }
 
     /// The estimator decode runs with after an n-token prompt: a compression that evicts the
@@ -226,16 +242,16 @@ public struct Estimator: Sendable {
     /// Attention FLOPs of a causal prefill of n tokens: `a·pairs` per layer with pairs `n²/2`
     /// (global), `n·W − W(W−1)/2` beyond a window W, and `n²/2` within each chunk of C (SPEC §3.2).
     @inline(__always) public func prefillAttentionFLOPs(tokens n: Double) -> Double {
-        let layout = kvCache
-        var pairs = layout.globalLayers * n * n / 2
-        if layout.localLayers > 0 {
-            let w = layout.window
-            pairs += layout.localLayers * (n <= w ? n * n / 2 : n * w - w * (w - 1) / 2)
+        // `kvCache`'s fields read in place: a local copy of the layout cost a 152-byte memcpy.
+        var pairs = kvCache.globalLayers * n * n / 2
+        if kvCache.localLayers > 0 {
+            let w = kvCache.window
+            pairs += kvCache.localLayers * (n <= w ? n * n / 2 : n * w - w * (w - 1) / 2)
         }
-        if layout.chunkedLayers > 0 {
-            let c = layout.chunk
+        if kvCache.chunkedLayers > 0 {
+            let c = kvCache.chunk
             let full = (n / c).rounded(.down), rest = n - full * c
-            pairs += layout.chunkedLayers * (full * c * c / 2 + rest * rest / 2)
+            pairs += kvCache.chunkedLayers * (full * c * c / 2 + rest * rest / 2)
         }
         return attentionFLOPsPerPair * pairs
     }
@@ -283,6 +299,12 @@ public struct Estimator: Sendable {
     @inline(__always) public func decodeAttentionFLOPs(context c: Double) -> Double {
         // A proportional layout attends to all c tokens of its global layers (`isProportional`).
         if proportionalKV && c >= 0 { return decodeAttentionFLOPsPerPair * (kvCache.globalLayers * c) }
+        return generalDecodeAttentionFLOPs(context: c)
+    }
+
+    /// `decodeAttentionFLOPs` of any layout, out of line (as `generalKVBytes`), so that the
+    /// proportional case inlines.
+    @inline(never) func generalDecodeAttentionFLOPs(context c: Double) -> Double {
         let layout = kvCache
         var tokens = layout.globalLayers * layout.attendedTokens(c, cap: .infinity)
         if layout.localLayers > 0 { tokens += layout.localLayers * layout.attendedTokens(c, cap: layout.window) }
@@ -321,7 +343,7 @@ public struct Estimator: Sendable {
         let end = Double(n) + Double(m)  // sum over integer c in [n, n + m)
         while start < end {
             // The integer run [start, stop) lies inside one linear piece of KV(c).
-            var pieceEnd = kvBreakpoints.next(after: start) ?? kvCache.nextBreakpoint(after: start)
+            var pieceEnd = kvBreakpoints.next(after: start) ?? scannedNextBreakpoint(after: start)
             let kv0 = b * (first?.heldBytes ?? heldKVBytes(tokens: start)), kv1 = b * heldKVBytes(tokens: start + 1)
             let capacity = max(0, availableKVBytes)
             if kv0 <= capacity, kv1 > kv0 {

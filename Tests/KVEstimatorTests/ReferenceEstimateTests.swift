@@ -165,6 +165,37 @@ enum BitwiseFields {
     }
 }
 
+/// main 835c791's memberwise initializer, `speculative` among the stored figures (now boxed with
+/// the other rarely filled ones), so that the reference below builds its estimates as it did.
+extension Estimate {
+    init(
+        context: Int, outputTokens: Int, regime: Regime, beyondMaxContext: Bool,
+        totalParams: Double, activeParams: Double, weightsBytes: Double, weightsReadBytes: Double,
+        kvBytesPerToken: Double, kvBytes: Double, availableKVBytes: Double,
+        concurrency: Int, concurrencySustained: Int, kvReplication: Double, hostSessions: Int?,
+        prefillPeakMemoryBytes: Double, prefillFitsUnchunked: Bool,
+        prefillLinearFLOPs: Double, prefillAttentionFLOPs: Double, prefill: PhaseTime, prefillCommunication: CommunicationTime,
+        decodeBatch: Int, pipelineBubble: Double, decodeStep: PhaseTime, decodeSeconds: Double,
+        decodeTokensPerSecond: Double, decodeStepFLOPs: Double, contextSwitchSeconds: Double, session: SessionCost,
+        speculative: SpeculativeEstimate?, relativeCost: Double?,
+        prefillIntensity: Double, decodeIntensity: Double, ridgePoint: Double
+    ) {
+        self.init(
+            context: context, outputTokens: outputTokens, regime: regime, beyondMaxContext: beyondMaxContext,
+            totalParams: totalParams, activeParams: activeParams, weightsBytes: weightsBytes, weightsReadBytes: weightsReadBytes,
+            kvBytesPerToken: kvBytesPerToken, kvBytes: kvBytes, availableKVBytes: availableKVBytes,
+            concurrency: concurrency, concurrencySustained: concurrencySustained, kvReplication: kvReplication,
+            hostSessions: hostSessions, prefillPeakMemoryBytes: prefillPeakMemoryBytes, prefillFitsUnchunked: prefillFitsUnchunked,
+            prefillLinearFLOPs: prefillLinearFLOPs, prefillAttentionFLOPs: prefillAttentionFLOPs, prefill: prefill,
+            prefillCommunication: prefillCommunication, decodeBatch: decodeBatch, pipelineBubble: pipelineBubble,
+            decodeStep: decodeStep, decodeSeconds: decodeSeconds, decodeTokensPerSecond: decodeTokensPerSecond,
+            decodeStepFLOPs: decodeStepFLOPs, contextSwitchSeconds: contextSwitchSeconds, session: session,
+            relativeCost: relativeCost, prefillIntensity: prefillIntensity, decodeIntensity: decodeIntensity,
+            ridgePoint: ridgePoint)
+        self.speculative = speculative
+    }
+}
+
 /// The formulas as plainly written (main 835c791's `estimate`, `decodeTime`, `sumOfMaximum`,
 /// `decodeStepTime` and `concurrencySustained`, unchanged).
 extension Estimator {
