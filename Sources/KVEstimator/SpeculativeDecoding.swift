@@ -112,14 +112,20 @@ extension Estimator {
     public func draftStepSeconds(batch b: Double, context c: Double, draft: SpeculativeDecoding.Draft, drafter: Estimator? = nil) -> Double {
         switch draft {
         case .model:
-            guard let drafter = drafter ?? draftEstimator(draft) else { return .infinity }
-            return drafter.decodeStepTime(batch: b, context: c).seconds
+            return modelDraftStepSeconds(batch: b, context: c, draft: draft, drafter: drafter)
         case .selfSpeculation(let budget):
             return decodeStepTime(batch: b, context: min(c, Double(budget))).seconds
         case .multiTokenPrediction:
             let head = parameters.logitParams * weightBytesPerParam / memoryBytesPerSecond
             return decodeStepTime(batch: b, context: c).seconds / Double(scenario.model.layers) + head
         }
+    }
+
+    /// A draft model's own decode step, out of line: unwrapping the optional drafter (an estimator
+    /// of ≈ 2 KB) inside `draftStepSeconds` made every call copy it, self-speculation's too.
+    @inline(never) func modelDraftStepSeconds(batch b: Double, context c: Double, draft: SpeculativeDecoding.Draft, drafter: Estimator?) -> Double {
+        guard let drafter = drafter ?? draftEstimator(draft) else { return .infinity }
+        return drafter.decodeStepTime(batch: b, context: c).seconds
     }
 
     /// `t_spec(c) = t_verify(b, c, γ + 1) + γ·t_draft(b, c)`.
