@@ -141,7 +141,34 @@ public enum Calibration {
 
     /// The estimator's prediction of one observation on `hardware` (whose efficiency is used as given).
     public static func predict(_ observation: Observation, on hardware: Hardware, mode: Mode = .calibrated) throws(EstimatorInputError) -> Double {
-        let estimator = try Estimator(Scenario(model: observation.model, hardware: hardware, workload: observation.workload, mode: mode))
+        predict(observation, by: try Estimator(Scenario(model: observation.model, hardware: hardware, workload: observation.workload, mode: mode)))
+    }
+
+    /// Each observation's estimator on `hardware` (at peak, to be `recalibrated`): built once per
+    /// fit instead of once per trial of the factors.
+    static func estimators(_ observations: [Observation], on hardware: Hardware) throws(EstimatorInputError) -> [Estimator] {
+        var peak = hardware
+        peak.efficiency = .peak
+        var result: [Estimator] = []
+        result.reserveCapacity(observations.count)
+        for observation in observations {
+            result.append(try Estimator(Scenario(model: observation.model, hardware: peak, workload: observation.workload, mode: .calibrated)))
+        }
+        return result
+    }
+
+    /// The observations' predictions with `efficiency`, from their `estimators`.
+    static func predictions(_ observations: [Observation], _ estimators: [Estimator], with efficiency: Efficiency) throws(EstimatorInputError) -> [Double] {
+        var result: [Double] = []
+        result.reserveCapacity(observations.count)
+        for (observation, estimator) in zip(observations, estimators) {
+            result.append(predict(observation, by: try estimator.recalibrated(efficiency)))
+        }
+        return result
+    }
+
+    /// One observation's prediction by an estimator built for it.
+    static func predict(_ observation: Observation, by estimator: Estimator) -> Double {
         let context = Double(observation.context)
         switch observation.phase {
         case .prefill: return estimator.prefillTime(tokens: context).seconds
@@ -217,15 +244,10 @@ public enum Calibration {
 
     /// The parameters θ (one per free factor) that minimise Σ ln(predicted / measured)².
     static func solve(_ observations: [Observation], on hardware: Hardware, factors: FreeFactors, start: [Double]? = nil) throws(EstimatorInputError) -> [Double] {
+        let estimators = try estimators(observations, on: hardware)
         func residuals(_ theta: [Double]) throws(EstimatorInputError) -> [Double] {
-            var calibrated = hardware
-            calibrated.efficiency = factors.efficiency(theta)
-            var result: [Double] = []
-            result.reserveCapacity(observations.count)
-            for observation in observations {
-                result.append(log(try predict(observation, on: calibrated) / observation.seconds))
-            }
-            return result
+            let predicted = try predictions(observations, estimators, with: factors.efficiency(theta))
+            return zip(predicted, observations).map { log($0 / $1.seconds) }
         }
         return try levenbergMarquardt(start: start ?? factors.free.map(\.startTheta), residuals: residuals)
     }
@@ -296,12 +318,9 @@ public enum Calibration {
         /// do not move would stay at its start value and read as fitted.
         func determined(by observations: [Observation], on hardware: Hardware) throws(EstimatorInputError) -> FreeFactors {
             let start = free.map(\.startTheta)
+            let estimators = try Calibration.estimators(observations, on: hardware)
             func predictions(_ theta: [Double]) throws(EstimatorInputError) -> [Double] {
-                var calibrated = hardware
-                calibrated.efficiency = efficiency(theta)
-                var result: [Double] = []
-                for observation in observations { result.append(try predict(observation, on: calibrated)) }
-                return result
+                try Calibration.predictions(observations, estimators, with: efficiency(theta))
             }
             let base = try predictions(start)
             var result = self
@@ -459,12 +478,10 @@ extension Calibration {
             for (factor, value) in zip(part.free, theta) { factor.set(factor.value(theta: value), in: &result) }
             return result
         }
+        let estimators = try Calibration.estimators(observations, on: hardware)
         func residuals(_ theta: [Double]) throws(EstimatorInputError) -> [Double] {
-            var calibrated = hardware
-            calibrated.efficiency = efficiency(theta)
-            var result: [Double] = []
-            for observation in observations { result.append(log(try predict(observation, on: calibrated) / observation.seconds)) }
-            return result
+            let predicted = try Calibration.predictions(observations, estimators, with: efficiency(theta))
+            return zip(predicted, observations).map { log($0 / $1.seconds) }
         }
         let theta = try levenbergMarquardt(start: part.free.map(\.startTheta), residuals: residuals)
         let carried = efficiency(theta)

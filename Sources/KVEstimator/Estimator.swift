@@ -4,7 +4,7 @@
 /// `init` validates the scenario and precomputes every constant; the methods are arithmetic on
 /// `Double`s and never allocate, so millions of estimates per second are possible.
 public struct Estimator: Sendable {
-    public let scenario: Scenario
+    public private(set) var scenario: Scenario
     public let parameters: ParameterCounts
     public internal(set) var kvCache: KVCacheLayout
 
@@ -14,12 +14,12 @@ public struct Estimator: Sendable {
     public let tensorParallel: Double
     public let pipelineStages: Double
     /// Aggregate rates over g GPUs, with efficiency factors applied in calibrated mode.
-    public let matmulFLOPsPerSecond: Double
-    public let attentionFLOPsPerSecond: Double
-    public let memoryBytesPerSecond: Double
-    public let linkBytesPerSecond: Double
+    public private(set) var matmulFLOPsPerSecond: Double
+    public private(set) var attentionFLOPsPerSecond: Double
+    public private(set) var memoryBytesPerSecond: Double
+    public private(set) var linkBytesPerSecond: Double
     /// `layers × efficiency.kernelOverheadSecondsPerLayer`: added to every decode step (0 at peak).
-    public let decodeStepOverheadSeconds: Double
+    public private(set) var decodeStepOverheadSeconds: Double
     /// `W = total_params · bw`.
     public let weightsBytes: Double
     /// Extra copies of weights a layout keeps: data-parallel attention replicates the attention
@@ -82,16 +82,11 @@ public struct Estimator: Sendable {
         let g = Double(hardware.gpus)
         let pp = Double(hardware.parallel.pipelineStages)
         let tp = Double(hardware.tensorParallel)
-        let efficiency = scenario.mode == .calibrated ? hardware.efficiency : .peak
-        let peak = hardware.flopsPerSecond.rate(for: workload.weightPrecision)
         gpus = g
         tensorParallel = tp
         pipelineStages = pp
-        matmulFLOPsPerSecond = g * peak * efficiency.matmul
-        attentionFLOPsPerSecond = g * hardware.flopsPerSecond.bf16 * efficiency.attention
-        memoryBytesPerSecond = g * hardware.hbmBytesPerSecond * efficiency.memory
-        linkBytesPerSecond = g * hardware.hostLink.bytesPerSecond * efficiency.link
-        decodeStepOverheadSeconds = Double(model.layers) * efficiency.kernelOverheadSecondsPerLayer
+        (matmulFLOPsPerSecond, attentionFLOPsPerSecond, memoryBytesPerSecond, linkBytesPerSecond, decodeStepOverheadSeconds)
+            = Estimator.rates(scenario, gpus: g)
 
         weightBytesPerParam = workload.weightPrecision.bytes
         weightsBytes = parameters.total * weightBytesPerParam
@@ -137,6 +132,32 @@ public struct Estimator: Sendable {
         activationElementsPerToken = 2 * Double(model.hidden) + max(widths.attention, widths.mlp) / tp
         proportionalKV = kvCache.isProportional
         kvBreakpoints = KVBreakpoints(kvCache)
+    }
+
+    /// The aggregate rates over g GPUs and the decode step's overhead, with the hardware's
+    /// efficiency factors applied in calibrated mode (SPEC §3.5): `g·peak·e_matmul`,
+    /// `g·peak_bf16·e_attention`, `g·hbm_bw·e_memory`, `g·link_bw·e_link`, `L·τ`.
+    static func rates(_ scenario: Scenario, gpus g: Double)
+        -> (matmul: Double, attention: Double, memory: Double, link: Double, overhead: Double) {
+        let hardware = scenario.hardware
+        let efficiency = scenario.mode == .calibrated ? hardware.efficiency : .peak
+        let peak = hardware.flopsPerSecond.rate(for: scenario.workload.weightPrecision)
+        return (g * peak * efficiency.matmul, g * hardware.flopsPerSecond.bf16 * efficiency.attention,
+                g * hardware.hbmBytesPerSecond * efficiency.memory, g * hardware.hostLink.bytesPerSecond * efficiency.link,
+                Double(scenario.model.layers) * efficiency.kernelOverheadSecondsPerLayer)
+    }
+
+    /// This estimator on the same hardware with other efficiency factors: what
+    /// `Estimator(scenario with hardware.efficiency = efficiency)` gives, bit for bit, without
+    /// validating the scenario and deriving the model's layout again — a calibration fit asks for
+    /// hundreds of trial factors per measured row.
+    public func recalibrated(_ efficiency: Efficiency) throws(EstimatorInputError) -> Estimator {
+        try efficiency.validate()
+        var copy = self
+        copy.scenario.hardware.efficiency = efficiency
+        (copy.matmulFLOPsPerSecond, copy.attentionFLOPsPerSecond, copy.memoryBytesPerSecond, copy.linkBytesPerSecond,
+         copy.decodeStepOverheadSeconds) = Estimator.rates(copy.scenario, gpus: gpus)
+        return copy
     }
 
     /// Whether the weights fit in the HBM of g GPUs at all.

@@ -335,3 +335,31 @@ extension Estimator {
         return total + communication
     }
 }
+
+/// `recalibrated(_:)` is the estimator `init` builds for the same scenario with those factors.
+@Suite("An estimator re-rated for other efficiency factors equals one built with them")
+struct RecalibratedEstimatorTests {
+    @Test func everyFieldEqualsTheFreshEstimators() throws {
+        var random = SplitMix64(seed: 2612)
+        var compared = 0
+        while compared < 300 {
+            var scenario = ReferenceEstimateTests.scenario(&random)
+            guard let base = try? Estimator(scenario) else { continue }
+            func factor() -> Double { 0.05 + Double(random.next() % 950) / 1000 }
+            let efficiency = Efficiency(matmul: factor(), attention: factor(), memory: factor(), link: factor(),
+                                        kernelOverheadSecondsPerLayer: Double(random.next() % 3) * 4e-6)
+            scenario.hardware.efficiency = efficiency
+            let fresh = try Estimator(scenario)
+            let rerated = try base.recalibrated(efficiency)
+            #expect(BitwiseFields.differences(rerated, fresh).isEmpty, "\(scenario.model.name) on \(scenario.hardware.name): \(BitwiseFields.differences(rerated, fresh))")
+            let n = Int(1 + random.next() % 200_000)
+            #expect(BitwiseFields.differences(rerated.estimate(context: n), fresh.estimate(context: n)).isEmpty)
+            compared += 1
+        }
+    }
+
+    @Test func aFactorOutOfRangeIsRefusedAsInit() throws {
+        let base = try Estimator(Scenario(model: Fixtures.llama2_7b, hardware: Fixtures.a100))
+        #expect(throws: EstimatorInputError.self) { try base.recalibrated(Efficiency(memory: 1.5)) }
+    }
+}
