@@ -157,13 +157,21 @@ public enum Calibration {
         return result
     }
 
-    /// The observations' predictions with `efficiency`, from their `estimators`.
-    static func predictions(_ observations: [Observation], _ estimators: [Estimator], with efficiency: Efficiency) throws(EstimatorInputError) -> [Double] {
+    /// The observations' predictions with `efficiency`, from their `estimators` (re-rated in place).
+    static func predictions(_ observations: [Observation], _ estimators: inout [Estimator], with efficiency: Efficiency) throws(EstimatorInputError) -> [Double] {
         var result: [Double] = []
         result.reserveCapacity(observations.count)
-        for (observation, estimator) in zip(observations, estimators) {
-            result.append(predict(observation, by: try estimator.recalibrated(efficiency)))
+        for index in observations.indices {
+            try estimators[index].recalibrate(efficiency)
+            result.append(predict(observations[index], by: estimators[index]))
         }
+        return result
+    }
+
+    /// `ln(predicted / measured)` of each observation.
+    static func logRatios(_ predicted: [Double], _ observations: [Observation]) -> [Double] {
+        var result = predicted
+        for index in observations.indices { result[index] = log(predicted[index] / observations[index].seconds) }
         return result
     }
 
@@ -244,10 +252,9 @@ public enum Calibration {
 
     /// The parameters θ (one per free factor) that minimise Σ ln(predicted / measured)².
     static func solve(_ observations: [Observation], on hardware: Hardware, factors: FreeFactors, start: [Double]? = nil) throws(EstimatorInputError) -> [Double] {
-        let estimators = try estimators(observations, on: hardware)
+        var estimators = try estimators(observations, on: hardware)
         func residuals(_ theta: [Double]) throws(EstimatorInputError) -> [Double] {
-            let predicted = try predictions(observations, estimators, with: factors.efficiency(theta))
-            return zip(predicted, observations).map { log($0 / $1.seconds) }
+            logRatios(try predictions(observations, &estimators, with: factors.efficiency(theta)), observations)
         }
         return try levenbergMarquardt(start: start ?? factors.free.map(\.startTheta), residuals: residuals)
     }
@@ -318,9 +325,9 @@ public enum Calibration {
         /// do not move would stay at its start value and read as fitted.
         func determined(by observations: [Observation], on hardware: Hardware) throws(EstimatorInputError) -> FreeFactors {
             let start = free.map(\.startTheta)
-            let estimators = try Calibration.estimators(observations, on: hardware)
+            var estimators = try Calibration.estimators(observations, on: hardware)
             func predictions(_ theta: [Double]) throws(EstimatorInputError) -> [Double] {
-                try Calibration.predictions(observations, estimators, with: efficiency(theta))
+                try Calibration.predictions(observations, &estimators, with: efficiency(theta))
             }
             let base = try predictions(start)
             var result = self
@@ -478,10 +485,9 @@ extension Calibration {
             for (factor, value) in zip(part.free, theta) { factor.set(factor.value(theta: value), in: &result) }
             return result
         }
-        let estimators = try Calibration.estimators(observations, on: hardware)
+        var estimators = try Calibration.estimators(observations, on: hardware)
         func residuals(_ theta: [Double]) throws(EstimatorInputError) -> [Double] {
-            let predicted = try Calibration.predictions(observations, estimators, with: efficiency(theta))
-            return zip(predicted, observations).map { log($0 / $1.seconds) }
+            Calibration.logRatios(try Calibration.predictions(observations, &estimators, with: efficiency(theta)), observations)
         }
         let theta = try levenbergMarquardt(start: part.free.map(\.startTheta), residuals: residuals)
         let carried = efficiency(theta)

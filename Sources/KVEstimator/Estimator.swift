@@ -152,12 +152,17 @@ public struct Estimator: Sendable {
     /// validating the scenario and deriving the model's layout again — a calibration fit asks for
     /// hundreds of trial factors per measured row.
     public func recalibrated(_ efficiency: Efficiency) throws(EstimatorInputError) -> Estimator {
-        try efficiency.validate()
         var copy = self
-        copy.scenario.hardware.efficiency = efficiency
-        (copy.matmulFLOPsPerSecond, copy.attentionFLOPsPerSecond, copy.memoryBytesPerSecond, copy.linkBytesPerSecond,
-         copy.decodeStepOverheadSeconds) = Estimator.rates(copy.scenario, gpus: gpus)
+        try copy.recalibrate(efficiency)
         return copy
+    }
+
+    /// `recalibrated(_:)` in place (no copy of the estimator and its names).
+    public mutating func recalibrate(_ efficiency: Efficiency) throws(EstimatorInputError) {
+        try efficiency.validate()
+        scenario.hardware.efficiency = efficiency
+        (matmulFLOPsPerSecond, attentionFLOPsPerSecond, memoryBytesPerSecond, linkBytesPerSecond, decodeStepOverheadSeconds)
+            = Estimator.rates(scenario, gpus: gpus)
     }
 
     /// Whether the weights fit in the HBM of g GPUs at all.
