@@ -22,9 +22,11 @@ extension Calibration {
             var generator = SplitMix64(seed: seed)
             var result: [Efficiency] = []
             result.reserveCapacity(count)
+            let estimators = try estimators(observations, on: hardware)  // once, not once per resample
             for _ in 0..<count {
-                let resample = observations.indices.map { _ in observations[generator.index(below: observations.count)] }
-                result.append(factors.efficiency(try solve(resample, on: hardware, factors: factors, start: theta)))
+                let picks = observations.indices.map { _ in generator.index(below: observations.count) }
+                result.append(factors.efficiency(try solve(picks.map { observations[$0] }, on: hardware, factors: factors, start: theta,
+                                                           estimators: picks.map { estimators[$0] })))
             }
             return result
         }

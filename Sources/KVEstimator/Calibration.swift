@@ -162,8 +162,9 @@ public enum Calibration {
         var result: [Double] = []
         result.reserveCapacity(observations.count)
         for index in observations.indices {
-            try estimators[index].recalibrate(efficiency)
-            result.append(predict(observations[index], by: estimators[index]))
+            // In place: reading the array's elements would copy each estimator and observation.
+            let (phase, batch, context) = (observations[index].phase, observations[index].batch, observations[index].context)
+            result.append(try estimators[index].recalibratedPhaseSeconds(efficiency, phase, batch: batch, context: context))
         }
         return result
     }
@@ -177,12 +178,7 @@ public enum Calibration {
 
     /// One observation's prediction by an estimator built for it.
     static func predict(_ observation: Observation, by estimator: Estimator) -> Double {
-        let context = Double(observation.context)
-        switch observation.phase {
-        case .prefill: return estimator.prefillTime(tokens: context).seconds
-        case .decodeStep: return estimator.decodeStepTime(batch: Double(observation.batch), context: context).seconds
-        case .contextSwitch: return estimator.contextSwitchSeconds(tokens: context) * Double(max(1, observation.batch))
-        }
+        estimator.measuredPhaseSeconds(observation.phase, batch: observation.batch, context: observation.context)
     }
 
     /// `(predicted − measured) / measured`, the signed error `kvplan validate` reports.
@@ -251,8 +247,11 @@ public enum Calibration {
     }
 
     /// The parameters θ (one per free factor) that minimise Σ ln(predicted / measured)².
-    static func solve(_ observations: [Observation], on hardware: Hardware, factors: FreeFactors, start: [Double]? = nil) throws(EstimatorInputError) -> [Double] {
-        var estimators = try estimators(observations, on: hardware)
+    /// `estimators`, when given, are the observations' (`estimators(_:on:)`), built already.
+    static func solve(_ observations: [Observation], on hardware: Hardware, factors: FreeFactors, start: [Double]? = nil,
+                      estimators built: [Estimator]? = nil) throws(EstimatorInputError) -> [Double] {
+        var estimators: [Estimator]
+        if let built { estimators = built } else { estimators = try Calibration.estimators(observations, on: hardware) }
         func residuals(_ theta: [Double]) throws(EstimatorInputError) -> [Double] {
             logRatios(try predictions(observations, &estimators, with: factors.efficiency(theta)), observations)
         }
@@ -506,5 +505,24 @@ extension Calibration {
         public var everyTermCarried: [Double]
         /// The generation's terms carried, the part's fitted to the target's rows.
         public var partTermsFitted: [Double]
+    }
+}
+
+extension Estimator {
+    /// What one measured row's phase takes by this estimator: a prefill of `context` tokens, a
+    /// decode step of `batch` sessions at `context`, or `batch` context switches at `context`.
+    func measuredPhaseSeconds(_ phase: Calibration.Phase, batch: Int, context: Int) -> Double {
+        let tokens = Double(context)
+        switch phase {
+        case .prefill: return prefillTime(tokens: tokens).seconds
+        case .decodeStep: return decodeStepTime(batch: Double(batch), context: tokens).seconds
+        case .contextSwitch: return contextSwitchSeconds(tokens: tokens) * Double(max(1, batch))
+        }
+    }
+
+    /// `measuredPhaseSeconds` after `recalibrate(efficiency)`, on the estimator in place.
+    mutating func recalibratedPhaseSeconds(_ efficiency: Efficiency, _ phase: Calibration.Phase, batch: Int, context: Int) throws(EstimatorInputError) -> Double {
+        try recalibrate(efficiency)
+        return measuredPhaseSeconds(phase, batch: batch, context: context)
     }
 }
