@@ -92,7 +92,10 @@ def time_v(args, limit, memory_mb=None):
             import resource
             resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
     try:
-        result = subprocess.run(["/usr/bin/time", "-v", *args], capture_output=True, text=True, timeout=limit, preexec_fn=cap)
+        # Standard output to /dev/null: read through a pipe, the figure would time this script's
+        # reading of 1.6 GB of JSON, not kvplan (the writer stalls on a full pipe).
+        result = subprocess.run(["/usr/bin/time", "-v", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True, timeout=limit, preexec_fn=cap)
     except subprocess.TimeoutExpired:
         return limit, None, None, False
     global last_stderr
