@@ -85,8 +85,9 @@ public struct Estimator: Sendable {
         gpus = g
         tensorParallel = tp
         pipelineStages = pp
+        peakRates = Estimator.peakRates(scenario, gpus: g)
         (matmulFLOPsPerSecond, attentionFLOPsPerSecond, memoryBytesPerSecond, linkBytesPerSecond, decodeStepOverheadSeconds)
-            = Estimator.rates(scenario, gpus: g)
+            = Estimator.rates(peakRates, scenario.mode == .calibrated ? hardware.efficiency : .peak)
 
         weightBytesPerParam = workload.weightPrecision.bytes
         weightsBytes = parameters.total * weightBytesPerParam
@@ -134,17 +135,23 @@ public struct Estimator: Sendable {
         kvBreakpoints = KVBreakpoints(kvCache)
     }
 
-    /// The aggregate rates over g GPUs and the decode step's overhead, with the hardware's
-    /// efficiency factors applied in calibrated mode (SPEC §3.5): `g·peak·e_matmul`,
-    /// `g·peak_bf16·e_attention`, `g·hbm_bw·e_memory`, `g·link_bw·e_link`, `L·τ`.
-    static func rates(_ scenario: Scenario, gpus g: Double)
-        -> (matmul: Double, attention: Double, memory: Double, link: Double, overhead: Double) {
+    /// The aggregate peak rates over g GPUs, `g·peak`, `g·peak_bf16`, `g·hbm_bw`, `g·link_bw`, and
+    /// the layers L, which the efficiency factors scale (`rates`).
+    let peakRates: (matmul: Double, attention: Double, memory: Double, link: Double, layers: Double)
+
+    static func peakRates(_ scenario: Scenario, gpus g: Double) -> (matmul: Double, attention: Double, memory: Double, link: Double, layers: Double) {
         let hardware = scenario.hardware
-        let efficiency = scenario.mode == .calibrated ? hardware.efficiency : .peak
-        let peak = hardware.flopsPerSecond.rate(for: scenario.workload.weightPrecision)
-        return (g * peak * efficiency.matmul, g * hardware.flopsPerSecond.bf16 * efficiency.attention,
-                g * hardware.hbmBytesPerSecond * efficiency.memory, g * hardware.hostLink.bytesPerSecond * efficiency.link,
-                Double(scenario.model.layers) * efficiency.kernelOverheadSecondsPerLayer)
+        return (g * hardware.flopsPerSecond.rate(for: scenario.workload.weightPrecision), g * hardware.flopsPerSecond.bf16,
+                g * hardware.hbmBytesPerSecond, g * hardware.hostLink.bytesPerSecond, Double(scenario.model.layers))
+    }
+
+    /// The rates with the efficiency factors applied (SPEC §3.5): `g·peak·e_matmul`,
+    /// `g·peak_bf16·e_attention`, `g·hbm_bw·e_memory`, `g·link_bw·e_link`, and the decode step's
+    /// overhead `L·τ` (products left to right, as `g * peak * e` is evaluated).
+    static func rates(_ peak: (matmul: Double, attention: Double, memory: Double, link: Double, layers: Double), _ efficiency: Efficiency)
+        -> (matmul: Double, attention: Double, memory: Double, link: Double, overhead: Double) {
+        (peak.matmul * efficiency.matmul, peak.attention * efficiency.attention, peak.memory * efficiency.memory,
+         peak.link * efficiency.link, peak.layers * efficiency.kernelOverheadSecondsPerLayer)
     }
 
     /// This estimator on the same hardware with other efficiency factors: what
@@ -162,7 +169,7 @@ public struct Estimator: Sendable {
         try efficiency.validate()
         scenario.hardware.efficiency = efficiency
         (matmulFLOPsPerSecond, attentionFLOPsPerSecond, memoryBytesPerSecond, linkBytesPerSecond, decodeStepOverheadSeconds)
-            = Estimator.rates(scenario, gpus: gpus)
+            = Estimator.rates(peakRates, scenario.mode == .calibrated ? efficiency : .peak)
     }
 
     /// Whether the weights fit in the HBM of g GPUs at all.
