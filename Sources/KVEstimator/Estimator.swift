@@ -167,6 +167,11 @@ public struct Estimator: Sendable {
     /// `recalibrated(_:)` in place (no copy of the estimator and its names).
     public mutating func recalibrate(_ efficiency: Efficiency) throws(EstimatorInputError) {
         try efficiency.validate()
+        rerate(efficiency)
+    }
+
+    /// `recalibrate(_:)` of factors already validated.
+    mutating func rerate(_ efficiency: Efficiency) {
         scenario.hardware.efficiency = efficiency
         (matmulFLOPsPerSecond, attentionFLOPsPerSecond, memoryBytesPerSecond, linkBytesPerSecond, decodeStepOverheadSeconds)
             = Estimator.rates(peakRates, scenario.mode == .calibrated ? efficiency : .peak)
