@@ -109,14 +109,17 @@ struct Findings {
         let short = primary.estimates[0]
         let reach = self.reach([primary])
         let within = primary.estimates[...reach.index]
+        // The model, and its compression when the study varies it ("Llama-3.1-8B without compression").
+        let compression = names.qualifiers(scenario, modeDependent: false)
+        let sessionsOf = scenario.model.label + (compression.isEmpty ? "" : (compression.hasPrefix("with") ? " " : ", ") + compression)
         var sentences: [Finding] = []
         if let lastFitting = within.last(where: { $0.concurrency > 0 }), lastFitting.context != shortest {
-            sentences.append((.concurrency, "At \(Format.tokens(lastFitting.context)) tokens\(beyondNote(reach.beyondMax && lastFitting.beyondMaxContext, [primary])) \(who) holds \(sessions(lastFitting.concurrency)) of \(scenario.model.label) instead of \(Format.integer(short.concurrency)) at \(Format.tokens(shortest))."))
+            sentences.append((.concurrency, "At \(Format.tokens(lastFitting.context)) tokens\(beyondNote(reach.beyondMax && lastFitting.beyondMaxContext, [primary])) \(who) holds \(sessions(lastFitting.concurrency)) of \(sessionsOf) instead of \(Format.integer(short.concurrency)) at \(Format.tokens(shortest))."))
         } else {
-            sentences.append((.concurrency, sentence("", "\(who) holds \(sessions(short.concurrency)) of \(scenario.model.label) at \(Format.tokens(shortest)) tokens.")))
+            sentences.append((.concurrency, sentence("", "\(who) holds \(sessions(short.concurrency)) of \(sessionsOf) at \(Format.tokens(shortest)) tokens.")))
         }
         if let firstOffload = within.first(where: { $0.regime == .offload }) {
-            sentences.append((.offload, "From \(Format.tokens(firstOffload.context)) tokens on not one session of \(scenario.model.label) fits in \(scenario.hardware.label) beside the \(format.bytes(short.weightsBytes)) of weights: decode streams the KV cache over \(scenario.hardware.hostLink.name) (\(Format.seconds(firstOffload.decodeStep.seconds)) per token instead of \(Format.seconds(short.decodeStep.seconds)))."))
+            sentences.append((.offload, "From \(Format.tokens(firstOffload.context)) tokens on not one session of \(sessionsOf) fits in \(scenario.hardware.label) beside the \(format.bytes(short.weightsBytes)) of weights: decode streams the KV cache over \(scenario.hardware.hostLink.name) (\(Format.seconds(firstOffload.decodeStep.seconds)) per token instead of \(Format.seconds(short.decodeStep.seconds)))."))
         }
         return sentences
     }
